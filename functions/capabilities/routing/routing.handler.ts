@@ -1,0 +1,24 @@
+/** Routing capability: the escalation workflow's queue steps (enqueue, offer with a task token, record the assignment). */
+import { z } from 'zod';
+import { makeEnqueue, makeOffer, makeRecordAssignment } from '../../../shared/application/escalation.use-cases.ts';
+import { clock, conversationStore, ids, liveUpdates, workflowGateway } from '../../../shared/adapters/default-adapters.ts';
+import { taskFunction } from '../../../shared/observability/handler-kit.ts';
+
+const schema = z.discriminatedUnion('action', [
+  z.object({ action: z.literal('enqueue'), conversationId: z.string().min(1), reason: z.string(), priority: z.number().int().min(0).max(9) }),
+  z.object({ action: z.literal('offer'), conversationId: z.string().min(1), attempt: z.number().int().min(1), taskToken: z.string().min(1) }),
+  z.object({ action: z.literal('assigned'), conversationId: z.string().min(1), agentId: z.string().nullable() }),
+]);
+
+const deps = () => ({ store: conversationStore(), live: liveUpdates(), clock, ids });
+
+export const handler = taskFunction('routing', schema, async (input) => {
+  switch (input.action) {
+    case 'enqueue':
+      return makeEnqueue(deps())(input);
+    case 'offer':
+      return makeOffer({ ...deps(), workflows: workflowGateway() })(input);
+    case 'assigned':
+      return makeRecordAssignment(deps())(input);
+  }
+});

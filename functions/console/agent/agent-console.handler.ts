@@ -1,0 +1,55 @@
+/** Agent console API: the queue, a conversation's context, accept, reply, resolve. Every route needs an agent-role JWT. */
+import { z } from 'zod';
+import {
+  makeAcceptConversation,
+  makeAgentReply,
+  makeGetConversationContext,
+  makeListQueue,
+  makeResolveConversation,
+} from '../../../shared/application/escalation.use-cases.ts';
+import { agentDirectory, clock, conversationStore, customerDirectory, ids, liveUpdates, ticketStore, workflowGateway } from '../../../shared/adapters/default-adapters.ts';
+import { DomainError } from '../../../shared/domain/errors.ts';
+import { httpFunction, validate, type HttpRequest } from '../../../shared/observability/handler-kit.ts';
+
+const deps = () => ({
+  store: conversationStore(),
+  live: liveUpdates(),
+  clock,
+  ids,
+  workflows: workflowGateway(),
+  agents: agentDirectory(),
+  customers: customerDirectory(),
+  tickets: ticketStore(),
+});
+
+const replySchema = z
+  .object({ text: z.string().max(10_000, 'text must be at most 10000 characters'), clientMessageId: z.string().min(1).max(128).regex(/^[A-Za-z0-9._:-]+$/).optional() })
+  .strict();
+const emptySchema = z.object({}).strict();
+
+function agentId(request: HttpRequest): string {
+  if (!request.principal.subject) throw new DomainError('AUTH.UNAUTHENTICATED', 'a console token is required');
+  return request.principal.subject;
+}
+
+export const handler = httpFunction('agent-console', {
+  queue: async () => ({ status: 200, body: await makeListQueue(deps())() }),
+  me: async (request) => {
+    const agent = await agentDirectory().get(agentId(request));
+    if (!agent) throw new DomainError('AGENT.NOT_FOUND', 'you are signed in but not in the agent directory');
+    return { status: 200, body: { ...agent, roles: request.principal.roles } };
+  },
+  conversation: async ({ params }) => ({ status: 200, body: await makeGetConversationContext(deps())(params.id!) }),
+  accept: async (request) => {
+    validate(emptySchema, request.body);
+    return { status: 200, body: await makeAcceptConversation(deps())({ conversationId: request.params.id!, agentId: agentId(request) }) };
+  },
+  reply: async (request) => {
+    const input = validate(replySchema, request.body);
+    return { status: 201, body: await makeAgentReply(deps())({ conversationId: request.params.id!, agentId: agentId(request), ...input }) };
+  },
+  resolve: async (request) => {
+    validate(emptySchema, request.body);
+    return { status: 200, body: await makeResolveConversation(deps())({ conversationId: request.params.id!, agentId: agentId(request) }) };
+  },
+});

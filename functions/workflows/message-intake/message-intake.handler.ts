@@ -1,0 +1,33 @@
+/**
+ * Message intake: the messages table's stream delivers newly stored customer messages, in order per conversation;
+ * each runs the message workflow. On a failure the batch stops there and reports that record, so the stream
+ * redelivers it and everything after it in order (never lost, never reordered); the policy step is idempotent.
+ */
+import type { AttributeValue } from '@aws-sdk/client-dynamodb';
+import { unmarshall } from '@aws-sdk/util-dynamodb';
+import type { DynamoDBBatchResponse, DynamoDBStreamEvent } from 'aws-lambda';
+import { MetricUnit } from '@aws-lambda-powertools/metrics';
+import { makeProcessCustomerMessage } from '../../../shared/application/message-processing.use-cases.ts';
+import { conversationStore, workflowGateway } from '../../../shared/adapters/default-adapters.ts';
+import { logger, metrics, rawFunction } from '../../../shared/observability/handler-kit.ts';
+
+export const handler = rawFunction<DynamoDBStreamEvent, DynamoDBBatchResponse>('message-intake', 'stream', async (event) => {
+  const process = makeProcessCustomerMessage({ store: conversationStore(), workflows: workflowGateway() });
+  for (const record of event.Records) {
+    const image = record.dynamodb?.NewImage;
+    if (record.eventName !== 'INSERT' || !image) continue;
+    const item = unmarshall(image as Record<string, AttributeValue>);
+    if (item.kind !== 'message' || item.role !== 'customer') continue;
+    logger.setCorrelationId(item.pk);
+    logger.appendKeys({ conversationId: item.pk, messageId: item.id });
+    try {
+      const result = await process({ conversationId: item.pk, id: item.id, seq: item.seq, text: item.text });
+      metrics.addMetric(result.outcome === 'processed' ? 'MessagesProcessed' : 'MessagesSkipped', MetricUnit.Count, 1);
+    } catch (error) {
+      logger.error('message processing failed; the stream will redeliver it', { error: error as Error });
+      metrics.addMetric('MessagesFailed', MetricUnit.Count, 1);
+      return { batchItemFailures: [{ itemIdentifier: record.dynamodb?.SequenceNumber ?? '' }] };
+    }
+  }
+  return { batchItemFailures: [] };
+});

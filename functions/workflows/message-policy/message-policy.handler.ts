@@ -1,0 +1,30 @@
+/** The message workflow's Decide step: reply as the bot or hand off, written idempotently per customer message. */
+import { z } from 'zod';
+import { makeDecideReply } from '../../../shared/application/message-processing.use-cases.ts';
+import { clock, conversationStore, escalation, ids, liveUpdates } from '../../../shared/adapters/default-adapters.ts';
+import { taskFunction } from '../../../shared/observability/handler-kit.ts';
+import type { AnswerOutcome } from '../../../shared/domain/policy/reply-policy.ts';
+import type { SentimentResult } from '../../../shared/domain/sentiment/local-sentiment-engine.ts';
+
+const schema = z.object({
+  action: z.literal('decide'),
+  conversationId: z.string().min(1),
+  messageId: z.string().min(1),
+  text: z.string(),
+  analysis: z.object({
+    sentiment: z.looseObject({ polarity: z.string(), emotion: z.string(), intensity: z.number() }).optional(),
+    answer: z.looseObject({ kind: z.enum(['answer', 'suggest', 'out_of_scope', 'unavailable']), confidence: z.number() }),
+  }),
+});
+
+export const handler = taskFunction('message-policy', schema, (input) =>
+  makeDecideReply({ store: conversationStore(), live: liveUpdates(), clock, ids, escalation: escalation() })({
+    conversationId: input.conversationId,
+    messageId: input.messageId,
+    text: input.text,
+    analysis: {
+      answer: input.analysis.answer as unknown as AnswerOutcome,
+      ...(input.analysis.sentiment ? { sentiment: input.analysis.sentiment as unknown as SentimentResult } : {}),
+    },
+  }),
+);

@@ -1,0 +1,99 @@
+/**
+ * Deployment configuration of the Kefu CDK app: the stage and the few knobs a platform team sets through CDK context
+ * (`npx cdk deploy -c stage=prod -c alarmEmail=ops@example.com`). Parsed and validated once; defaults come from one
+ * helper so that tests, the CLI and the local runtime see the same values.
+ */
+import { RetentionDays } from 'aws-cdk-lib/aws-logs';
+
+export const STAGES = ['dev', 'prod'] as const;
+export type Stage = (typeof STAGES)[number];
+
+/** The validated configuration every stack and construct reads. */
+export interface KefuConfig {
+  readonly stage: Stage;
+  /** Seconds an agent has to accept an offered conversation before it is re-offered. */
+  readonly acceptTimeoutSeconds: number;
+  /** Offers made to agents before the conversation becomes an offline message and a ticket. */
+  readonly maxOffers: number;
+  /** Where alarm notifications are e-mailed; no subscription when absent. */
+  readonly alarmEmail?: string;
+  /** Retention of every CloudWatch log group (functions, workflows, API access logs). */
+  readonly logRetentionDays: RetentionDays;
+}
+
+/** Context keys read by {@link readConfig}; their names are what a user passes with `-c`. */
+export const CONTEXT_KEYS = {
+  stage: 'stage',
+  acceptTimeoutSeconds: 'acceptTimeoutSeconds',
+  maxOffers: 'maxOffers',
+  alarmEmail: 'alarmEmail',
+  logRetentionDays: 'logRetentionDays',
+} as const;
+
+/** Raw values as they arrive from context: strings from `-c key=value`, any JSON type from cdk.json. */
+export type RawConfig = Partial<Record<keyof typeof CONTEXT_KEYS, unknown>>;
+
+const STAGE_DEFAULTS: Readonly<Record<Stage, Omit<KefuConfig, 'stage' | 'alarmEmail'>>> = {
+  dev: { acceptTimeoutSeconds: 120, maxOffers: 3, logRetentionDays: RetentionDays.TWO_WEEKS },
+  prod: { acceptTimeoutSeconds: 120, maxOffers: 3, logRetentionDays: RetentionDays.ONE_YEAR },
+};
+
+const RETENTION_VALUES: readonly number[] = Object.values(RetentionDays).filter((v): v is number => typeof v === 'number');
+
+/** Resolves raw context values into a validated {@link KefuConfig}, applying the stage's defaults. */
+export function applyDefaults(raw: RawConfig): KefuConfig {
+  const stage = parseStage(raw.stage);
+  const defaults = STAGE_DEFAULTS[stage];
+  const alarmEmail = optionalString(raw.alarmEmail);
+  if (alarmEmail !== undefined && !/^[^@\s]+@[^@\s]+\.[^@\s]+$/.test(alarmEmail)) {
+    throw new Error(`alarmEmail must be an e-mail address, got "${alarmEmail}"`);
+  }
+  const logRetentionDays = integer('logRetentionDays', raw.logRetentionDays, defaults.logRetentionDays, 1, 9999);
+  if (!RETENTION_VALUES.includes(logRetentionDays)) {
+    throw new Error(`logRetentionDays must be one of ${RETENTION_VALUES.join(', ')}, got ${logRetentionDays}`);
+  }
+  return {
+    stage,
+    acceptTimeoutSeconds: integer('acceptTimeoutSeconds', raw.acceptTimeoutSeconds, defaults.acceptTimeoutSeconds, 10, 3600),
+    maxOffers: integer('maxOffers', raw.maxOffers, defaults.maxOffers, 1, 20),
+    logRetentionDays: logRetentionDays as RetentionDays,
+    ...(alarmEmail === undefined ? {} : { alarmEmail }),
+  };
+}
+
+/** Reads the configuration from a construct tree's context (the CLI passes `-c` values and cdk.json's context). */
+export function readConfig(tryGetContext: (key: string) => unknown): KefuConfig {
+  const raw: RawConfig = {};
+  for (const [field, key] of Object.entries(CONTEXT_KEYS) as [keyof typeof CONTEXT_KEYS, string][]) {
+    raw[field] = tryGetContext(key);
+  }
+  return applyDefaults(raw);
+}
+
+/** True for the production stage, whose data is retained and protected from deletion. */
+export function isProd(config: KefuConfig): boolean {
+  return config.stage === 'prod';
+}
+
+function parseStage(value: unknown): Stage {
+  if (value === undefined || value === null || value === '') throw new Error(`stage is required: pass -c stage=${STAGES.join('|')}`);
+  if (typeof value !== 'string' || !(STAGES as readonly string[]).includes(value)) {
+    throw new Error(`stage must be one of ${STAGES.join(', ')}, got "${String(value)}"`);
+  }
+  return value as Stage;
+}
+
+function optionalString(value: unknown): string | undefined {
+  if (value === undefined || value === null || value === '') return undefined;
+  if (typeof value !== 'string') throw new Error(`expected a string, got ${typeof value}`);
+  return value.trim();
+}
+
+function integer(name: string, value: unknown, fallback: number, min: number, max: number): number {
+  if (value === undefined || value === null || value === '') return fallback;
+  const parsed = typeof value === 'number' ? value : typeof value === 'string' && /^\d+$/.test(value.trim()) ? Number(value) : Number.NaN;
+  if (!Number.isInteger(parsed) || parsed < min || parsed > max) {
+    throw new Error(`${name} must be an integer between ${min} and ${max}, got "${String(value)}"`);
+  }
+  return parsed;
+}

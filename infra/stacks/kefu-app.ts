@@ -1,0 +1,63 @@
+/**
+ * Composes one Kefu stage into an app: the stateful and stateless stacks, their names, and the cdk-nag AwsSolutions
+ * checks. Shared by the CLI entry (infra/app.ts) and the in-process synthesis (infra/synth.ts).
+ */
+import { Validations, type App } from 'aws-cdk-lib';
+import { AwsSolutionsChecks } from 'cdk-nag';
+import { readConfig, type KefuConfig } from '../config/kefu-config.ts';
+import { StatefulStack } from './stateful-stack.ts';
+import { StatelessStack } from './stateless-stack.ts';
+
+export interface KefuStacks {
+  readonly config: KefuConfig;
+  readonly stateful: StatefulStack;
+  readonly stateless: StatelessStack;
+}
+
+/** Stack name of a stage's stateful stack: `Kefu-dev-Stateful`. */
+export function statefulStackName(config: KefuConfig): string {
+  return `Kefu-${config.stage}-Stateful`;
+}
+
+/** Stack name of a stage's stateless stack: `Kefu-dev-Stateless`. */
+export function statelessStackName(config: KefuConfig): string {
+  return `Kefu-${config.stage}-Stateless`;
+}
+
+export interface AddKefuStacksOptions {
+  /**
+   * Repository root that manifest paths are relative to.
+   *
+   * @default - the root of this repository
+   */
+  readonly repositoryRoot?: string;
+}
+
+/** Adds the stage named by the app's context (`-c stage=dev|prod`) to the app, with cdk-nag checks. */
+export function addKefuStacks(app: App, options: AddKefuStacksOptions = {}): KefuStacks {
+  const config = readConfig((key) => app.node.tryGetContext(key));
+  // Account and region come from the CLI's credentials when present; otherwise the templates are environment-agnostic.
+  const env = { account: process.env['CDK_DEFAULT_ACCOUNT'], region: process.env['CDK_DEFAULT_REGION'] };
+  const description = `Kefu customer service (${config.stage})`;
+  const stateful = new StatefulStack(app, statefulStackName(config), {
+    config,
+    env,
+    description: `${description}: tables, user pool, secrets, buckets`,
+    terminationProtection: config.stage === 'prod',
+  });
+  const stateless = new StatelessStack(app, statelessStackName(config), {
+    config,
+    env,
+    description: `${description}: APIs, functions, workflows, console hosting, alarms`,
+    tables: stateful.tables,
+    userPool: stateful.userPool,
+    consoleClient: stateful.consoleClient,
+    customerTokenSecret: stateful.customerTokenSecret,
+    consoleBucket: stateful.consoleBucket,
+    accessLogsBucket: stateful.accessLogsBucket,
+    ...(options.repositoryRoot ? { repositoryRoot: options.repositoryRoot } : {}),
+  });
+  stateless.addDependency(stateful, 'the application reads the tables, user pool, secret and buckets');
+  Validations.of(app).addPlugins(new AwsSolutionsChecks(app));
+  return { config, stateful, stateless };
+}

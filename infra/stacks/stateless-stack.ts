@@ -1,0 +1,472 @@
+/**
+ * `Kefu-<stage>-Stateless`: the application, generated from the manifest and safe to redeploy at any time: one Lambda
+ * function per manifest function, the HTTP API with every manifest route, the WebSocket API for live updates, the two
+ * workflows from their ASL files, the stream consumer with its dead-letter queue, the console hosting, and alarms.
+ * It receives the stateful resources as props; construct ids are a public contract.
+ */
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { CfnOutput, Duration, RemovalPolicy, Stack, Tags, Validations, type CfnElement, type StackProps } from 'aws-cdk-lib';
+import * as apigw from 'aws-cdk-lib/aws-apigatewayv2';
+import { HttpJwtAuthorizer } from 'aws-cdk-lib/aws-apigatewayv2-authorizers';
+import { HttpLambdaIntegration, WebSocketLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
+import { AccessLogFormat } from 'aws-cdk-lib/aws-apigateway';
+import * as cloudfront from 'aws-cdk-lib/aws-cloudfront';
+import { S3BucketOrigin } from 'aws-cdk-lib/aws-cloudfront-origins';
+import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
+import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
+import type { TableV2 } from 'aws-cdk-lib/aws-dynamodb';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as kms from 'aws-cdk-lib/aws-kms';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
+import { DynamoEventSource, SqsDlq } from 'aws-cdk-lib/aws-lambda-event-sources';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import * as s3 from 'aws-cdk-lib/aws-s3';
+import * as s3deploy from 'aws-cdk-lib/aws-s3-deployment';
+import type { Secret } from 'aws-cdk-lib/aws-secretsmanager';
+import * as sns from 'aws-cdk-lib/aws-sns';
+import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
+import * as sqs from 'aws-cdk-lib/aws-sqs';
+import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
+import type { Construct } from 'constructs';
+import {
+  functionArnVariable,
+  manifest,
+  pascalCase,
+  workflowArnVariable,
+  type FunctionId,
+  type FunctionSpec,
+  type HttpRouteSpec,
+  type TableId,
+  type WorkflowId,
+  type WorkflowSpec,
+} from '../../shared/manifest/manifest.ts';
+import { isProd, type KefuConfig } from '../config/kefu-config.ts';
+import { KefuFunction, type JwtSettings } from '../constructs/kefu-function.ts';
+import { REPOSITORY_ROOT } from '../constructs/paths.ts';
+
+/** Tag carried by every state machine, with its manifest id as value; the local runtime finds workflows by it. */
+export const WORKFLOW_TAG = 'kefu:workflow';
+
+/** Retry budget of the stream consumer before a batch goes to its dead-letter queue. */
+export const STREAM_RETRY_ATTEMPTS = 5;
+
+export interface StatelessStackProps extends StackProps {
+  readonly config: KefuConfig;
+  readonly tables: Readonly<Record<TableId, TableV2>>;
+  readonly userPool: { readonly userPoolId: string };
+  readonly consoleClient: { readonly userPoolClientId: string };
+  readonly customerTokenSecret: Secret;
+  /** Bucket of the console's static files; its policy already admits CloudFront origin access control. */
+  readonly consoleBucket: s3.IBucket;
+  /** Target of the distribution's standard logs. */
+  readonly accessLogsBucket: s3.IBucket;
+  /**
+   * Repository root that manifest paths are relative to.
+   *
+   * @default - the root of this repository
+   */
+  readonly repositoryRoot?: string;
+}
+
+/** Construct id of a manifest function: `bot-answer` → `BotAnswerFunction`. */
+export function functionConstructId(id: FunctionId): string {
+  return `${pascalCase(id)}Function`;
+}
+
+/** Construct id of a manifest workflow: `escalation` → `EscalationWorkflow`. */
+export function workflowConstructId(id: WorkflowId): string {
+  return `${pascalCase(id)}Workflow`;
+}
+
+/** APIs, functions, workflows, console hosting and alarms of one Kefu stage. */
+export class StatelessStack extends Stack {
+  readonly config: KefuConfig;
+  readonly functions: Readonly<Record<FunctionId, KefuFunction>>;
+  readonly workflows: Readonly<Record<WorkflowId, sfn.StateMachine>>;
+  readonly httpApi: apigw.HttpApi;
+  readonly httpStage: apigw.HttpStage;
+  readonly webSocketApi: apigw.WebSocketApi;
+  readonly webSocketStage: apigw.WebSocketStage;
+  readonly streamFailureQueues: readonly sqs.Queue[];
+  readonly distribution: cloudfront.Distribution;
+  readonly alarmTopic: sns.Topic;
+
+  private readonly root: string;
+  private readonly removalPolicy: RemovalPolicy;
+
+  constructor(scope: Construct, id: string, props: StatelessStackProps) {
+    super(scope, id, props);
+    this.config = props.config;
+    this.root = props.repositoryRoot ?? REPOSITORY_ROOT;
+    this.removalPolicy = isProd(this.config) ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY;
+
+    const jwt: JwtSettings = {
+      issuer: `https://cognito-idp.${this.region}.${this.urlSuffix}/${props.userPool.userPoolId}`,
+      audience: props.consoleClient.userPoolClientId,
+    };
+
+    this.webSocketApi = new apigw.WebSocketApi(this, 'WebSocketApi', {
+      apiName: `kefu-${this.config.stage}-live`,
+      description: `Kefu ${this.config.stage}: live updates for the console and the web chat`,
+    });
+    this.webSocketStage = new apigw.WebSocketStage(this, 'WebSocketStage', {
+      webSocketApi: this.webSocketApi,
+      stageName: this.config.stage,
+      autoDeploy: true,
+    });
+    Validations.of(this.webSocketStage).acknowledge({
+      id: 'AwsSolutions-APIG1',
+      reason:
+        'WebSocket access logging needs the account-wide API Gateway CloudWatch role, a setting this app must not take ' +
+        'over; the realtime function logs every connect and disconnect with its connection id instead',
+    });
+
+    const functions = {} as Record<FunctionId, KefuFunction>;
+    for (const spec of manifest.functions) {
+      functions[spec.id] = new KefuFunction(this, functionConstructId(spec.id), {
+        spec,
+        config: this.config,
+        tables: props.tables,
+        customerTokenSecret: props.customerTokenSecret,
+        webSocketStage: this.webSocketStage,
+        jwt,
+        repositoryRoot: this.root,
+      });
+    }
+    this.functions = functions;
+
+    const { api, stage } = this.httpApiWithRoutes(jwt);
+    this.httpApi = api;
+    this.httpStage = stage;
+    this.webSocketRoutes();
+    this.streamFailureQueues = manifest.functions.filter((f) => f.streamSource).map((f) => this.streamConsumer(f, props.tables));
+    this.workflows = this.workflowsFromAsl();
+    this.distribution = this.consoleHosting(props.consoleBucket, props.accessLogsBucket);
+    this.alarmTopic = this.alarms();
+
+    const output = (outputId: string, value: string, description: string): void => {
+      new CfnOutput(this, outputId, { value, description });
+    };
+    output('HttpApiUrl', this.httpStage.url, 'base URL of the HTTP API (webhooks, web chat, console API)');
+    output('WebSocketUrl', this.webSocketStage.url, 'wss URL of the live-update WebSocket API');
+    output('ConsoleUrl', `https://${this.distribution.distributionDomainName}`, 'agent console');
+    output('UserPoolId', props.userPool.userPoolId, 'Cognito user pool of console users');
+    output('UserPoolClientId', props.consoleClient.userPoolClientId, 'Cognito app client of the console (SRP, no secret)');
+    output('Region', this.region, 'region of this deployment');
+  }
+
+  private httpApiWithRoutes(jwt: JwtSettings): { api: apigw.HttpApi; stage: apigw.HttpStage } {
+    const api = new apigw.HttpApi(this, 'HttpApi', {
+      apiName: `kefu-${this.config.stage}`,
+      description: `Kefu ${this.config.stage}: channel webhooks, web chat, capabilities and console API`,
+      createDefaultStage: false,
+      corsPreflight: {
+        // The web chat widget is embedded on the company's own sites, whatever their origin; no cookies are used, the
+        // customer token and console JWT travel in headers.
+        allowOrigins: ['*'],
+        allowMethods: [apigw.CorsHttpMethod.ANY],
+        allowHeaders: ['authorization', 'content-type', 'x-kefu-customer-token', 'idempotency-key'],
+        maxAge: Duration.hours(1),
+      },
+    });
+    const accessLogs = new logs.LogGroup(this, 'HttpApiAccessLogs', {
+      retention: this.config.logRetentionDays,
+      removalPolicy: this.removalPolicy,
+    });
+    const stage = new apigw.HttpStage(this, 'HttpApiStage', {
+      httpApi: api,
+      stageName: '$default',
+      autoDeploy: true,
+      accessLogSettings: {
+        destination: new apigw.LogGroupLogDestination(accessLogs),
+        format: AccessLogFormat.custom(
+          JSON.stringify({
+            requestId: '$context.requestId',
+            requestTime: '$context.requestTime',
+            routeKey: '$context.routeKey',
+            status: '$context.status',
+            responseLength: '$context.responseLength',
+            latencyMs: '$context.responseLatency',
+            integrationError: '$context.integrationErrorMessage',
+            authorizerError: '$context.authorizer.error',
+            sourceIp: '$context.identity.sourceIp',
+            userAgent: '$context.identity.userAgent',
+          }),
+        ),
+      },
+    });
+
+    const authorizer = new HttpJwtAuthorizer('ConsoleJwtAuthorizer', jwt.issuer, {
+      authorizerName: 'console-jwt',
+      jwtAudience: [jwt.audience],
+      identitySource: ['$request.header.Authorization'],
+    });
+    const integrations = new Map<FunctionId, HttpLambdaIntegration>();
+    const integrationOf = (functionId: FunctionId): HttpLambdaIntegration => {
+      let integration = integrations.get(functionId);
+      if (!integration) {
+        integration = new HttpLambdaIntegration(`${pascalCase(functionId)}Integration`, this.functions[functionId].function);
+        integrations.set(functionId, integration);
+      }
+      return integration;
+    };
+    for (const route of manifest.routes) {
+      const [httpRoute] = api.addRoutes({
+        path: route.path,
+        methods: [apigw.HttpMethod[route.method]],
+        integration: integrationOf(route.functionId),
+        ...(route.auth.kind === 'jwt' ? { authorizer } : {}),
+      });
+      if (route.auth.kind !== 'jwt' && httpRoute) {
+        Validations.of(httpRoute).acknowledge({ id: 'AwsSolutions-APIG4', reason: unauthorisedRouteReason(route) });
+      }
+    }
+    return { api, stage };
+  }
+
+  private webSocketRoutes(): void {
+    const integrations = new Map<FunctionId, WebSocketLambdaIntegration>();
+    for (const { routeKey, functionId } of manifest.webSocketRoutes) {
+      let integration = integrations.get(functionId);
+      if (!integration) {
+        integration = new WebSocketLambdaIntegration(`${pascalCase(functionId)}WebSocketIntegration`, this.functions[functionId].function);
+        integrations.set(functionId, integration);
+      }
+      const route = this.webSocketApi.addRoute(routeKey, { integration });
+      Validations.of(route).acknowledge({
+        id: 'AwsSolutions-APIG4',
+        reason:
+          routeKey === '$connect'
+            ? 'the realtime function authenticates $connect itself: a console JWT or a customer token in the query string, ' +
+              'checked against the same issuer and secret as the HTTP API, and rejects the connection otherwise'
+            : `API Gateway accepts authorizers on $connect only; ${routeKey} runs on a connection already authenticated at $connect`,
+      });
+    }
+  }
+
+  private streamConsumer(spec: FunctionSpec, tables: Readonly<Record<TableId, TableV2>>): sqs.Queue {
+    const source = spec.streamSource;
+    if (!source) throw new Error(`function ${spec.id} has no stream source`);
+    const fn = this.functions[spec.id];
+    const queue = new sqs.Queue(this, `${pascalCase(spec.id)}StreamFailures`, {
+      encryption: sqs.QueueEncryption.SQS_MANAGED,
+      enforceSSL: true,
+      retentionPeriod: Duration.days(14),
+    });
+    Validations.of(queue).acknowledge({
+      id: 'AwsSolutions-SQS3',
+      reason:
+        'this queue is itself the dead-letter destination of the stream consumer (on-failure destination of the event ' +
+        'source mapping); nothing consumes it automatically and an alarm fires on its first message',
+    });
+    const newImage: Record<string, { S: string[] }> = {};
+    for (const [attribute, value] of Object.entries(source.newImageEquals)) {
+      newImage[attribute] = { S: lambda.FilterRule.isEqual(value) as string[] };
+    }
+    fn.function.addEventSource(
+      new DynamoEventSource(tables[source.table], {
+        // TRIM_HORIZON: a consumer created or re-created after messages were written still reads them (never lose one).
+        startingPosition: lambda.StartingPosition.TRIM_HORIZON,
+        batchSize: source.batchSize,
+        bisectBatchOnError: true,
+        retryAttempts: STREAM_RETRY_ATTEMPTS,
+        reportBatchItemFailures: true,
+        onFailure: new SqsDlq(queue),
+        filters: [lambda.FilterCriteria.filter({ dynamodb: { NewImage: newImage } })],
+      }),
+    );
+    return queue;
+  }
+
+  private workflowsFromAsl(): Record<WorkflowId, sfn.StateMachine> {
+    const created = {} as Record<WorkflowId, sfn.StateMachine>;
+    const pending = [...manifest.workflows];
+    // A workflow can be created once every workflow it starts exists (message starts escalation).
+    while (pending.length > 0) {
+      const index = pending.findIndex((w) => (w.starts ?? []).every((started) => created[started] !== undefined));
+      if (index < 0) throw new Error(`workflows start each other in a cycle: ${pending.map((w) => w.id).join(', ')}`);
+      const [spec] = pending.splice(index, 1) as [WorkflowSpec];
+      created[spec.id] = this.workflow(spec, created);
+    }
+    for (const fnSpec of manifest.functions) {
+      for (const workflowId of fnSpec.startsWorkflows ?? []) {
+        this.functions[fnSpec.id].allowStarting(workflowId, created[workflowId], stateMachineType(workflowId));
+      }
+      for (const workflowId of fnSpec.completesTasksOf ?? []) this.functions[fnSpec.id].allowCompletingTasks(created[workflowId]);
+    }
+    return created;
+  }
+
+  private workflow(spec: WorkflowSpec, created: Readonly<Record<WorkflowId, sfn.StateMachine>>): sfn.StateMachine {
+    const substitutions: Record<string, string> = {};
+    for (const functionId of spec.invokes) substitutions[functionArnVariable(functionId)] = this.functions[functionId].function.functionArn;
+    for (const workflowId of spec.starts ?? []) substitutions[workflowArnVariable(workflowId)] = created[workflowId].stateMachineArn;
+
+    const logGroup = new logs.LogGroup(this, `${workflowConstructId(spec.id)}Logs`, {
+      retention: this.config.logRetentionDays,
+      removalPolicy: this.removalPolicy,
+    });
+    const stateMachine = new sfn.StateMachine(this, workflowConstructId(spec.id), {
+      comment: spec.description,
+      stateMachineType: spec.type === 'EXPRESS' ? sfn.StateMachineType.EXPRESS : sfn.StateMachineType.STANDARD,
+      definitionBody: sfn.DefinitionBody.fromString(readFileSync(join(this.root, spec.definition), 'utf8')),
+      definitionSubstitutions: substitutions,
+      // Execution data carries customers' messages (personal data); the transcript lives in DynamoDB, so the logs
+      // keep every event but not its payload.
+      logs: { destination: logGroup, level: sfn.LogLevel.ALL, includeExecutionData: false },
+      tracingEnabled: true,
+    });
+    // On the state machine resource only (not its role and policy), so that a lookup by tag finds one resource.
+    Tags.of(stateMachine).add(WORKFLOW_TAG, spec.id, { includeResourceTypes: ['AWS::StepFunctions::StateMachine'] });
+
+    for (const functionId of spec.invokes) this.functions[functionId].function.grantInvoke(stateMachine);
+    for (const workflowId of spec.starts ?? []) created[workflowId].grantStartExecution(stateMachine);
+
+    const roleAcks: Record<string, string> = {
+      'AwsSolutions-IAM5[Resource::*]':
+        'CloudWatch Logs vended delivery (logs:CreateLogDelivery and related) and X-Ray (xray:PutTraceSegments and related) ' +
+        'support no resource-level permissions; see the Step Functions logging and tracing IAM docs',
+    };
+    for (const functionId of spec.invokes) {
+      const cfn = this.functions[functionId].function.node.defaultChild as CfnElement;
+      roleAcks[`AwsSolutions-IAM5[Resource::<${this.getLogicalId(cfn)}.Arn>:*]`] =
+        `lambda:InvokeFunction on the versions and aliases of ${functionId} (grantInvoke); the function itself is named, the wildcard is its qualifier only`;
+    }
+    for (const [ackId, reason] of Object.entries(roleAcks)) Validations.of(stateMachine.role).acknowledge({ id: ackId, reason });
+    return stateMachine;
+  }
+
+  private consoleHosting(consoleBucket: s3.IBucket, accessLogsBucket: s3.IBucket): cloudfront.Distribution {
+    // Referenced through an imported view so that CloudFront does not write the bucket policy of the stateful stack
+    // (which would make the two stacks depend on each other); that policy already admits this account's distributions.
+    const bucket = s3.Bucket.fromBucketAttributes(this, 'ConsoleBucketRef', {
+      bucketArn: consoleBucket.bucketArn,
+      bucketName: consoleBucket.bucketName,
+      bucketRegionalDomainName: consoleBucket.bucketRegionalDomainName,
+    });
+    const distribution = new cloudfront.Distribution(this, 'ConsoleDistribution', {
+      comment: `Kefu ${this.config.stage} console`,
+      defaultRootObject: 'index.html',
+      defaultBehavior: {
+        origin: S3BucketOrigin.withOriginAccessControl(bucket),
+        viewerProtocolPolicy: cloudfront.ViewerProtocolPolicy.REDIRECT_TO_HTTPS,
+        cachePolicy: cloudfront.CachePolicy.CACHING_OPTIMIZED,
+        responseHeadersPolicy: cloudfront.ResponseHeadersPolicy.SECURITY_HEADERS,
+        compress: true,
+      },
+      // The console is a single-page app: unknown paths render index.html, which routes on the client.
+      errorResponses: [403, 404].map((httpStatus) => ({
+        httpStatus,
+        responseHttpStatus: 200,
+        responsePagePath: '/index.html',
+        ttl: Duration.seconds(0),
+      })),
+      minimumProtocolVersion: cloudfront.SecurityPolicyProtocol.TLS_V1_2_2021,
+      httpVersion: cloudfront.HttpVersion.HTTP2_AND_3,
+      enableLogging: true,
+      logBucket: accessLogsBucket,
+      logFilePrefix: 'console-distribution/',
+    });
+    const acks: Record<string, string> = {
+      '@aws-cdk/aws-cloudfront-origins:updateImportedBucketPolicyOac':
+        'the console bucket policy in the stateful stack grants s3:GetObject to CloudFront for this account\'s distributions',
+      'AwsSolutions-CFR1': 'agents work from wherever the company employs them; geo restriction is a per-company choice',
+      'AwsSolutions-CFR2':
+        'the distribution serves static console files only (the API is JWT-authorised); a WAF web ACL would add a fixed ' +
+        'monthly cost to an app meant to idle near zero, and can be attached per deployment',
+      'AwsSolutions-CFR4':
+        'no custom domain is configured, so the default *.cloudfront.net certificate is used, for which CloudFront ' +
+        'ignores the minimum protocol version; TLSv1.2_2021 applies as soon as a custom domain and certificate are added',
+    };
+    for (const [ackId, reason] of Object.entries(acks)) Validations.of(distribution).acknowledge({ id: ackId, reason });
+
+    const assets = existsSync(join(this.root, 'console/dist')) ? 'console/dist' : 'console/public';
+    const deploymentLogs = new logs.LogGroup(this, 'ConsoleDeploymentLogs', {
+      retention: this.config.logRetentionDays,
+      removalPolicy: this.removalPolicy,
+    });
+    // An explicit role: the default one carries the AWS managed AWSLambdaBasicExecutionRole policy.
+    const deploymentRole = new iam.Role(this, 'ConsoleDeploymentRole', {
+      assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
+      description: `Kefu ${this.config.stage}: copies the console build into its bucket`,
+    });
+    deploymentLogs.grantWrite(deploymentRole);
+    new s3deploy.BucketDeployment(this, 'ConsoleDeployment', {
+      sources: [s3deploy.Source.asset(join(this.root, assets))],
+      destinationBucket: bucket,
+      distribution,
+      distributionPaths: ['/*'],
+      prune: true,
+      role: deploymentRole,
+      logGroup: deploymentLogs,
+    });
+    return distribution;
+  }
+
+  private alarms(): sns.Topic {
+    const key = new kms.Key(this, 'AlarmTopicKey', {
+      description: `Kefu ${this.config.stage}: encrypts the alarm topic`,
+      enableKeyRotation: true,
+      removalPolicy: this.removalPolicy,
+      pendingWindow: Duration.days(7),
+    });
+    // CloudWatch publishes alarm notifications to the encrypted topic.
+    key.grant(new iam.ServicePrincipal('cloudwatch.amazonaws.com'), 'kms:Decrypt', 'kms:GenerateDataKey*');
+    const topic = new sns.Topic(this, 'AlarmTopic', {
+      displayName: `Kefu ${this.config.stage} alarms`,
+      masterKey: key,
+      enforceSSL: true,
+    });
+    if (this.config.alarmEmail) topic.addSubscription(new subscriptions.EmailSubscription(this.config.alarmEmail));
+    const action = new SnsAction(topic);
+    const fiveMinutes = Duration.minutes(5);
+    const alarm = (id: string, metric: cloudwatch.IMetric, description: string): void => {
+      new cloudwatch.Alarm(this, id, {
+        metric,
+        threshold: 0,
+        comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
+        evaluationPeriods: 1,
+        treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+        alarmDescription: description,
+      }).addAlarmAction(action);
+    };
+
+    for (const spec of manifest.functions) {
+      alarm(
+        `${functionConstructId(spec.id)}ErrorsAlarm`,
+        this.functions[spec.id].function.metricErrors({ period: fiveMinutes, statistic: cloudwatch.Stats.SUM }),
+        `function ${spec.id} reported errors`,
+      );
+    }
+    for (const queue of this.streamFailureQueues) {
+      alarm(
+        `${queue.node.id}Alarm`,
+        queue.metricApproximateNumberOfMessagesVisible({ period: Duration.minutes(1), statistic: cloudwatch.Stats.MAXIMUM }),
+        'stream records failed every retry and were dead-lettered: messages wait for a replay',
+      );
+    }
+    for (const spec of manifest.workflows) {
+      alarm(
+        `${workflowConstructId(spec.id)}FailedAlarm`,
+        this.workflows[spec.id].metricFailed({ period: fiveMinutes, statistic: cloudwatch.Stats.SUM }),
+        `executions of the ${spec.id} workflow failed`,
+      );
+    }
+    alarm('HttpApi5xxAlarm', this.httpApi.metricServerError({ period: fiveMinutes, statistic: cloudwatch.Stats.SUM }), 'the HTTP API answered 5xx');
+    return topic;
+  }
+}
+
+function stateMachineType(id: WorkflowId): sfn.StateMachineType {
+  const spec = manifest.workflows.find((w) => w.id === id);
+  return spec?.type === 'EXPRESS' ? sfn.StateMachineType.EXPRESS : sfn.StateMachineType.STANDARD;
+}
+
+function unauthorisedRouteReason(route: HttpRouteSpec): string {
+  return route.auth.kind === 'customer'
+    ? `${route.method} ${route.path} is called by a web chat customer, who has no console account: the function verifies ` +
+        'the customer token (HMAC, signed with the customer-token secret) for this conversation and rejects the call otherwise'
+    : `${route.method} ${route.path} is public by design (health check, conversation start or channel webhook verified by ` +
+        'its signature in the function)';
+}

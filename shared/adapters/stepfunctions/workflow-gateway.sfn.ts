@@ -1,0 +1,30 @@
+/** WorkflowGateway on Step Functions (the local runtime serves the same API for the synthesized definitions). */
+import { SendTaskSuccessCommand, StartSyncExecutionCommand, type SFNClient } from '@aws-sdk/client-sfn';
+import type { MessageWorkflowInput, WorkflowGateway } from '../../ports/gateways.ts';
+
+export class StepFunctionsWorkflowGateway implements WorkflowGateway {
+  constructor(private readonly client: SFNClient, private readonly messageWorkflowArn: () => string) {}
+
+  async runMessageWorkflow(input: MessageWorkflowInput) {
+    const res = await this.client.send(
+      new StartSyncExecutionCommand({ stateMachineArn: this.messageWorkflowArn(), name: `${input.messageId}`, input: JSON.stringify(input) }),
+    );
+    const status = res.status ?? 'FAILED';
+    return {
+      status,
+      ...(res.output ? { output: JSON.parse(res.output) as unknown } : {}),
+      ...(res.error ? { error: `${res.error}: ${res.cause ?? ''}` } : {}),
+    };
+  }
+
+  async completeTask(taskToken: string, output: Readonly<Record<string, unknown>>): Promise<'completed' | 'expired'> {
+    try {
+      await this.client.send(new SendTaskSuccessCommand({ taskToken, output: JSON.stringify(output) }));
+      return 'completed';
+    } catch (error) {
+      const name = (error as { name?: string }).name;
+      if (name === 'TaskTimedOut' || name === 'TaskDoesNotExist' || name === 'InvalidToken') return 'expired';
+      throw error;
+    }
+  }
+}

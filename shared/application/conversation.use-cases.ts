@@ -1,0 +1,124 @@
+/**
+ * Customer-side use cases of a conversation, shared by every channel: open it, accept a customer message (persisted
+ * before anything else happens, exactly once per client message id), read it.
+ */
+import { customerView, MAX_MESSAGE_LENGTH, messageView, type Channel, type Conversation } from '../domain/conversation/conversation.ts';
+import { DomainError } from '../domain/errors.ts';
+import type { ConversationStore } from '../ports/conversation.store.ts';
+import type { CustomerDirectory } from '../ports/directory.ts';
+import type { Clock, CustomerTokens, Ids, LiveUpdates } from '../ports/gateways.ts';
+
+export interface ConversationDeps {
+  readonly store: ConversationStore;
+  readonly customers: CustomerDirectory;
+  readonly tokens: CustomerTokens;
+  readonly live: LiveUpdates;
+  readonly clock: Clock;
+  readonly ids: Ids;
+}
+
+export const conversationAudience = (conversationId: string) => `conversation:${conversationId}`;
+export const AGENTS_AUDIENCE = 'agents';
+
+export function makeOpenConversation(deps: ConversationDeps) {
+  return async (input: { channel: Channel; customer?: { name?: string; externalId?: string } }) => {
+    const now = deps.clock.now().toISOString();
+    const customerId = `cus_${deps.ids.next()}`;
+    await deps.customers.put({
+      id: customerId,
+      tier: 'standard',
+      identities: input.customer?.externalId ? [{ channel: input.channel, value: input.customer.externalId }] : [],
+      createdAt: now,
+      ...(input.customer?.name ? { name: input.customer.name } : {}),
+    });
+    const conversation: Conversation = {
+      id: `conv_${deps.ids.next()}`,
+      channel: input.channel,
+      customerId,
+      status: 'bot',
+      seq: 0,
+      failedAnswers: 0,
+      handoffs: 0,
+      createdAt: now,
+      updatedAt: now,
+    };
+    await deps.store.create(conversation);
+    const token = await deps.tokens.issue(conversation.id);
+    return { conversationId: conversation.id, token, customerId, status: conversation.status };
+  };
+}
+
+export function validateText(text: string): string {
+  const trimmed = text.trim();
+  if (trimmed.length === 0) throw new DomainError('REQUEST.VALIDATION_FAILED', 'text must not be empty', { field: 'text' });
+  if (text.length > MAX_MESSAGE_LENGTH) {
+    throw new DomainError('REQUEST.TOO_LARGE', `text must be at most ${MAX_MESSAGE_LENGTH} characters`, { field: 'text', max: MAX_MESSAGE_LENGTH });
+  }
+  return trimmed;
+}
+
+/**
+ * Persists the customer's message before any processing. The bot runs later from the messages stream, in order per
+ * conversation; a resolved conversation that hears from its customer again goes back to the bot.
+ */
+export function makePostCustomerMessage(deps: ConversationDeps) {
+  return async (input: { conversationId: string; clientMessageId: string; text: string; channel: Channel }) => {
+    const text = validateText(input.text);
+    const idempotencyKey = `${input.channel}#${input.conversationId}#${input.clientMessageId}`;
+    const conversation = await deps.store.get(input.conversationId);
+    if (!conversation) throw new DomainError('CONVERSATION.NOT_FOUND', `conversation ${input.conversationId} does not exist`);
+    const draft = { id: `msg_${deps.ids.next()}`, role: 'customer' as const, text, clientMessageId: input.clientMessageId, createdAt: deps.clock.now().toISOString() };
+    const reopen = conversation.status === 'resolved';
+    const result = await appendReopening(deps, input.conversationId, draft, idempotencyKey, reopen);
+    if (!result.duplicate) {
+      const event = { type: 'message', conversationId: input.conversationId, message: messageView(result.message) };
+      await deps.live.publish(conversationAudience(input.conversationId), event);
+    }
+    return { messageId: result.message.id, seq: result.message.seq, duplicate: result.duplicate };
+  };
+}
+
+async function appendReopening(deps: ConversationDeps, conversationId: string, draft: Parameters<ConversationStore['append']>[1], idempotencyKey: string, reopen: boolean) {
+  if (!reopen) return deps.store.append(conversationId, draft, { idempotencyKey });
+  try {
+    return await deps.store.append(conversationId, draft, {
+      idempotencyKey,
+      statusChange: { from: ['resolved'], to: 'bot', set: { failedAnswers: 0, assignedAgentId: null, resolvedAt: null } },
+    });
+  } catch (error) {
+    // Reopened meanwhile by a concurrent message: append without the move.
+    if (error instanceof DomainError && error.code === 'CONVERSATION.BUSY') return deps.store.append(conversationId, draft, { idempotencyKey });
+    throw error;
+  }
+}
+
+export function makeGetConversation(deps: Pick<ConversationDeps, 'store'>) {
+  return async (conversationId: string) => {
+    const conversation = await deps.store.get(conversationId);
+    if (!conversation) throw new DomainError('CONVERSATION.NOT_FOUND', `conversation ${conversationId} does not exist`);
+    let queuePosition: number | null = null;
+    if (conversation.status === 'queued') {
+      const queue = await deps.store.listQueue(500);
+      const index = queue.findIndex((c) => c.id === conversationId);
+      queuePosition = index >= 0 ? index + 1 : null;
+    }
+    return { ...customerView(conversation), queuePosition };
+  };
+}
+
+export function parseCursor(cursor: string | undefined): number | undefined {
+  if (cursor === undefined || cursor === '') return undefined;
+  if (!/^\d{1,10}$/.test(cursor)) throw new DomainError('REQUEST.VALIDATION_FAILED', 'after must be a cursor returned by this API', { field: 'after' });
+  return Number(cursor);
+}
+
+export function makeListMessages(deps: Pick<ConversationDeps, 'store'>) {
+  return async (input: { conversationId: string; after?: string; limit?: number }) => {
+    const afterSeq = parseCursor(input.after);
+    const conversation = await deps.store.get(input.conversationId);
+    if (!conversation) throw new DomainError('CONVERSATION.NOT_FOUND', `conversation ${input.conversationId} does not exist`);
+    const messages = await deps.store.listMessages(input.conversationId, { afterSeq, limit: input.limit ?? 100 });
+    const last = messages.at(-1);
+    return { messages: messages.map(messageView), cursor: String(last ? last.seq : (afterSeq ?? 0)) };
+  };
+}

@@ -1,0 +1,236 @@
+/**
+ * The human side: the escalation workflow's steps (enqueue, offer with a task token, record the assignment, leave an
+ * offline message as a ticket) and the agent's actions (queue, context, accept, reply, resolve).
+ *
+ * Ownership moves only through conditional writes, so two agents can never both own a conversation, and an accept
+ * racing the offer's timeout has exactly one winner.
+ */
+import { assertAgentOwns, messageView, type Conversation } from '../domain/conversation/conversation.ts';
+import { DomainError } from '../domain/errors.ts';
+import type { ConversationStore } from '../ports/conversation.store.ts';
+import type { AgentDirectory, CustomerDirectory, TicketStore } from '../ports/directory.ts';
+import type { Clock, Ids, LiveUpdates, WorkflowGateway } from '../ports/gateways.ts';
+import { AGENTS_AUDIENCE, conversationAudience, validateText } from './conversation.use-cases.ts';
+
+export interface EscalationDeps {
+  readonly store: ConversationStore;
+  readonly live: LiveUpdates;
+  readonly clock: Clock;
+  readonly ids: Ids;
+}
+
+function zh(conversation: Conversation): boolean {
+  return conversation.language !== 'en';
+}
+
+async function systemMessage(deps: EscalationDeps, conversationId: string, text: string, idempotencyKey: string) {
+  const result = await deps.store.append(conversationId, { id: `msg_${deps.ids.next()}`, role: 'system', text, createdAt: deps.clock.now().toISOString() }, { idempotencyKey });
+  if (!result.duplicate) await deps.live.publish(conversationAudience(conversationId), { type: 'message', conversationId, message: messageView(result.message) });
+  return result.message;
+}
+
+async function mustGet(store: ConversationStore, conversationId: string): Promise<Conversation> {
+  const conversation = await store.get(conversationId);
+  if (!conversation) throw new DomainError('CONVERSATION.NOT_FOUND', `conversation ${conversationId} does not exist`);
+  return conversation;
+}
+
+/** Workflow step: the conversation is in the queue; tell the floor and the customer their position. */
+export function makeEnqueue(deps: EscalationDeps) {
+  return async (input: { conversationId: string; reason: string; priority: number }) => {
+    const conversation = await mustGet(deps.store, input.conversationId);
+    if (conversation.status !== 'queued') return { queued: false, status: conversation.status };
+    const queue = await deps.store.listQueue(500);
+    const index = queue.findIndex((c) => c.id === conversation.id);
+    const position = index >= 0 ? index + 1 : queue.length + 1;
+    const now = deps.clock.now().toISOString();
+    await deps.store.recordEvent(conversation.id, { type: 'queued', at: now, actor: 'workflow', detail: { reason: input.reason, priority: input.priority, position } });
+    const text = zh(conversation) ? `您已进入人工客服队列，当前排在第 ${position} 位。` : `You are in the queue for a human agent, position ${position}.`;
+    await systemMessage(deps, conversation.id, text, `enqueue#${conversation.id}#${conversation.handoffs}`);
+    await deps.live.publish(AGENTS_AUDIENCE, { type: 'queue.changed', conversationId: conversation.id, change: 'added' });
+    return { queued: true, position };
+  };
+}
+
+/**
+ * Workflow step (waitForTaskToken): keep the token on the conversation so that an agent's accept completes the step.
+ * If an agent already accepted, complete it at once.
+ */
+export function makeOffer(deps: EscalationDeps & { workflows: WorkflowGateway }) {
+  return async (input: { conversationId: string; attempt: number; taskToken: string }) => {
+    const stored = await deps.store.update(input.conversationId, { offerToken: input.taskToken, offerAttempt: input.attempt }, ['queued']);
+    if (stored) {
+      await deps.store.recordEvent(input.conversationId, { type: 'offered', at: deps.clock.now().toISOString(), actor: 'workflow', detail: { attempt: input.attempt } });
+      await deps.live.publish(AGENTS_AUDIENCE, { type: 'offer', conversationId: input.conversationId, attempt: input.attempt, priority: stored.priority ?? 5 });
+      return { offered: true };
+    }
+    const conversation = await mustGet(deps.store, input.conversationId);
+    await deps.workflows.completeTask(input.taskToken, { agentId: conversation.assignedAgentId ?? null, status: conversation.status });
+    return { offered: false, status: conversation.status };
+  };
+}
+
+/** Workflow step after an accept: the audit trail records who took it. */
+export function makeRecordAssignment(deps: EscalationDeps) {
+  return async (input: { conversationId: string; agentId: string | null }) => {
+    await deps.store.update(input.conversationId, { offerToken: null }, ['agent', 'resolved']);
+    await deps.store.recordEvent(input.conversationId, { type: 'assigned', at: deps.clock.now().toISOString(), actor: 'workflow', detail: { agentId: input.agentId } });
+    return { recorded: true };
+  };
+}
+
+const TICKET_DUE_HOURS = 24;
+
+/** Workflow step after the last offer: nobody accepted in time, so the conversation becomes an offline message and a ticket. */
+export function makeLeaveOfflineMessage(deps: EscalationDeps & { tickets: TicketStore }) {
+  return async (input: { conversationId: string; reason: string; offers: number }) => {
+    const conversation = await mustGet(deps.store, input.conversationId);
+    if (conversation.status !== 'queued' && conversation.ticketId === undefined) return { skipped: true, status: conversation.status };
+    const now = deps.clock.now();
+    const ticketId = `tkt_${conversation.id.replace(/^conv_/, '')}_${conversation.handoffs}`;
+    const transcript = await deps.store.listMessages(conversation.id, { limit: 50 });
+    const lastCustomer = [...transcript].reverse().find((m) => m.role === 'customer');
+    const ticket = await deps.tickets.createOnce({
+      id: ticketId,
+      conversationId: conversation.id,
+      customerId: conversation.customerId,
+      type: 'inquiry',
+      status: 'new',
+      priority: (conversation.priority ?? 5) >= 8 ? 'urgent' : (conversation.priority ?? 5) >= 6 ? 'high' : 'normal',
+      subject: (lastCustomer?.text ?? 'offline message').slice(0, 120),
+      description: transcript.map((m) => `[${m.role}] ${m.text}`).join('\n').slice(0, 8000),
+      createdAt: now.toISOString(),
+      dueAt: new Date(now.getTime() + TICKET_DUE_HOURS * 3600_000).toISOString(),
+    });
+    const moved = await deps.store.changeStatus(conversation.id, {
+      from: ['queued'],
+      to: 'resolved',
+      set: { ticketId: ticket.id, resolution: 'offline-ticket', resolvedAt: now.toISOString(), offerToken: null },
+    });
+    if (!moved && (await mustGet(deps.store, conversation.id)).status === 'agent') return { skipped: true, status: 'agent', ticketId: ticket.id };
+    const text = zh(conversation)
+      ? `抱歉，客服暂时都在忙。我们已为您创建工单 ${ticket.id}，将在 ${TICKET_DUE_HOURS} 小时内答复您。`
+      : `Sorry, all our agents are busy. We created ticket ${ticket.id} for you and will answer within ${TICKET_DUE_HOURS} hours.`;
+    await systemMessage(deps, conversation.id, text, `offline#${conversation.id}#${conversation.handoffs}`);
+    await deps.store.recordEvent(conversation.id, { type: 'offline.ticket', at: now.toISOString(), actor: 'workflow', detail: { ticketId: ticket.id, offers: input.offers } });
+    await deps.live.publish(conversationAudience(conversation.id), { type: 'status', conversationId: conversation.id, status: 'resolved', ticketId: ticket.id });
+    await deps.live.publish(AGENTS_AUDIENCE, { type: 'queue.changed', conversationId: conversation.id, change: 'removed' });
+    return { skipped: false, ticketId: ticket.id };
+  };
+}
+
+export interface AgentDeps extends EscalationDeps {
+  readonly workflows: WorkflowGateway;
+  readonly agents: AgentDirectory;
+  readonly customers: CustomerDirectory;
+  readonly tickets: TicketStore;
+}
+
+export function makeListQueue(deps: Pick<EscalationDeps, 'store' | 'clock'>) {
+  return async () => {
+    const queue = await deps.store.listQueue(200);
+    const now = deps.clock.now().getTime();
+    const items = await Promise.all(
+      queue.map(async (c, i) => {
+        const recent = await deps.store.listMessages(c.id, { afterSeq: Math.max(0, c.seq - 5), limit: 5 });
+        const lastCustomer = [...recent].reverse().find((m) => m.role === 'customer');
+        return {
+          conversationId: c.id,
+          position: i + 1,
+          channel: c.channel,
+          priority: c.priority ?? 5,
+          reason: c.handoffReason ?? null,
+          mood: c.lastMood ?? null,
+          queuedAt: c.queuedAt ?? null,
+          waitingSeconds: c.queuedAt ? Math.max(0, Math.round((now - Date.parse(c.queuedAt)) / 1000)) : 0,
+          preview: lastCustomer?.text.slice(0, 140) ?? null,
+        };
+      }),
+    );
+    return { items };
+  };
+}
+
+export function makeGetConversationContext(deps: Pick<AgentDeps, 'store' | 'customers' | 'tickets'>) {
+  return async (conversationId: string) => {
+    const conversation = await mustGet(deps.store, conversationId);
+    const [messages, events, customer, tickets] = await Promise.all([
+      deps.store.listMessages(conversationId, { limit: 1000 }),
+      deps.store.listEvents(conversationId),
+      deps.customers.get(conversation.customerId),
+      deps.tickets.listByConversation(conversationId),
+    ]);
+    const { offerToken, ...visible } = conversation;
+    void offerToken;
+    return {
+      conversation: visible,
+      transcript: messages.map(messageView),
+      events,
+      customer: customer ?? null,
+      tickets,
+      summary: {
+        customerMessages: messages.filter((m) => m.role === 'customer').length,
+        botReplies: messages.filter((m) => m.role === 'bot').length,
+        handoffReason: conversation.handoffReason ?? null,
+        mood: conversation.lastMood ?? null,
+      },
+    };
+  };
+}
+
+export function makeAcceptConversation(deps: AgentDeps) {
+  return async (input: { conversationId: string; agentId: string }) => {
+    const agent = await deps.agents.get(input.agentId);
+    if (!agent) throw new DomainError('AGENT.NOT_FOUND', `agent ${input.agentId} is not in the directory`);
+    const now = deps.clock.now().toISOString();
+    const accepted = await deps.store.changeStatus(input.conversationId, { from: ['queued'], to: 'agent', set: { assignedAgentId: agent.id, acceptedAt: now } });
+    if (!accepted) {
+      const current = await mustGet(deps.store, input.conversationId);
+      if (current.status === 'agent' && current.assignedAgentId === agent.id) return { conversationId: current.id, status: current.status, assignedAgentId: agent.id };
+      if (current.status === 'agent') throw new DomainError('CONVERSATION.ALREADY_ASSIGNED', `conversation ${current.id} was accepted by another agent`);
+      throw new DomainError('CONVERSATION.NOT_QUEUED', `conversation ${current.id} is ${current.status}, not queued`, { status: current.status });
+    }
+    // The offer step may not have stored its token yet: it then sees the new owner and completes itself.
+    if (accepted.offerToken) await deps.workflows.completeTask(accepted.offerToken, { agentId: agent.id });
+    await deps.store.recordEvent(accepted.id, { type: 'accepted', at: now, actor: `agent:${agent.id}` });
+    const text = zh(accepted) ? `人工客服 ${agent.name} 正在为您服务。` : `${agent.name} from customer service is here to help.`;
+    await systemMessage(deps, accepted.id, text, `accept#${accepted.id}#${accepted.handoffs}`);
+    await deps.live.publish(conversationAudience(accepted.id), { type: 'status', conversationId: accepted.id, status: 'agent', agentName: agent.name });
+    await deps.live.publish(AGENTS_AUDIENCE, { type: 'queue.changed', conversationId: accepted.id, change: 'removed', agentId: agent.id });
+    return { conversationId: accepted.id, status: accepted.status, assignedAgentId: agent.id };
+  };
+}
+
+export function makeAgentReply(deps: AgentDeps) {
+  return async (input: { conversationId: string; agentId: string; text: string; clientMessageId?: string }) => {
+    const text = validateText(input.text);
+    const conversation = await mustGet(deps.store, input.conversationId);
+    assertAgentOwns(conversation, input.agentId);
+    const result = await deps.store.append(
+      input.conversationId,
+      { id: `msg_${deps.ids.next()}`, role: 'agent', text, agentId: input.agentId, createdAt: deps.clock.now().toISOString(), ...(input.clientMessageId ? { clientMessageId: input.clientMessageId } : {}) },
+      {
+        ...(input.clientMessageId ? { idempotencyKey: `agent#${input.conversationId}#${input.clientMessageId}` } : {}),
+        statusChange: { from: ['agent'], to: 'agent', expect: { assignedAgentId: input.agentId } },
+      },
+    );
+    if (!result.duplicate) await deps.live.publish(conversationAudience(input.conversationId), { type: 'message', conversationId: input.conversationId, message: messageView(result.message) });
+    return { messageId: result.message.id, seq: result.message.seq };
+  };
+}
+
+export function makeResolveConversation(deps: AgentDeps) {
+  return async (input: { conversationId: string; agentId: string }) => {
+    const conversation = await mustGet(deps.store, input.conversationId);
+    if (conversation.status === 'resolved') return { conversationId: conversation.id, status: conversation.status };
+    assertAgentOwns(conversation, input.agentId);
+    const now = deps.clock.now().toISOString();
+    const resolved = await deps.store.changeStatus(conversation.id, { from: ['agent'], to: 'resolved', set: { resolvedAt: now, resolution: 'agent' }, expect: { assignedAgentId: input.agentId } });
+    if (!resolved) throw new DomainError('CONVERSATION.NOT_ASSIGNED_TO_YOU', `conversation ${conversation.id} is not assigned to you`);
+    await deps.store.recordEvent(conversation.id, { type: 'resolved', at: now, actor: `agent:${input.agentId}` });
+    const text = zh(conversation) ? '本次会话已结束，感谢您的耐心。如有其他问题，欢迎随时留言。' : 'This conversation is resolved. Thank you for your patience; write again any time.';
+    await systemMessage(deps, conversation.id, text, `resolve#${conversation.id}#${conversation.handoffs}`);
+    await deps.live.publish(conversationAudience(conversation.id), { type: 'status', conversationId: conversation.id, status: 'resolved' });
+    return { conversationId: conversation.id, status: 'resolved' as const };
+  };
+}

@@ -1,0 +1,127 @@
+/**
+ * What happens to a customer message after it is stored: the intake decides whether the bot takes it (and runs the
+ * message workflow), the policy step turns sentiment + answer into a reply or a handoff.
+ */
+import { messageView } from '../domain/conversation/conversation.ts';
+import { DomainError } from '../domain/errors.ts';
+import { decide, type AnswerOutcome, type PolicyOptions, defaultPolicyOptions } from '../domain/policy/reply-policy.ts';
+import type { SentimentResult } from '../domain/sentiment/local-sentiment-engine.ts';
+import type { ConversationStore } from '../ports/conversation.store.ts';
+import type { Clock, EscalationInput, Ids, LiveUpdates, WorkflowGateway } from '../ports/gateways.ts';
+import { AGENTS_AUDIENCE, conversationAudience } from './conversation.use-cases.ts';
+
+export interface IntakeDeps {
+  readonly store: ConversationStore;
+  readonly workflows: WorkflowGateway;
+}
+
+export interface StoredCustomerMessage {
+  readonly conversationId: string;
+  readonly id: string;
+  readonly seq: number;
+  readonly text: string;
+}
+
+/** Runs the bot on a stored customer message unless a human owns the conversation. Throws when the workflow fails, so that the stream redelivers. */
+export function makeProcessCustomerMessage(deps: IntakeDeps) {
+  return async (message: StoredCustomerMessage) => {
+    const conversation = await deps.store.get(message.conversationId);
+    if (!conversation) return { outcome: 'skipped' as const, reason: 'conversation missing' };
+    if (conversation.status !== 'bot') return { outcome: 'skipped' as const, reason: `owned by ${conversation.status}` };
+    const result = await deps.workflows.runMessageWorkflow({
+      conversationId: message.conversationId,
+      messageId: message.id,
+      seq: message.seq,
+      text: message.text,
+      channel: conversation.channel,
+    });
+    if (result.status !== 'SUCCEEDED') throw new Error(`message workflow ${result.status} for ${message.id}: ${result.error ?? ''}`);
+    return { outcome: 'processed' as const, output: result.output };
+  };
+}
+
+export interface PolicyDeps {
+  readonly store: ConversationStore;
+  readonly live: LiveUpdates;
+  readonly clock: Clock;
+  readonly ids: Ids;
+  readonly escalation: { acceptTimeoutSeconds: number; maxOffers: number };
+  readonly options?: PolicyOptions;
+}
+
+export interface PolicyInput {
+  readonly conversationId: string;
+  readonly messageId: string;
+  readonly text: string;
+  readonly analysis: { readonly sentiment?: SentimentResult; readonly answer: AnswerOutcome };
+}
+
+export type PolicyOutput =
+  | { readonly handoff: false; readonly reply?: { messageId: string; text: string; entryId?: string }; readonly skipped?: string }
+  | { readonly handoff: true; readonly reason: string; readonly escalation: { name: string; input: EscalationInput } };
+
+function escalationFor(deps: PolicyDeps, conversationId: string, handoffs: number, reason: string, priority: number) {
+  return {
+    name: `${conversationId}-handoff-${handoffs}`,
+    input: { conversationId, reason, priority, acceptTimeoutSeconds: deps.escalation.acceptTimeoutSeconds, maxOffers: deps.escalation.maxOffers },
+  };
+}
+
+/** The policy step: idempotent per customer message (a redelivered message gets the same outcome, never a second reply). */
+export function makeDecideReply(deps: PolicyDeps) {
+  return async (input: PolicyInput): Promise<PolicyOutput> => {
+    const conversation = await deps.store.get(input.conversationId);
+    if (!conversation) throw new DomainError('CONVERSATION.NOT_FOUND', `conversation ${input.conversationId} does not exist`);
+    const idempotencyKey = `reply#${input.messageId}`;
+    if (conversation.status !== 'bot') {
+      // Already handed off for this very message (a redelivery after the escalation start failed): start it again, by name.
+      if (conversation.status === 'queued' && conversation.handoffMessageId === input.messageId) {
+        return { handoff: true, reason: conversation.handoffReason ?? 'requested', escalation: escalationFor(deps, conversation.id, conversation.handoffs, conversation.handoffReason ?? 'requested', conversation.priority ?? 5) };
+      }
+      return { handoff: false, skipped: `owned by ${conversation.status}` };
+    }
+    const decision = decide({ conversation, text: input.text, sentiment: input.analysis.sentiment, answer: input.analysis.answer }, deps.options ?? defaultPolicyOptions);
+    const now = deps.clock.now().toISOString();
+    const mood = input.analysis.sentiment?.emotion;
+    if (decision.kind === 'reply') {
+      const result = await deps.store.append(
+        input.conversationId,
+        { id: `msg_${deps.ids.next()}`, role: 'bot', text: decision.text, createdAt: now, ...(decision.entryId ? { entryId: decision.entryId } : {}) },
+        {
+          idempotencyKey,
+          set: { failedAnswers: decision.answered ? 0 : conversation.failedAnswers + 1, ...(mood ? { lastMood: mood } : {}), ...(input.analysis.sentiment?.language ? { language: input.analysis.sentiment.language } : {}) },
+        },
+      );
+      if (!result.duplicate) await deps.live.publish(conversationAudience(input.conversationId), { type: 'message', conversationId: input.conversationId, message: messageView(result.message) });
+      return { handoff: false, reply: { messageId: result.message.id, text: result.message.text, ...(result.message.entryId ? { entryId: result.message.entryId } : {}) } };
+    }
+    const handoffs = conversation.handoffs + 1;
+    let result;
+    try {
+      result = await deps.store.append(
+        input.conversationId,
+        { id: `msg_${deps.ids.next()}`, role: 'system', text: decision.text, createdAt: now },
+        {
+          idempotencyKey,
+          statusChange: {
+            from: ['bot'],
+            to: 'queued',
+            set: { priority: decision.priority, queuedAt: now, handoffReason: decision.reason, handoffs, failedAnswers: 0, handoffMessageId: input.messageId, ...(mood ? { lastMood: mood } : {}) },
+          },
+        },
+      );
+    } catch (error) {
+      if (error instanceof DomainError && error.code === 'CONVERSATION.BUSY') return { handoff: false, skipped: 'owner changed' };
+      throw error;
+    }
+    if (!result.duplicate) {
+      await deps.store.recordEvent(input.conversationId, { type: 'handoff.requested', at: now, actor: 'bot', detail: { reason: decision.reason, priority: decision.priority, messageId: input.messageId } });
+      await deps.live.publish(conversationAudience(input.conversationId), { type: 'message', conversationId: input.conversationId, message: messageView(result.message) });
+      await deps.live.publish(conversationAudience(input.conversationId), { type: 'status', conversationId: input.conversationId, status: 'queued' });
+    }
+    const current = result.duplicate ? ((await deps.store.get(input.conversationId)) ?? conversation) : { ...conversation, handoffs };
+    return { handoff: true, reason: decision.reason, escalation: escalationFor(deps, input.conversationId, current.handoffs, decision.reason, decision.priority) };
+  };
+}
+
+export { AGENTS_AUDIENCE };

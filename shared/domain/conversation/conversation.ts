@@ -1,0 +1,113 @@
+/**
+ * The conversation: one model for every channel, with one explicit owner at a time (the bot, the queue, an agent),
+ * so that bot and human never talk over each other.
+ */
+import { DomainError } from '../errors.ts';
+
+export type ConversationStatus = 'bot' | 'queued' | 'agent' | 'resolved';
+export type MessageRole = 'customer' | 'bot' | 'agent' | 'system';
+export type Channel = 'webchat' | 'wechat' | 'wecom' | 'email' | 'whatsapp' | 'telegram' | 'line' | 'sms' | 'api';
+
+export interface Conversation {
+  readonly id: string;
+  readonly channel: Channel;
+  readonly customerId: string;
+  readonly status: ConversationStatus;
+  /** Last message sequence number allocated in this conversation (0 before the first message). */
+  readonly seq: number;
+  /** Bot answers in a row that did not find an answer; two in a row offer a human. */
+  readonly failedAnswers: number;
+  readonly handoffs: number;
+  readonly assignedAgentId?: string;
+  readonly priority?: number;
+  readonly queuedAt?: string;
+  readonly handoffReason?: string;
+  readonly language?: string;
+  readonly lastMood?: string;
+  readonly ticketId?: string;
+  /** Task token of the escalation step waiting for an agent to accept. */
+  readonly offerToken?: string;
+  /** The customer message that caused the current handoff (makes a redelivered message hand off idempotently). */
+  readonly handoffMessageId?: string;
+  readonly acceptedAt?: string;
+  readonly resolvedAt?: string;
+  readonly lastMessageAt?: string;
+  readonly createdAt: string;
+  readonly updatedAt: string;
+}
+
+export interface Message {
+  readonly id: string;
+  readonly conversationId: string;
+  readonly seq: number;
+  readonly role: MessageRole;
+  readonly text: string;
+  readonly createdAt: string;
+  readonly clientMessageId?: string;
+  readonly agentId?: string;
+  /** Knowledge entry a bot reply came from. */
+  readonly entryId?: string;
+  readonly mood?: string;
+}
+
+/** What a message looks like before the store gives it a sequence number. */
+export interface MessageDraft {
+  readonly id: string;
+  readonly role: MessageRole;
+  readonly text: string;
+  readonly createdAt: string;
+  readonly clientMessageId?: string;
+  readonly agentId?: string;
+  readonly entryId?: string;
+  readonly mood?: string;
+}
+
+export const MAX_MESSAGE_LENGTH = 10_000;
+
+/** Statuses from which a move to `to` is allowed: the state machine of ownership. */
+const allowedFrom: Record<ConversationStatus, readonly ConversationStatus[]> = {
+  bot: ['resolved'],
+  queued: ['bot'],
+  agent: ['queued'],
+  resolved: ['bot', 'queued', 'agent'],
+};
+
+export function canMove(from: ConversationStatus, to: ConversationStatus): boolean {
+  return allowedFrom[to].includes(from);
+}
+
+export function assertAgentOwns(conversation: Conversation, agentId: string): void {
+  if (conversation.status === 'resolved') {
+    throw new DomainError('CONVERSATION.RESOLVED', `conversation ${conversation.id} is resolved`);
+  }
+  if (conversation.status !== 'agent' || conversation.assignedAgentId !== agentId) {
+    throw new DomainError('CONVERSATION.NOT_ASSIGNED_TO_YOU', `conversation ${conversation.id} is not assigned to you`);
+  }
+}
+
+/** The customer-facing view of a conversation (public contract: fields may be added, never removed). */
+export function customerView(conversation: Conversation) {
+  return {
+    conversationId: conversation.id,
+    status: conversation.status,
+    channel: conversation.channel,
+    assignedAgentId: conversation.assignedAgentId ?? null,
+    queuedAt: conversation.queuedAt ?? null,
+    ticketId: conversation.ticketId ?? null,
+    createdAt: conversation.createdAt,
+    updatedAt: conversation.updatedAt,
+  };
+}
+
+export function messageView(message: Message) {
+  return {
+    id: message.id,
+    seq: message.seq,
+    role: message.role,
+    text: message.text,
+    createdAt: message.createdAt,
+    ...(message.agentId ? { agentId: message.agentId } : {}),
+    ...(message.entryId ? { entryId: message.entryId } : {}),
+    ...(message.mood ? { mood: message.mood } : {}),
+  };
+}

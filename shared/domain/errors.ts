@@ -1,0 +1,33 @@
+/**
+ * Typed domain errors: a stable `code` that clients can branch on, a message for people, no HTTP knowledge.
+ * The HTTP status for each code lives in one place: shared/observability/error-mapping.ts.
+ */
+export type ErrorCode =
+  | 'REQUEST.MALFORMED_JSON'
+  | 'REQUEST.VALIDATION_FAILED'
+  | 'REQUEST.TOO_LARGE'
+  | 'REQUEST.ROUTE_NOT_FOUND'
+  | 'AUTH.UNAUTHENTICATED'
+  | 'AUTH.FORBIDDEN'
+  | 'CONVERSATION.NOT_FOUND'
+  | 'CONVERSATION.NOT_QUEUED'
+  | 'CONVERSATION.ALREADY_ASSIGNED'
+  | 'CONVERSATION.NOT_ASSIGNED_TO_YOU'
+  | 'CONVERSATION.RESOLVED'
+  | 'CONVERSATION.BUSY'
+  | 'AGENT.NOT_FOUND';
+
+export class DomainError extends Error {
+  constructor(
+    readonly code: ErrorCode,
+    message: string,
+    readonly details?: Readonly<Record<string, unknown>>,
+  ) {
+    super(message);
+    this.name = 'DomainError';
+  }
+}
+
+export function isDomainError(error: unknown): error is DomainError {
+  return error instanceof DomainError;
+}

@@ -1,0 +1,371 @@
+/**
+ * The one manifest of Kefu: data only (no CDK, no SDK imports).
+ *
+ * The CDK app (infra/) and the local runtime (infra/local/) are both generated from these lists, so a route, a handler
+ * path, a table name or a workflow is written here once and nowhere else.
+ */
+
+/** Who may call a route: nobody checks (public), the conversation's own customer token, or a console JWT with a role. */
+export type RouteAuth =
+  | { readonly kind: 'public' }
+  | { readonly kind: 'customer' }
+  | { readonly kind: 'jwt'; readonly roles: readonly Role[] };
+
+export type Role = 'agent' | 'supervisor' | 'admin';
+export const ROLES: readonly Role[] = ['agent', 'supervisor', 'admin'];
+
+export interface HttpRouteSpec {
+  /** Stable name the function's route table keys its handler by; the path itself lives only here. */
+  readonly name: string;
+  readonly method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
+  /** API Gateway v2 route path, with `{name}` parameters. */
+  readonly path: string;
+  readonly functionId: FunctionId;
+  readonly auth: RouteAuth;
+}
+
+export type TableId = 'conversations' | 'messages' | 'idempotency' | 'customers' | 'agents' | 'knowledge' | 'tickets' | 'connections';
+
+export interface IndexSpec {
+  readonly name: string;
+  readonly partitionKey: string;
+  readonly sortKey?: string;
+}
+
+export interface TableSpec {
+  readonly id: TableId;
+  /** Environment variable through which functions learn the physical table name. */
+  readonly envVar: string;
+  readonly partitionKey: string;
+  readonly sortKey?: string;
+  /** Attribute holding an epoch-seconds expiry, where items expire. */
+  readonly ttlAttribute?: string;
+  /** Stream view, where a function consumes the table's changes. */
+  readonly stream?: 'NEW_IMAGE' | 'NEW_AND_OLD_IMAGES';
+  readonly indexes?: readonly IndexSpec[];
+  readonly description: string;
+}
+
+export type FunctionId =
+  | 'webchat'
+  | 'bot-answer'
+  | 'sentiment'
+  | 'routing'
+  | 'ticket'
+  | 'agent-console'
+  | 'health'
+  | 'message-intake'
+  | 'message-policy'
+  | 'realtime';
+
+export type TableAccess = 'read' | 'write' | 'readwrite';
+
+export interface StreamSourceSpec {
+  readonly table: TableId;
+  /** Only records whose new image matches all these attribute = value pairs reach the function. */
+  readonly newImageEquals: Readonly<Record<string, string>>;
+  readonly batchSize: number;
+}
+
+export interface FunctionSpec {
+  readonly id: FunctionId;
+  /** Entry file, relative to the repository root; it exports `handler`. */
+  readonly entry: string;
+  readonly group: 'channel' | 'capability' | 'console' | 'workflow' | 'realtime';
+  readonly description: string;
+  readonly memoryMb: number;
+  readonly timeoutSeconds: number;
+  readonly tables: Readonly<Partial<Record<TableId, TableAccess>>>;
+  /** Workflows this function starts (StartExecution / StartSyncExecution). */
+  readonly startsWorkflows?: readonly WorkflowId[];
+  /** Workflows whose task tokens this function completes (SendTaskSuccess / SendTaskFailure). */
+  readonly completesTasksOf?: readonly WorkflowId[];
+  /** Pushes live updates through the WebSocket API's @connections endpoint. */
+  readonly pushesLiveUpdates?: boolean;
+  /** Signs or verifies customer tokens with the webchat token secret. */
+  readonly usesCustomerTokenSecret?: boolean;
+  readonly streamSource?: StreamSourceSpec;
+}
+
+export type WorkflowId = 'message' | 'escalation';
+
+export interface WorkflowSpec {
+  readonly id: WorkflowId;
+  readonly type: 'EXPRESS' | 'STANDARD';
+  /** Amazon States Language file (JSONPath), relative to the repository root, with `${Name}` substitutions. */
+  readonly definition: string;
+  /** Functions the definition invokes; each becomes the substitution `${<PascalCaseId>FunctionArn}`. */
+  readonly invokes: readonly FunctionId[];
+  /** Workflows the definition starts; each becomes the substitution `${<PascalCaseId>WorkflowArn}`. */
+  readonly starts?: readonly WorkflowId[];
+  readonly envVar: string;
+  readonly description: string;
+}
+
+export type WebSocketRouteKey = '$connect' | '$disconnect' | '$default';
+
+export interface Manifest {
+  readonly tables: readonly TableSpec[];
+  readonly functions: readonly FunctionSpec[];
+  readonly routes: readonly HttpRouteSpec[];
+  readonly webSocketRoutes: readonly { readonly routeKey: WebSocketRouteKey; readonly functionId: FunctionId }[];
+  readonly workflows: readonly WorkflowSpec[];
+}
+
+const agentRoles: readonly Role[] = ['agent', 'supervisor', 'admin'];
+
+export const manifest: Manifest = {
+  tables: [
+    {
+      id: 'conversations',
+      envVar: 'CONVERSATIONS_TABLE',
+      partitionKey: 'pk',
+      ttlAttribute: 'expiresAt',
+      indexes: [{ name: 'byQueue', partitionKey: 'queueKey', sortKey: 'queueOrder' }],
+      description: 'one item per conversation: owner (bot / queued / agent / resolved), sequence counter, queue position',
+    },
+    {
+      id: 'messages',
+      envVar: 'MESSAGES_TABLE',
+      partitionKey: 'pk',
+      sortKey: 'sk',
+      stream: 'NEW_IMAGE',
+      description: 'the transcript, ordered by a per-conversation sequence; its stream feeds message intake',
+    },
+    {
+      id: 'idempotency',
+      envVar: 'IDEMPOTENCY_TABLE',
+      partitionKey: 'pk',
+      ttlAttribute: 'expiresAt',
+      description: 'client message ids and channel message ids already accepted, with the message id they produced',
+    },
+    {
+      id: 'customers',
+      envVar: 'CUSTOMERS_TABLE',
+      partitionKey: 'pk',
+      description: 'customer profiles and their channel identities',
+    },
+    {
+      id: 'agents',
+      envVar: 'AGENTS_TABLE',
+      partitionKey: 'pk',
+      description: 'agents with skills, groups, capacity and presence',
+    },
+    {
+      id: 'knowledge',
+      envVar: 'KNOWLEDGE_TABLE',
+      partitionKey: 'pk',
+      description: 'knowledge base entries the bot answers from',
+    },
+    {
+      id: 'tickets',
+      envVar: 'TICKETS_TABLE',
+      partitionKey: 'pk',
+      indexes: [{ name: 'byConversation', partitionKey: 'conversationId', sortKey: 'createdAt' }],
+      description: 'tickets for what cannot be solved at once (offline messages, follow-ups)',
+    },
+    {
+      id: 'connections',
+      envVar: 'CONNECTIONS_TABLE',
+      partitionKey: 'pk',
+      ttlAttribute: 'expiresAt',
+      indexes: [{ name: 'byAudience', partitionKey: 'audience', sortKey: 'pk' }],
+      description: 'open WebSocket connections and the audience (conversation or agent floor) each listens to',
+    },
+  ],
+  functions: [
+    {
+      id: 'webchat',
+      entry: 'functions/channels/webchat/webchat.handler.ts',
+      group: 'channel',
+      description: 'web chat channel: open a conversation, accept customer messages, read the conversation',
+      memoryMb: 512,
+      timeoutSeconds: 10,
+      tables: { conversations: 'readwrite', messages: 'readwrite', idempotency: 'readwrite', customers: 'readwrite' },
+      usesCustomerTokenSecret: true,
+    },
+    {
+      id: 'bot-answer',
+      entry: 'functions/capabilities/bot-answer/bot-answer.handler.ts',
+      group: 'capability',
+      description: 'bot answer capability: answer a question from the published knowledge base',
+      memoryMb: 512,
+      timeoutSeconds: 10,
+      tables: { knowledge: 'read', conversations: 'read', messages: 'read' },
+    },
+    {
+      id: 'sentiment',
+      entry: 'functions/capabilities/sentiment/sentiment.handler.ts',
+      group: 'capability',
+      description: 'sentiment capability: polarity and emotion of a text',
+      memoryMb: 256,
+      timeoutSeconds: 5,
+      tables: {},
+    },
+    {
+      id: 'routing',
+      entry: 'functions/capabilities/routing/routing.handler.ts',
+      group: 'capability',
+      description: 'routing capability: queue a conversation, offer it to agents, record the outcome',
+      memoryMb: 256,
+      timeoutSeconds: 10,
+      tables: { conversations: 'readwrite', messages: 'readwrite', agents: 'read', connections: 'read' },
+      pushesLiveUpdates: true,
+    },
+    {
+      id: 'ticket',
+      entry: 'functions/capabilities/ticket/ticket.handler.ts',
+      group: 'capability',
+      description: 'ticket capability: turn an unanswered escalation into a ticket and tell the customer',
+      memoryMb: 256,
+      timeoutSeconds: 10,
+      tables: { tickets: 'readwrite', conversations: 'readwrite', messages: 'readwrite', connections: 'read' },
+      pushesLiveUpdates: true,
+    },
+    {
+      id: 'agent-console',
+      entry: 'functions/console/agent/agent-console.handler.ts',
+      group: 'console',
+      description: 'agent console API: queue, conversation context, accept, reply, resolve',
+      memoryMb: 512,
+      timeoutSeconds: 10,
+      tables: { conversations: 'readwrite', messages: 'readwrite', agents: 'read', customers: 'read', tickets: 'read', connections: 'read' },
+      completesTasksOf: ['escalation'],
+      pushesLiveUpdates: true,
+    },
+    {
+      id: 'health',
+      entry: 'functions/console/health/health.handler.ts',
+      group: 'console',
+      description: 'liveness and version',
+      memoryMb: 128,
+      timeoutSeconds: 3,
+      tables: {},
+    },
+    {
+      id: 'message-intake',
+      entry: 'functions/workflows/message-intake/message-intake.handler.ts',
+      group: 'workflow',
+      description: 'reads newly persisted customer messages in order per conversation and runs the message workflow',
+      memoryMb: 256,
+      timeoutSeconds: 60,
+      tables: { conversations: 'readwrite', messages: 'readwrite' },
+      startsWorkflows: ['message'],
+      streamSource: { table: 'messages', newImageEquals: { kind: 'message', role: 'customer' }, batchSize: 10 },
+    },
+    {
+      id: 'message-policy',
+      entry: 'functions/workflows/message-policy/message-policy.handler.ts',
+      group: 'workflow',
+      description: 'decides between a bot reply and a handoff, and writes the reply',
+      memoryMb: 256,
+      timeoutSeconds: 10,
+      tables: { conversations: 'readwrite', messages: 'readwrite', connections: 'read' },
+      pushesLiveUpdates: true,
+    },
+    {
+      id: 'realtime',
+      entry: 'functions/realtime/realtime.handler.ts',
+      group: 'realtime',
+      description: 'WebSocket connect / disconnect: authenticates and records who listens to what',
+      memoryMb: 256,
+      timeoutSeconds: 5,
+      tables: { connections: 'readwrite', conversations: 'read' },
+      usesCustomerTokenSecret: true,
+    },
+  ],
+  routes: [
+    { name: 'health', method: 'GET', path: '/v1/health', functionId: 'health', auth: { kind: 'public' } },
+    { name: 'openConversation', method: 'POST', path: '/v1/webchat/conversations', functionId: 'webchat', auth: { kind: 'public' } },
+    { name: 'getConversation', method: 'GET', path: '/v1/webchat/conversations/{id}', functionId: 'webchat', auth: { kind: 'customer' } },
+    { name: 'postMessage', method: 'POST', path: '/v1/webchat/conversations/{id}/messages', functionId: 'webchat', auth: { kind: 'customer' } },
+    { name: 'listMessages', method: 'GET', path: '/v1/webchat/conversations/{id}/messages', functionId: 'webchat', auth: { kind: 'customer' } },
+    { name: 'queue', method: 'GET', path: '/v1/agent/queue', functionId: 'agent-console', auth: { kind: 'jwt', roles: agentRoles } },
+    { name: 'me', method: 'GET', path: '/v1/agent/me', functionId: 'agent-console', auth: { kind: 'jwt', roles: agentRoles } },
+    { name: 'conversation', method: 'GET', path: '/v1/agent/conversations/{id}', functionId: 'agent-console', auth: { kind: 'jwt', roles: agentRoles } },
+    { name: 'accept', method: 'POST', path: '/v1/agent/conversations/{id}/accept', functionId: 'agent-console', auth: { kind: 'jwt', roles: agentRoles } },
+    { name: 'reply', method: 'POST', path: '/v1/agent/conversations/{id}/messages', functionId: 'agent-console', auth: { kind: 'jwt', roles: agentRoles } },
+    { name: 'resolve', method: 'POST', path: '/v1/agent/conversations/{id}/resolve', functionId: 'agent-console', auth: { kind: 'jwt', roles: agentRoles } },
+    { name: 'answer', method: 'POST', path: '/v1/capabilities/answer', functionId: 'bot-answer', auth: { kind: 'jwt', roles: agentRoles } },
+    { name: 'score', method: 'POST', path: '/v1/capabilities/sentiment', functionId: 'sentiment', auth: { kind: 'jwt', roles: agentRoles } },
+  ],
+  webSocketRoutes: [
+    { routeKey: '$connect', functionId: 'realtime' },
+    { routeKey: '$disconnect', functionId: 'realtime' },
+    { routeKey: '$default', functionId: 'realtime' },
+  ],
+  workflows: [
+    {
+      id: 'message',
+      type: 'EXPRESS',
+      definition: 'infra/workflows/message.asl.json',
+      invokes: ['sentiment', 'bot-answer', 'message-policy'],
+      starts: ['escalation'],
+      envVar: 'MESSAGE_WORKFLOW_ARN',
+      description: 'sentiment ∥ bot answer → policy → reply or hand off',
+    },
+    {
+      id: 'escalation',
+      type: 'STANDARD',
+      definition: 'infra/workflows/escalation.asl.json',
+      invokes: ['routing', 'ticket'],
+      envVar: 'ESCALATION_WORKFLOW_ARN',
+      description: 'queue → wait for an agent to accept (task token, timeout) → re-offer → offline message and ticket',
+    },
+  ],
+};
+
+/** `bot-answer` → `BotAnswer`: the stem of CDK construct ids and ASL substitution names. */
+export function pascalCase(id: string): string {
+  return id
+    .split(/[^a-zA-Z0-9]+/)
+    .filter(Boolean)
+    .map((part) => part[0]!.toUpperCase() + part.slice(1))
+    .join('');
+}
+
+/** The ASL substitution variable under which a function's ARN is injected into a definition. */
+export function functionArnVariable(id: FunctionId): string {
+  return `${pascalCase(id)}FunctionArn`;
+}
+
+/** The ASL substitution variable under which a workflow's ARN is injected into a definition. */
+export function workflowArnVariable(id: WorkflowId): string {
+  return `${pascalCase(id)}WorkflowArn`;
+}
+
+export function tableSpec(id: TableId): TableSpec {
+  const spec = manifest.tables.find((t) => t.id === id);
+  if (!spec) throw new Error(`unknown table ${id}`);
+  return spec;
+}
+
+export function functionSpec(id: FunctionId): FunctionSpec {
+  const spec = manifest.functions.find((f) => f.id === id);
+  if (!spec) throw new Error(`unknown function ${id}`);
+  return spec;
+}
+
+export function workflowSpec(id: WorkflowId): WorkflowSpec {
+  const spec = manifest.workflows.find((w) => w.id === id);
+  if (!spec) throw new Error(`unknown workflow ${id}`);
+  return spec;
+}
+
+/** Environment variables every function receives besides its tables and workflows. */
+export const COMMON_ENV = {
+  stage: 'KEFU_STAGE',
+  serviceName: 'POWERTOOLS_SERVICE_NAME',
+  metricsNamespace: 'POWERTOOLS_METRICS_NAMESPACE',
+  customerTokenSecretArn: 'CUSTOMER_TOKEN_SECRET_ARN',
+  customerTokenSecret: 'CUSTOMER_TOKEN_SECRET',
+  webSocketEndpoint: 'WEBSOCKET_ENDPOINT',
+  acceptTimeoutSeconds: 'ACCEPT_TIMEOUT_SECONDS',
+  maxOffers: 'MAX_OFFERS',
+  jwtIssuer: 'JWT_ISSUER',
+  jwtAudience: 'JWT_AUDIENCE',
+  logLevel: 'POWERTOOLS_LOG_LEVEL',
+  awsEndpoint: 'KEFU_AWS_ENDPOINT',
+  dynamoDbEndpoint: 'KEFU_DYNAMODB_ENDPOINT',
+  stepFunctionsEndpoint: 'KEFU_STEPFUNCTIONS_ENDPOINT',
+} as const;

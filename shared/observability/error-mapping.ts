@@ -1,0 +1,34 @@
+/** The one place where domain error codes become HTTP statuses, and every error becomes `{ error: { code, message } }`. */
+import { isDomainError, type ErrorCode } from '../domain/errors.ts';
+
+const statusByCode: Record<ErrorCode, number> = {
+  'REQUEST.MALFORMED_JSON': 400,
+  'REQUEST.VALIDATION_FAILED': 400,
+  'REQUEST.TOO_LARGE': 413,
+  'REQUEST.ROUTE_NOT_FOUND': 404,
+  'AUTH.UNAUTHENTICATED': 401,
+  'AUTH.FORBIDDEN': 403,
+  'CONVERSATION.NOT_FOUND': 404,
+  'CONVERSATION.NOT_QUEUED': 409,
+  'CONVERSATION.ALREADY_ASSIGNED': 409,
+  'CONVERSATION.NOT_ASSIGNED_TO_YOU': 409,
+  'CONVERSATION.RESOLVED': 409,
+  'CONVERSATION.BUSY': 409,
+  'AGENT.NOT_FOUND': 403,
+};
+
+export interface HttpErrorResponse {
+  readonly statusCode: number;
+  readonly body: { error: { code: string; message: string; details?: Readonly<Record<string, unknown>> } };
+}
+
+export function toHttpError(error: unknown): HttpErrorResponse & { expected: boolean } {
+  if (isDomainError(error)) {
+    return {
+      statusCode: statusByCode[error.code],
+      body: { error: { code: error.code, message: error.message, ...(error.details ? { details: error.details } : {}) } },
+      expected: true,
+    };
+  }
+  return { statusCode: 500, body: { error: { code: 'INTERNAL', message: 'internal error; the request can be retried safely' } }, expected: false };
+}

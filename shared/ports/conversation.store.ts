@@ -1,0 +1,52 @@
+/** Port: where conversations and their transcripts live. The DynamoDB adapter implements it. */
+import type { Channel, Conversation, ConversationStatus, Message, MessageDraft } from '../domain/conversation/conversation.ts';
+
+export interface AppendResult {
+  readonly message: Message;
+  /** True when the idempotency key was already used: nothing new was stored and `message` is the original. */
+  readonly duplicate: boolean;
+}
+
+export interface StatusChange {
+  readonly from: readonly ConversationStatus[];
+  readonly to: ConversationStatus;
+  /** Fields set with the move; `null` removes a field. */
+  readonly set?: Readonly<Record<string, string | number | boolean | null>>;
+  /** Extra conditions: attribute = value. */
+  readonly expect?: Readonly<Record<string, string | number>>;
+}
+
+export interface QueuedConversation {
+  readonly conversation: Conversation;
+  readonly position: number;
+}
+
+export interface AuditEvent {
+  readonly type: string;
+  readonly at: string;
+  readonly actor: string;
+  readonly detail?: Readonly<Record<string, unknown>>;
+}
+
+export interface ConversationStore {
+  create(conversation: Conversation): Promise<void>;
+  get(conversationId: string): Promise<Conversation | undefined>;
+  /**
+   * Appends a message with the next sequence number, atomically with the conversation's counter and, when given,
+   * an idempotency key; optionally moves the conversation's status in the same transaction.
+   */
+  append(conversationId: string, draft: MessageDraft, options?: { idempotencyKey?: string; statusChange?: StatusChange; set?: Readonly<Record<string, string | number | boolean | null>> }): Promise<AppendResult>;
+  listMessages(conversationId: string, options: { afterSeq?: number; limit: number }): Promise<Message[]>;
+  /** Conditional status move; returns the updated conversation, or undefined when the condition failed. */
+  changeStatus(conversationId: string, change: StatusChange): Promise<Conversation | undefined>;
+  /** Sets fields without a status move, only while the conversation has one of the given statuses. */
+  update(conversationId: string, fields: Readonly<Record<string, string | number | boolean | null>>, whenStatus: readonly ConversationStatus[]): Promise<Conversation | undefined>;
+  listQueue(limit: number): Promise<Conversation[]>;
+  recordEvent(conversationId: string, event: AuditEvent): Promise<void>;
+  listEvents(conversationId: string): Promise<AuditEvent[]>;
+}
+
+export interface NewConversation {
+  readonly channel: Channel;
+  readonly customerId: string;
+}

@@ -1,0 +1,55 @@
+/** Ports: agents, customers, knowledge and tickets, read or written by the use cases. */
+import type { KnowledgeEntry } from '../domain/knowledge/knowledge-entry.ts';
+
+export interface Agent {
+  readonly id: string;
+  readonly name: string;
+  readonly email: string;
+  readonly skills: readonly string[];
+  readonly groups: readonly string[];
+  readonly languages: readonly string[];
+  readonly capacity: number;
+  readonly presence: 'online' | 'away' | 'offline';
+}
+
+export interface Customer {
+  readonly id: string;
+  readonly name?: string;
+  readonly tier: 'standard' | 'vip';
+  readonly identities: readonly { channel: string; value: string }[];
+  readonly createdAt: string;
+}
+
+export interface Ticket {
+  readonly id: string;
+  readonly conversationId: string;
+  readonly customerId: string;
+  readonly type: 'pre-sales' | 'after-sales' | 'inquiry' | 'complaint';
+  readonly status: 'new' | 'open' | 'pending' | 'on-hold' | 'solved' | 'closed';
+  readonly priority: 'low' | 'normal' | 'high' | 'urgent';
+  readonly subject: string;
+  readonly description: string;
+  readonly createdAt: string;
+  readonly dueAt: string;
+}
+
+export interface AgentDirectory {
+  get(agentId: string): Promise<Agent | undefined>;
+  list(): Promise<Agent[]>;
+}
+
+export interface CustomerDirectory {
+  get(customerId: string): Promise<Customer | undefined>;
+  put(customer: Customer): Promise<void>;
+}
+
+export interface KnowledgeSource {
+  /** Every entry (the engine itself filters out what may not be served). */
+  list(): Promise<KnowledgeEntry[]>;
+}
+
+export interface TicketStore {
+  /** Creates the ticket unless one with the same id exists; returns the stored ticket. */
+  createOnce(ticket: Ticket): Promise<Ticket>;
+  listByConversation(conversationId: string): Promise<Ticket[]>;
+}
