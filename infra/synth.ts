@@ -12,6 +12,9 @@ import { addKefuStacks } from './stacks/kefu-app.ts';
 import type { StatefulStack } from './stacks/stateful-stack.ts';
 import type { StatelessStack } from './stacks/stateless-stack.ts';
 
+export { FUNCTION_TAG } from './constructs/kefu-function.ts';
+export { WORKFLOW_TAG } from './stacks/stateless-stack.ts';
+
 export interface SynthesizeOptions {
   /**
    * Stage to synthesize.
@@ -49,6 +52,31 @@ export interface SynthesizedKefu {
   readonly stateless: StatelessStack;
   readonly statefulTemplate: CfnTemplate;
   readonly statelessTemplate: CfnTemplate;
+}
+
+/** A resource of a template together with its logical id. */
+export interface TemplateResource {
+  readonly logicalId: string;
+  readonly type: string;
+  readonly properties: Record<string, unknown>;
+}
+
+/**
+ * Resources of a type that carry a tag, keyed by the tag's value: `taggedResources(t, 'AWS::StepFunctions::StateMachine',
+ * WORKFLOW_TAG)` → `{ message: {...}, escalation: {...} }`. Throws when two resources carry the same value.
+ */
+export function taggedResources(template: CfnTemplate, type: string, tagKey: string): Record<string, TemplateResource> {
+  const found: Record<string, TemplateResource> = {};
+  for (const [logicalId, resource] of Object.entries(template.Resources)) {
+    if (resource.Type !== type) continue;
+    const properties = resource.Properties ?? {};
+    const tags = (properties['Tags'] ?? []) as { Key: string; Value: string }[];
+    const value = tags.find((tag) => tag.Key === tagKey)?.Value;
+    if (value === undefined) continue;
+    if (found[value]) throw new Error(`two ${type} resources tagged ${tagKey}=${value}: ${found[value].logicalId}, ${logicalId}`);
+    found[value] = { logicalId, type, properties };
+  }
+  return found;
 }
 
 /** The context of cdk.json: feature flags and the default stage. */

@@ -54,7 +54,7 @@ export function applyDefaults(raw: RawConfig): KefuConfig {
   }
   return {
     stage,
-    acceptTimeoutSeconds: integer('acceptTimeoutSeconds', raw.acceptTimeoutSeconds, defaults.acceptTimeoutSeconds, 10, 3600),
+    acceptTimeoutSeconds: integer('acceptTimeoutSeconds', raw.acceptTimeoutSeconds, defaults.acceptTimeoutSeconds, 1, 86400),
     maxOffers: integer('maxOffers', raw.maxOffers, defaults.maxOffers, 1, 20),
     logRetentionDays: logRetentionDays as RetentionDays,
     ...(alarmEmail === undefined ? {} : { alarmEmail }),

@@ -5,9 +5,9 @@
  */
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { Duration, RemovalPolicy, Tags, Validations } from 'aws-cdk-lib';
+import { Duration, RemovalPolicy, Stack, Tags, Validations, type CfnElement } from 'aws-cdk-lib';
 import type { WebSocketStage } from 'aws-cdk-lib/aws-apigatewayv2';
-import type { ITableV2 } from 'aws-cdk-lib/aws-dynamodb';
+import { TableV2, type ITableV2 } from 'aws-cdk-lib/aws-dynamodb';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
@@ -16,7 +16,16 @@ import type { ISecret } from 'aws-cdk-lib/aws-secretsmanager';
 import type { IStateMachine } from 'aws-cdk-lib/aws-stepfunctions';
 import { StateMachineType } from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
-import { COMMON_ENV, tableSpec, workflowSpec, type FunctionSpec, type TableId, type WorkflowId } from '../../shared/manifest/manifest.ts';
+import {
+  COMMON_ENV,
+  pascalCase,
+  tableSpec,
+  workflowSpec,
+  type FunctionSpec,
+  type TableAccess,
+  type TableId,
+  type WorkflowId,
+} from '../../shared/manifest/manifest.ts';
 import { isProd, type KefuConfig } from '../config/kefu-config.ts';
 import { BUNDLE_RUNTIME_ENV, kefuBundlingOptions } from './bundling-options.ts';
 import { REPOSITORY_ROOT } from './paths.ts';
@@ -95,22 +104,50 @@ export class KefuFunction extends Construct {
     });
     Tags.of(this.function).add(FUNCTION_TAG, spec.id, { includeResourceTypes: ['AWS::Lambda::Function'] });
 
-    for (const [tableId, access] of Object.entries(spec.tables) as [TableId, 'read' | 'write' | 'readwrite'][]) {
-      const table = props.tables[tableId];
-      this.function.addEnvironment(tableSpec(tableId).envVar, table.tableName);
-      if (access === 'read') table.grantReadData(this.function);
-      else if (access === 'write') table.grantWriteData(this.function);
-      else table.grantReadWriteData(this.function);
+    for (const [tableId, access] of Object.entries(spec.tables) as [TableId, TableAccess][]) {
+      this.grantTable(tableId, props.tables[tableId], access);
     }
     if (spec.usesCustomerTokenSecret) props.customerTokenSecret.grantRead(this.function);
-    if (spec.pushesLiveUpdates) props.webSocketStage.grantManagementApiAccess(this.function);
+    if (spec.pushesLiveUpdates) {
+      props.webSocketStage.grantManagementApiAccess(this.function);
+      const stack = Stack.of(this);
+      const apiLogicalId = stack.getLogicalId(props.webSocketStage.api.node.defaultChild as CfnElement);
+      Validations.of(this.role).acknowledge({
+        id: `AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:execute-api:<AWS::Region>:<AWS::AccountId>:<${apiLogicalId}>/${props.webSocketStage.stageName}/*/@connections/*]`,
+        reason:
+          'execute-api:ManageConnections on the @connections endpoint of this one WebSocket stage; connection ids are ' +
+          'created at run time, so the last segment cannot be named',
+      });
+    }
 
     Validations.of(this.role).acknowledge({
       id: 'AwsSolutions-IAM5[Resource::*]',
       reason:
-        'xray:PutTraceSegments and xray:PutTelemetryRecords (active tracing) and dynamodb:ListStreams (stream event source) ' +
-        'support no resource-level permissions; every other statement of this role names its resources',
+        'xray:PutTraceSegments and xray:PutTelemetryRecords (active tracing) support no resource-level permissions; every ' +
+        'other statement of this role names its resources',
     });
+  }
+
+  /**
+   * Grants table access by mode and passes the table name through the table's env var. Reads also cover the table's
+   * indexes, each named: the grant methods of a table with indexes would allow `index/*` instead.
+   */
+  private grantTable(tableId: TableId, table: ITableV2, access: TableAccess): void {
+    const spec = tableSpec(tableId);
+    this.function.addEnvironment(spec.envVar, table.tableName);
+    const tableOnly = TableV2.fromTableAttributes(this, `${pascalCase(tableId)}TableGrant`, { tableArn: table.tableArn });
+    if (access === 'read') tableOnly.grantReadData(this.function);
+    else if (access === 'write') tableOnly.grantWriteData(this.function);
+    else tableOnly.grantReadWriteData(this.function);
+    const indexes = spec.indexes ?? [];
+    if (access !== 'write' && indexes.length > 0) {
+      this.role.addToPrincipalPolicy(
+        new iam.PolicyStatement({
+          actions: ['dynamodb:Query', 'dynamodb:Scan'],
+          resources: indexes.map((index) => `${table.tableArn}/index/${index.name}`),
+        }),
+      );
+    }
   }
 
   /** Lets the function start a workflow and tells it the workflow's ARN through the workflow's manifest env var. */
@@ -120,9 +157,22 @@ export class KefuFunction extends Construct {
     if (type === StateMachineType.EXPRESS) stateMachine.grantStartSyncExecution(this.function);
   }
 
-  /** Lets the function complete the task tokens a workflow hands out (SendTaskSuccess / SendTaskFailure / heartbeat). */
-  allowCompletingTasks(stateMachine: IStateMachine): void {
-    stateMachine.grantTaskResponse(this.function);
+  /**
+   * Lets the function complete the task tokens a workflow hands out (SendTaskSuccess / SendTaskFailure / heartbeat).
+   * The statement lives in a policy of its own: a function that the same workflow invokes (routing completes a token
+   * when the conversation is already taken) would otherwise wait for its default policy, which would wait for the
+   * state machine, which waits for the function.
+   */
+  allowCompletingTasks(workflowId: WorkflowId, stateMachine: IStateMachine): void {
+    new iam.Policy(this, `${pascalCase(workflowId)}TaskResponsePolicy`, {
+      roles: [this.role],
+      statements: [
+        new iam.PolicyStatement({
+          actions: ['states:SendTaskFailure', 'states:SendTaskHeartbeat', 'states:SendTaskSuccess'],
+          resources: [stateMachine.stateMachineArn],
+        }),
+      ],
+    });
   }
 }
 

@@ -36,28 +36,24 @@ export interface AddKefuStacksOptions {
 /** Adds the stage named by the app's context (`-c stage=dev|prod`) to the app, with cdk-nag checks. */
 export function addKefuStacks(app: App, options: AddKefuStacksOptions = {}): KefuStacks {
   const config = readConfig((key) => app.node.tryGetContext(key));
-  // Account and region come from the CLI's credentials when present; otherwise the templates are environment-agnostic.
-  const env = { account: process.env['CDK_DEFAULT_ACCOUNT'], region: process.env['CDK_DEFAULT_REGION'] };
+  // Environment-agnostic on purpose: the stacks deploy to the account and region of the deploying credentials, and the
+  // templates are the same whether synthesized by the CLI, the tests or the local runtime.
   const description = `Kefu customer service (${config.stage})`;
   const stateful = new StatefulStack(app, statefulStackName(config), {
     config,
-    env,
     description: `${description}: tables, user pool, secrets, buckets`,
     terminationProtection: config.stage === 'prod',
   });
   const stateless = new StatelessStack(app, statelessStackName(config), {
     config,
-    env,
     description: `${description}: APIs, functions, workflows, console hosting, alarms`,
     tables: stateful.tables,
     userPool: stateful.userPool,
     consoleClient: stateful.consoleClient,
     customerTokenSecret: stateful.customerTokenSecret,
-    consoleBucket: stateful.consoleBucket,
-    accessLogsBucket: stateful.accessLogsBucket,
     ...(options.repositoryRoot ? { repositoryRoot: options.repositoryRoot } : {}),
   });
-  stateless.addDependency(stateful, 'the application reads the tables, user pool, secret and buckets');
+  stateless.addStackDependency(stateful, 'the application uses the tables, user pool, secret and buckets');
   Validations.of(app).addPlugins(new AwsSolutionsChecks(app));
   return { config, stateful, stateless };
 }

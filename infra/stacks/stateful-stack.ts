@@ -18,6 +18,19 @@ export interface StatefulStackProps extends StackProps {
   readonly config: KefuConfig;
 }
 
+/**
+ * Physical name of a stage's console bucket. Buckets are named (account and region make the name unique) so that the
+ * stateless stack can address them without a cross-stack export, and so that their ARNs are predictable in IAM findings.
+ */
+export function consoleBucketName(stage: string): string {
+  return `kefu-${stage}-console-${Aws.ACCOUNT_ID}-${Aws.REGION}`;
+}
+
+/** Physical name of a stage's access-log bucket (console bucket access logs, CloudFront standard logs). */
+export function accessLogsBucketName(stage: string): string {
+  return `kefu-${stage}-access-logs-${Aws.ACCOUNT_ID}-${Aws.REGION}`;
+}
+
 /** Construct id of a manifest table: `messages` → `MessagesTable`. */
 export function tableConstructId(id: TableId): string {
   return `${pascalCase(id)}Table`;
@@ -101,6 +114,7 @@ export class StatefulStack extends Stack {
     });
 
     this.accessLogsBucket = new s3.Bucket(this, 'AccessLogsBucket', {
+      bucketName: accessLogsBucketName(this.config.stage),
       blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL,
       enforceSSL: true,
       // Server access logs and CloudFront standard logs can only be delivered to SSE-S3 buckets; CloudFront writes
@@ -117,6 +131,7 @@ export class StatefulStack extends Stack {
     });
 
     this.consoleBucket = new s3.Bucket(this, 'ConsoleBucket', {
+      bucketName: consoleBucketName(this.config.stage),
       blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL,
       enforceSSL: true,
       encryption: s3.BucketEncryption.S3_MANAGED,

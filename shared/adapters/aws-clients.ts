@@ -25,7 +25,8 @@ export function dynamoDocumentClient(): DynamoDBDocumentClient {
 export function stepFunctionsClient(): SFNClient {
   if (!sfnClient) {
     const endpoint = optionalEnv(COMMON_ENV.stepFunctionsEndpoint);
-    sfnClient = new SFNClient(endpoint ? { endpoint } : {});
+    // The local endpoint has no host prefixes (StartSyncExecution normally goes to sync-states.<region>).
+    sfnClient = new SFNClient(endpoint ? { endpoint, disableHostPrefix: true } : {});
   }
   return sfnClient;
 }

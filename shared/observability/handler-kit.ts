@@ -78,6 +78,8 @@ function observed(functionId: FunctionId, kind: InvocationRecord['kind']): middy
     before: (request) => {
       started.set(request, performance.now());
       request.context.kefu = {};
+      // One metric per invocation, so that every function publishes something (Powertools warns on empty flushes).
+      metrics.addMetric(kind === 'http' ? 'HttpInvocations' : kind === 'task' ? 'TaskInvocations' : kind === 'stream' ? 'StreamBatches' : 'WebSocketEvents', MetricUnit.Count, 1);
     },
     after: (request) => notify(request, 'ok'),
     onError: (request) => notify(request, 'error'),
@@ -85,9 +87,10 @@ function observed(functionId: FunctionId, kind: InvocationRecord['kind']): middy
 }
 
 function baseStack<E, R>(functionId: FunctionId, kind: InvocationRecord['kind'], handler: (event: E, context: Context & { kefu?: ObservedState }) => Promise<R>) {
-  return middy<E, R, Error, Context & { kefu?: ObservedState }>()
-    .use(captureLambdaHandler(tracer, { captureResponse: false }))
-    .use(logMetrics(metrics))
+  const stack = middy<E, R, Error, Context & { kefu?: ObservedState }>().use(captureLambdaHandler(tracer, { captureResponse: false }));
+  // Disabled metrics (the local runtime, where every function shares one process) are not flushed at all.
+  if (process.env.POWERTOOLS_METRICS_DISABLED !== 'true') stack.use(logMetrics(metrics));
+  return stack
     .use(injectLambdaContext(logger, { resetKeys: true }))
     .use(observed(functionId, kind) as middy.MiddlewareObj<E, R, Error, Context & { kefu?: ObservedState }>)
     .handler(handler);

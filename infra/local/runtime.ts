@@ -1,0 +1,367 @@
+/**
+ * The whole platform on one machine: DynamoDB Local, the manifest's functions loaded in-process behind an HTTP +
+ * WebSocket server that speaks API Gateway v2 events (with the same JWT checks), the synthesized workflows on
+ * aws-local-stepfunctions, the messages stream feeding message intake, and a seeded demo company.
+ */
+import { randomBytes, randomUUID } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { join, resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { WebSocketServer, type WebSocket } from 'ws';
+import type { APIGatewayProxyEventV2, Context } from 'aws-lambda';
+import { COMMON_ENV, manifest, tableSpec, type FunctionId, type HttpRouteSpec } from '../../shared/manifest/manifest.ts';
+import { createTables, startDynamoDbLocal, streamArn, type DynamoDbLocal } from './dynamodb-local.ts';
+import { createLocalIssuer, flattenClaims, type LocalIssuer } from './local-issuer.ts';
+import { LocalStepFunctions, localWorkflowArn, renderWorkflows, SfnApiError } from './stepfunctions-local.ts';
+import { StreamPoller } from './stream-poller.ts';
+import { serveStatic } from './static-files.ts';
+
+const ROOT = resolve(import.meta.dirname, '..', '..');
+
+export interface LocalRuntimeOptions {
+  readonly port?: number;
+  /** Keep DynamoDB data, issuer keys and secrets here; in memory when absent (tests). */
+  readonly dataDir?: string;
+  readonly seed?: boolean;
+  readonly acceptTimeoutSeconds?: number;
+  readonly maxOffers?: number;
+  readonly logLevel?: string;
+  readonly onLog?: (line: string) => void;
+}
+
+export interface LocalRuntime {
+  readonly url: string;
+  readonly webSocketUrl: string;
+  readonly issuer: LocalIssuer;
+  readonly stepFunctions: LocalStepFunctions;
+  readonly dynamoDbEndpoint: string;
+  readonly tables: Record<string, string>;
+  readonly readyInMs: number;
+  tokenFor(agentId: string): Promise<string>;
+  stop(): Promise<void>;
+}
+
+type LambdaHandler = (event: unknown, context: Context) => Promise<unknown>;
+
+function lambdaContext(functionId: FunctionId): Context {
+  const spec = manifest.functions.find((f) => f.id === functionId)!;
+  const deadline = Date.now() + spec.timeoutSeconds * 1000;
+  return {
+    callbackWaitsForEmptyEventLoop: false,
+    functionName: `kefu-local-${functionId}`,
+    functionVersion: '$LATEST',
+    invokedFunctionArn: `arn:aws:lambda:us-east-1:000000000000:function:kefu-local-${functionId}`,
+    memoryLimitInMB: String(spec.memoryMb),
+    awsRequestId: randomUUID(),
+    logGroupName: `/aws/lambda/kefu-local-${functionId}`,
+    logStreamName: 'local',
+    getRemainingTimeInMillis: () => Math.max(0, deadline - Date.now()),
+    done: () => undefined,
+    fail: () => undefined,
+    succeed: () => undefined,
+  };
+}
+
+function matchRoute(method: string, path: string): { route: HttpRouteSpec; params: Record<string, string> } | undefined {
+  for (const route of manifest.routes) {
+    if (route.method !== method) continue;
+    const names: string[] = [];
+    const pattern = new RegExp(`^${route.path.replace(/\{([^}]+)\}/g, (_, name: string) => (names.push(name), '([^/]+)'))}$`);
+    const m = pattern.exec(path);
+    if (m) return { route, params: Object.fromEntries(names.map((n, i) => [n, decodeURIComponent(m[i + 1]!)])) };
+  }
+  return undefined;
+}
+
+async function readBody(req: IncomingMessage, limit: number): Promise<Buffer> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of req) {
+    size += (chunk as Buffer).length;
+    // API Gateway's payload limit is 10 MB; beyond it the request never reaches the function.
+    if (size > limit) throw Object.assign(new Error('payload too large'), { status: 413 });
+    chunks.push(chunk as Buffer);
+  }
+  return Buffer.concat(chunks);
+}
+
+function send(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}) {
+  res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', ...headers });
+  res.end(typeof body === 'string' ? body : JSON.stringify(body));
+}
+
+function loadSecret(dataDir: string | undefined): string {
+  if (process.env[COMMON_ENV.customerTokenSecret]) return process.env[COMMON_ENV.customerTokenSecret]!;
+  if (!dataDir) return randomBytes(32).toString('base64url');
+  const file = join(dataDir, 'customer-token-secret');
+  if (existsSync(file)) return readFileSync(file, 'utf8').trim();
+  const secret = randomBytes(32).toString('base64url');
+  writeFileSync(file, secret, { mode: 0o600 });
+  return secret;
+}
+
+export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Promise<LocalRuntime> {
+  const started = performance.now();
+  const log = options.onLog ?? (() => undefined);
+  const dataDir = options.dataDir ? resolve(options.dataDir) : undefined;
+  if (dataDir) mkdirSync(dataDir, { recursive: true });
+
+  // The slow parts in parallel: Java's DynamoDB Local and the in-process CDK synthesis.
+  const [ddb, template] = await Promise.all([
+    startDynamoDbLocal(dataDir ? { dataDir: join(dataDir, 'dynamodb') } : {}),
+    (async () => {
+      const { synthesize } = await import('../synth.ts');
+      // The deploy parameters that are written into the definitions at synth time.
+      const context = { acceptTimeoutSeconds: options.acceptTimeoutSeconds ?? 120, maxOffers: options.maxOffers ?? 3 };
+      return (await synthesize({ bundling: false, context })).statelessTemplate;
+    })(),
+  ]);
+  const tables = await createTables(ddb.client);
+
+  const server: Server = createServer();
+  await new Promise<void>((ok, fail) => {
+    server.once('error', fail);
+    server.listen(options.port ?? 3000, '127.0.0.1', () => ok());
+  });
+  const address = server.address();
+  const port = typeof address === 'object' && address ? address.port : 3000;
+  const url = `http://localhost:${port}`;
+  const issuer = await createLocalIssuer({ issuer: `${url}/local-issuer`, ...(dataDir ? { keyFile: join(dataDir, 'issuer-keys.json') } : {}) });
+
+  // The functions' environment: the same names the CDK app sets, pointing at the local stand-ins.
+  Object.assign(process.env, {
+    AWS_REGION: 'us-east-1',
+    AWS_ACCESS_KEY_ID: 'local',
+    AWS_SECRET_ACCESS_KEY: 'local',
+    [COMMON_ENV.stage]: 'local',
+    [COMMON_ENV.dynamoDbEndpoint]: ddb.endpoint,
+    [COMMON_ENV.stepFunctionsEndpoint]: `${url}/_local/stepfunctions`,
+    [COMMON_ENV.webSocketEndpoint]: `${url}/_local/websocket`,
+    [COMMON_ENV.customerTokenSecret]: loadSecret(dataDir),
+    [COMMON_ENV.jwtIssuer]: issuer.issuer,
+    [COMMON_ENV.jwtAudience]: issuer.audience,
+    [COMMON_ENV.acceptTimeoutSeconds]: String(options.acceptTimeoutSeconds ?? 120),
+    [COMMON_ENV.maxOffers]: String(options.maxOffers ?? 3),
+    POWERTOOLS_METRICS_DISABLED: 'true',
+    POWERTOOLS_TRACE_ENABLED: 'false',
+    POWERTOOLS_LOG_LEVEL: options.logLevel ?? process.env.KEFU_LOG_LEVEL ?? 'WARN',
+    POWERTOOLS_DEV: 'false',
+    AWS_XRAY_CONTEXT_MISSING: 'IGNORE_ERROR',
+  });
+  for (const spec of manifest.tables) process.env[spec.envVar] = tables[spec.id];
+  for (const workflow of manifest.workflows) process.env[workflow.envVar] = localWorkflowArn(workflow.id);
+  const { resetClients } = await import('../../shared/adapters/aws-clients.ts');
+  resetClients();
+
+  const handlers = new Map<FunctionId, LambdaHandler>();
+  for (const spec of manifest.functions) {
+    const mod = (await import(pathToFileURL(join(ROOT, spec.entry)).href)) as { handler: LambdaHandler };
+    handlers.set(spec.id, mod.handler);
+  }
+  const invoke = async (functionId: FunctionId, event: unknown) => handlers.get(functionId)!(event, lambdaContext(functionId));
+
+  const stepFunctions = new LocalStepFunctions(renderWorkflows(template as never), invoke);
+
+  // The messages stream → message intake, as the CDK event source mapping does.
+  const consumers: StreamPoller[] = [];
+  for (const spec of manifest.functions) {
+    if (!spec.streamSource) continue;
+    const arn = await streamArn(ddb.client, tables[spec.streamSource.table]!);
+    if (!arn) throw new Error(`table ${spec.streamSource.table} has no stream`);
+    const functionId = spec.id;
+    const poller = new StreamPoller({
+      endpoint: ddb.endpoint,
+      streamArn: arn,
+      source: spec.streamSource,
+      consume: (event) => invoke(functionId, event) as never,
+      ...(dataDir ? { checkpointFile: join(dataDir, `stream-${tableSpec(spec.streamSource.table).id}.checkpoint.json`), failureFile: join(dataDir, 'on-failure.jsonl') } : {}),
+      onError: (error) => log(`stream ${spec.streamSource!.table}: ${(error as Error).message}`),
+    });
+    poller.start();
+    consumers.push(poller);
+  }
+
+  // WebSocket API: connections by id, fed to the realtime function; @connections served for the functions.
+  const sockets = new Map<string, WebSocket>();
+  const wss = new WebSocketServer({ noServer: true });
+  const wsEvent = (routeKey: string, connectionId: string, extra: Record<string, unknown> = {}) => ({
+    requestContext: { routeKey, connectionId, eventType: routeKey === '$connect' ? 'CONNECT' : routeKey === '$disconnect' ? 'DISCONNECT' : 'MESSAGE', apiId: 'local', stage: 'local', domainName: `localhost:${port}`, requestId: randomUUID(), connectedAt: Date.now(), requestTimeEpoch: Date.now(), messageDirection: 'IN', extendedRequestId: randomUUID() },
+    isBase64Encoded: false,
+    ...extra,
+  });
+  const wsFunction = (routeKey: string) => manifest.webSocketRoutes.find((r) => r.routeKey === routeKey)!.functionId;
+  server.on('upgrade', (req, socket, head) => {
+    const requestUrl = new URL(req.url ?? '/', url);
+    if (requestUrl.pathname !== '/ws') {
+      socket.destroy();
+      return;
+    }
+    const connectionId = randomUUID().replace(/-/g, '').slice(0, 16);
+    const query = Object.fromEntries(requestUrl.searchParams);
+    void (async () => {
+      const result = (await invoke(wsFunction('$connect'), wsEvent('$connect', connectionId, { queryStringParameters: query, headers: req.headers }))) as { statusCode?: number };
+      if ((result?.statusCode ?? 500) !== 200) {
+        socket.write(`HTTP/1.1 ${result?.statusCode ?? 500} Unauthorized\r\nConnection: close\r\n\r\n`);
+        socket.destroy();
+        return;
+      }
+      wss.handleUpgrade(req, socket, head, (ws) => {
+        sockets.set(connectionId, ws);
+        ws.on('message', (data) => {
+          void invoke(wsFunction('$default'), wsEvent('$default', connectionId, { body: data.toString() })).then((r) => {
+            const body = (r as { body?: string })?.body;
+            if (body && ws.readyState === ws.OPEN) ws.send(body);
+          });
+        });
+        ws.on('close', () => {
+          sockets.delete(connectionId);
+          void invoke(wsFunction('$disconnect'), wsEvent('$disconnect', connectionId));
+        });
+      });
+    })().catch((error: Error) => {
+      log(`websocket connect failed: ${error.message}`);
+      socket.destroy();
+    });
+  });
+
+  server.on('request', (req, res) => {
+    void handle(req, res).catch((error: Error & { status?: number }) => {
+      if (!res.headersSent) send(res, error.status ?? 500, { message: error.status === 413 ? 'Request Entity Too Large' : 'Internal Server Error' });
+      if (!error.status) log(`request failed: ${error.stack ?? error.message}`);
+    });
+  });
+
+  async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const requestUrl = new URL(req.url ?? '/', url);
+    const path = requestUrl.pathname;
+    const method = req.method ?? 'GET';
+
+    if (path === '/local-issuer/.well-known/jwks.json') return send(res, 200, issuer.jwks);
+    if (path === '/local-issuer/.well-known/openid-configuration') return send(res, 200, { issuer: issuer.issuer, jwks_uri: `${issuer.issuer}/.well-known/jwks.json` });
+
+    if ((path === '/_local/stepfunctions' || path === '/_local/stepfunctions/') && method === 'POST') {
+      const target = String(req.headers['x-amz-target'] ?? '');
+      const operation = target.replace(/^AWSStepFunctions\./, '');
+      const body = JSON.parse((await readBody(req, 1 << 20)).toString('utf8') || '{}') as Record<string, unknown>;
+      try {
+        return send(res, 200, await stepFunctions.call(operation, body), { 'content-type': 'application/x-amz-json-1.0' });
+      } catch (error) {
+        const e = error as SfnApiError;
+        return send(res, 400, { __type: e instanceof SfnApiError ? e.type : 'InternalFailure', message: e.message }, { 'content-type': 'application/x-amz-json-1.0', 'x-amzn-errortype': e instanceof SfnApiError ? e.type : 'InternalFailure' });
+      }
+    }
+
+    const connection = /^\/_local\/websocket\/@connections\/([^/]+)$/.exec(path);
+    if (connection) {
+      const ws = sockets.get(decodeURIComponent(connection[1]!));
+      if (!ws || ws.readyState !== ws.OPEN) return send(res, 410, { message: 'Gone' }, { 'x-amzn-errortype': 'GoneException' });
+      if (method === 'POST') {
+        ws.send((await readBody(req, 128 * 1024)).toString('utf8'));
+        res.writeHead(200).end();
+        return;
+      }
+      if (method === 'DELETE') {
+        ws.close();
+        res.writeHead(204).end();
+        return;
+      }
+      return send(res, 200, { connectedAt: new Date().toISOString() });
+    }
+
+    if (!path.startsWith('/v1/')) {
+      if (serveStatic(req, res, path)) return;
+      return send(res, 404, { message: 'Not Found' });
+    }
+
+    const matched = matchRoute(method, path);
+    if (!matched) return send(res, 404, { message: 'Not Found' });
+    const body = await readBody(req, 10 * 1024 * 1024);
+    const headers = Object.fromEntries(Object.entries(req.headers).map(([k, v]) => [k.toLowerCase(), Array.isArray(v) ? v.join(',') : (v ?? '')]));
+    let authorizer: Record<string, unknown> = {};
+    if (matched.route.auth.kind === 'jwt') {
+      // API Gateway's JWT authorizer: no valid token, no function call.
+      const raw = headers.authorization?.replace(/^Bearer\s+/i, '');
+      const claims = raw ? await issuer.verify(raw) : undefined;
+      if (!claims) return send(res, 401, { message: 'Unauthorized' }, { 'www-authenticate': 'Bearer' });
+      authorizer = { authorizer: { jwt: { claims: flattenClaims(claims), scopes: null } } };
+    }
+    const now = new Date();
+    const event: APIGatewayProxyEventV2 = {
+      version: '2.0',
+      routeKey: `${matched.route.method} ${matched.route.path}`,
+      rawPath: path,
+      rawQueryString: requestUrl.search.replace(/^\?/, ''),
+      headers,
+      ...(requestUrl.searchParams.size ? { queryStringParameters: Object.fromEntries(requestUrl.searchParams) } : {}),
+      ...(Object.keys(matched.params).length ? { pathParameters: matched.params } : {}),
+      ...(body.length ? { body: body.toString('utf8') } : {}),
+      isBase64Encoded: false,
+      requestContext: {
+        accountId: '000000000000',
+        apiId: 'local',
+        domainName: `localhost:${port}`,
+        domainPrefix: 'localhost',
+        http: { method, path, protocol: 'HTTP/1.1', sourceIp: req.socket.remoteAddress ?? '127.0.0.1', userAgent: headers['user-agent'] ?? '' },
+        requestId: randomUUID(),
+        routeKey: `${matched.route.method} ${matched.route.path}`,
+        stage: '$default',
+        time: now.toUTCString(),
+        timeEpoch: now.getTime(),
+        ...authorizer,
+      },
+    };
+    const result = (await invoke(matched.route.functionId, event)) as { statusCode: number; headers?: Record<string, string>; body?: string };
+    res.writeHead(result.statusCode, { 'access-control-allow-origin': '*', ...(result.headers ?? {}) });
+    res.end(result.body ?? '');
+    if (method !== 'GET') for (const poller of consumers) poller.poke();
+  }
+
+  if (options.seed !== false) {
+    const { seedDemoCompany } = await import('./seed.ts');
+    await seedDemoCompany();
+  }
+
+  // Conversations that were waiting for an agent when the runtime last stopped resume their escalation.
+  const { conversationStore } = await import('../../shared/adapters/default-adapters.ts');
+  for (const conversation of await conversationStore().listQueue(500)) {
+    try {
+      stepFunctions.startExecution({
+        stateMachineArn: localWorkflowArn('escalation'),
+        name: `${conversation.id}-handoff-${conversation.handoffs}`,
+        input: JSON.stringify({ conversationId: conversation.id, reason: conversation.handoffReason ?? 'requested', priority: conversation.priority ?? 5, acceptTimeoutSeconds: options.acceptTimeoutSeconds ?? 120, maxOffers: options.maxOffers ?? 3 }),
+      });
+    } catch (error) {
+      log(`could not resume escalation of ${conversation.id}: ${(error as Error).message}`);
+    }
+  }
+
+  const readyInMs = Math.round(performance.now() - started);
+  if (dataDir) writeFileSync(join(dataDir, 'runtime.json'), JSON.stringify({ url, issuer: issuer.issuer, pid: process.pid, startedAt: new Date().toISOString() }));
+
+  return {
+    url,
+    webSocketUrl: `ws://localhost:${port}/ws`,
+    issuer,
+    stepFunctions,
+    dynamoDbEndpoint: ddb.endpoint,
+    tables,
+    readyInMs,
+    tokenFor: async (agentId: string) => {
+      const { agentDirectory } = await import('../../shared/adapters/default-adapters.ts');
+      const agent = await agentDirectory().get(agentId);
+      if (!agent) throw new Error(`no agent ${agentId}`);
+      const { SEED_ROLES } = await import('./seed.ts');
+      return issuer.issue({ sub: agent.id, groups: SEED_ROLES[agent.id] ?? ['agent'], email: agent.email, name: agent.name });
+    },
+    stop: async () => {
+      for (const poller of consumers) await poller.stop();
+      await stepFunctions.stop();
+      for (const ws of sockets.values()) ws.terminate();
+      wss.close();
+      await new Promise<void>((r) => server.close(() => r()));
+      server.closeAllConnections?.();
+      await (ddb as DynamoDbLocal).stop();
+    },
+  };
+}

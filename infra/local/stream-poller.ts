@@ -1,0 +1,191 @@
+/**
+ * The local event source mapping: reads a DynamoDB Local table's stream, applies the manifest's filter, and hands
+ * batches to the consumer function in order, as Lambda does: a reported batch item failure is retried from that
+ * record (ordered), and after the last retry the records go to an on-failure file (the local stand-in of the DLQ).
+ */
+import { appendFileSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
+import {
+  DescribeStreamCommand,
+  DynamoDBStreamsClient,
+  GetRecordsCommand,
+  GetShardIteratorCommand,
+  type _Record,
+} from '@aws-sdk/client-dynamodb-streams';
+import type { DynamoDBBatchResponse } from 'aws-lambda';
+import type { StreamSourceSpec } from '../../shared/manifest/manifest.ts';
+
+export interface StreamPollerOptions {
+  readonly endpoint: string;
+  readonly streamArn: string;
+  readonly source: StreamSourceSpec;
+  readonly consume: (event: { Records: unknown[] }) => Promise<DynamoDBBatchResponse | void>;
+  /** Where the last processed sequence number per shard is kept across restarts. */
+  readonly checkpointFile?: string;
+  readonly failureFile?: string;
+  readonly retryAttempts?: number;
+  readonly idlePollMs?: number;
+  readonly onError?: (error: unknown) => void;
+}
+
+function matches(record: _Record, source: StreamSourceSpec): boolean {
+  const image = record.dynamodb?.NewImage;
+  if (!image) return false;
+  return Object.entries(source.newImageEquals).every(([k, v]) => image[k]?.S === v);
+}
+
+function toLambdaRecord(record: _Record, streamArn: string) {
+  const d = record.dynamodb!;
+  return {
+    eventID: record.eventID,
+    eventName: record.eventName,
+    eventVersion: '1.1',
+    eventSource: 'aws:dynamodb',
+    awsRegion: 'us-east-1',
+    eventSourceARN: streamArn,
+    dynamodb: {
+      ApproximateCreationDateTime: d.ApproximateCreationDateTime ? Math.floor(new Date(d.ApproximateCreationDateTime).getTime() / 1000) : undefined,
+      Keys: d.Keys,
+      NewImage: d.NewImage,
+      SequenceNumber: d.SequenceNumber,
+      SizeBytes: d.SizeBytes,
+      StreamViewType: d.StreamViewType,
+    },
+  };
+}
+
+export class StreamPoller {
+  private readonly client: DynamoDBStreamsClient;
+  private readonly iterators = new Map<string, string | undefined>();
+  private checkpoints: Record<string, string> = {};
+  private running = false;
+  private wake: (() => void) | undefined;
+  private loop: Promise<void> | undefined;
+  private poked = false;
+
+  constructor(private readonly options: StreamPollerOptions) {
+    this.client = new DynamoDBStreamsClient({ endpoint: options.endpoint, region: 'us-east-1', credentials: { accessKeyId: 'local', secretAccessKey: 'local' } });
+    if (options.checkpointFile && existsSync(options.checkpointFile)) this.checkpoints = JSON.parse(readFileSync(options.checkpointFile, 'utf8')) as Record<string, string>;
+  }
+
+  start(): void {
+    this.running = true;
+    this.loop = this.run();
+  }
+
+  /** New records are likely (a message was just stored): read now instead of at the next idle poll. */
+  poke(): void {
+    this.poked = true;
+    this.wake?.();
+  }
+
+  async stop(): Promise<void> {
+    this.running = false;
+    this.wake?.();
+    await this.loop;
+    this.client.destroy();
+  }
+
+  private async refreshShards(): Promise<void> {
+    const description = await this.client.send(new DescribeStreamCommand({ StreamArn: this.options.streamArn }));
+    for (const shard of description.StreamDescription?.Shards ?? []) {
+      const shardId = shard.ShardId!;
+      if (this.iterators.has(shardId)) continue;
+      const after = this.checkpoints[shardId];
+      const res = await this.client.send(
+        new GetShardIteratorCommand({
+          StreamArn: this.options.streamArn,
+          ShardId: shardId,
+          ...(after ? { ShardIteratorType: 'AFTER_SEQUENCE_NUMBER', SequenceNumber: after } : { ShardIteratorType: 'TRIM_HORIZON' }),
+        }),
+      );
+      this.iterators.set(shardId, res.ShardIterator);
+    }
+  }
+
+  private checkpoint(shardId: string, sequenceNumber: string | undefined): void {
+    if (!sequenceNumber) return;
+    this.checkpoints[shardId] = sequenceNumber;
+    if (this.options.checkpointFile) writeFileSync(this.options.checkpointFile, JSON.stringify(this.checkpoints));
+  }
+
+  private async run(): Promise<void> {
+    let lastRefresh = 0;
+    while (this.running) {
+      let sawRecords = false;
+      try {
+        if (Date.now() - lastRefresh > 5000 || this.iterators.size === 0) {
+          await this.refreshShards();
+          lastRefresh = Date.now();
+        }
+        this.poked = false;
+        for (const [shardId, iterator] of this.iterators) {
+          if (!iterator) continue;
+          const res = await this.client.send(new GetRecordsCommand({ ShardIterator: iterator, Limit: 100 }));
+          this.iterators.set(shardId, res.NextShardIterator);
+          const records = res.Records ?? [];
+          if (records.length === 0) continue;
+          sawRecords = true;
+          await this.deliver(shardId, records);
+        }
+      } catch (error) {
+        // DynamoDB Local answers TrimmedDataAccessException for a TRIM_HORIZON iterator taken on a still empty
+        // shard; a fresh iterator reads on normally.
+        if ((error as { name?: string }).name !== 'TrimmedDataAccessException') this.options.onError?.(error);
+        this.iterators.clear();
+        await new Promise((r) => setTimeout(r, 50));
+      }
+      if (!sawRecords && !this.poked && this.running) {
+        await new Promise<void>((resolve) => {
+          const timer = setTimeout(resolve, this.options.idlePollMs ?? 250);
+          this.wake = () => {
+            clearTimeout(timer);
+            resolve();
+          };
+        });
+        this.wake = undefined;
+      }
+    }
+  }
+
+  private async deliver(shardId: string, records: _Record[]): Promise<void> {
+    let pending = records;
+    while (pending.length > 0) {
+      const batch: _Record[] = [];
+      let consumed = 0;
+      for (const record of pending) {
+        consumed++;
+        if (matches(record, this.options.source)) batch.push(record);
+        if (batch.length >= this.options.source.batchSize) break;
+      }
+      if (batch.length > 0) await this.deliverBatch(batch);
+      this.checkpoint(shardId, pending[consumed - 1]?.dynamodb?.SequenceNumber);
+      pending = pending.slice(consumed);
+    }
+  }
+
+  private async deliverBatch(batch: _Record[]): Promise<void> {
+    let remaining = batch;
+    const maxAttempts = (this.options.retryAttempts ?? 3) + 1;
+    for (let attempt = 1; remaining.length > 0; attempt++) {
+      let failedFrom = -1;
+      try {
+        const response = await this.options.consume({ Records: remaining.map((r) => toLambdaRecord(r, this.options.streamArn)) });
+        const failure = response?.batchItemFailures?.[0]?.itemIdentifier;
+        if (failure !== undefined) failedFrom = Math.max(0, remaining.findIndex((r) => r.dynamodb?.SequenceNumber === failure));
+      } catch (error) {
+        this.options.onError?.(error);
+        failedFrom = 0;
+      }
+      if (failedFrom < 0) return;
+      remaining = remaining.slice(failedFrom);
+      if (attempt >= maxAttempts) {
+        if (this.options.failureFile) {
+          for (const r of remaining) appendFileSync(this.options.failureFile, `${JSON.stringify({ failedAt: new Date().toISOString(), record: toLambdaRecord(r, this.options.streamArn) })}\n`);
+        }
+        this.options.onError?.(new Error(`${remaining.length} stream record(s) failed ${maxAttempts} times and went to the on-failure destination`));
+        return;
+      }
+      await new Promise((r) => setTimeout(r, Math.min(4000, 250 * 2 ** attempt)));
+    }
+  }
+}

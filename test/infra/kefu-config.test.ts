@@ -1,0 +1,107 @@
+import { RetentionDays } from 'aws-cdk-lib/aws-logs';
+import { describe, expect, it } from 'vitest';
+import { applyDefaults, readConfig } from '../../infra/config/kefu-config.ts';
+
+describe('applyDefaults', () => {
+  it('applies the stage defaults when only the stage is given', () => {
+    // Prepare
+    const raw = { stage: 'dev' };
+
+    // Act
+    const config = applyDefaults(raw);
+
+    // Assess
+    expect(config).toEqual({ stage: 'dev', acceptTimeoutSeconds: 120, maxOffers: 3, logRetentionDays: RetentionDays.TWO_WEEKS });
+  });
+
+  it('keeps logs for a year in prod', () => {
+    // Act
+    const config = applyDefaults({ stage: 'prod' });
+
+    // Assess
+    expect(config.logRetentionDays).toBe(RetentionDays.ONE_YEAR);
+  });
+
+  it('parses numbers passed as strings with -c', () => {
+    // Act
+    const config = applyDefaults({ stage: 'prod', acceptTimeoutSeconds: '90', maxOffers: '5', logRetentionDays: '30' });
+
+    // Assess
+    expect(config).toMatchObject({ acceptTimeoutSeconds: 90, maxOffers: 5, logRetentionDays: 30 });
+  });
+
+  it('keeps a valid alarm e-mail', () => {
+    // Act
+    const config = applyDefaults({ stage: 'dev', alarmEmail: 'ops@example.com' });
+
+    // Assess
+    expect(config.alarmEmail).toBe('ops@example.com');
+  });
+
+  it('rejects an unknown stage with a lower-case message', () => {
+    // Act
+    const act = (): unknown => applyDefaults({ stage: 'staging' });
+
+    // Assess
+    expect(act).toThrow('stage must be one of dev, prod, got "staging"');
+  });
+
+  it('rejects a missing stage', () => {
+    // Act
+    const act = (): unknown => applyDefaults({});
+
+    // Assess
+    expect(act).toThrow(/^stage is required/);
+  });
+
+  it('rejects a retention CloudWatch Logs does not offer', () => {
+    // Act
+    const act = (): unknown => applyDefaults({ stage: 'dev', logRetentionDays: 10 });
+
+    // Assess
+    expect(act).toThrow(/^logRetentionDays must be one of/);
+  });
+
+  it('rejects a non-integer accept timeout', () => {
+    // Act
+    const act = (): unknown => applyDefaults({ stage: 'dev', acceptTimeoutSeconds: '2 minutes' });
+
+    // Assess
+    expect(act).toThrow('acceptTimeoutSeconds must be an integer between 10 and 3600, got "2 minutes"');
+  });
+
+  it('rejects zero offers', () => {
+    // Act
+    const act = (): unknown => applyDefaults({ stage: 'dev', maxOffers: 0 });
+
+    // Assess
+    expect(act).toThrow(/^maxOffers must be an integer between 1 and 20/);
+  });
+
+  it('rejects an alarm e-mail that is not an address', () => {
+    // Act
+    const act = (): unknown => applyDefaults({ stage: 'dev', alarmEmail: 'ops' });
+
+    // Assess
+    expect(act).toThrow('alarmEmail must be an e-mail address, got "ops"');
+  });
+});
+
+describe('readConfig', () => {
+  it('reads every setting from context', () => {
+    // Prepare
+    const context: Record<string, unknown> = { stage: 'prod', maxOffers: 4, alarmEmail: 'ops@example.com' };
+
+    // Act
+    const config = readConfig((key) => context[key]);
+
+    // Assess
+    expect(config).toEqual({
+      stage: 'prod',
+      acceptTimeoutSeconds: 120,
+      maxOffers: 4,
+      alarmEmail: 'ops@example.com',
+      logRetentionDays: RetentionDays.ONE_YEAR,
+    });
+  });
+});
