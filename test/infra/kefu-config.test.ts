@@ -67,7 +67,7 @@ describe('applyDefaults', () => {
     const act = (): unknown => applyDefaults({ stage: 'dev', acceptTimeoutSeconds: '2 minutes' });
 
     // Assess
-    expect(act).toThrow('acceptTimeoutSeconds must be an integer between 10 and 3600, got "2 minutes"');
+    expect(act).toThrow('acceptTimeoutSeconds must be an integer between 1 and 86400, got "2 minutes"');
   });
 
   it('rejects zero offers', () => {

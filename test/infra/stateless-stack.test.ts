@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { REPOSITORY_ROOT } from '../../infra/constructs/paths.ts';
-import { STREAM_RETRY_ATTEMPTS } from '../../infra/stacks/stateless-stack.ts';
+import { renderSynthParameters, STREAM_RETRY_ATTEMPTS } from '../../infra/stacks/stateless-stack.ts';
 import { FUNCTION_TAG, synthesize, taggedResources, WORKFLOW_TAG, type CfnTemplate, type TemplateResource } from '../../infra/synth.ts';
 import {
   COMMON_ENV,
@@ -224,7 +224,7 @@ describe('workflows', () => {
 
   it.each(manifest.workflows.map((spec) => [spec.id, spec] as const))('substitutes every ${...} of the %s definition', (id, spec) => {
     // Prepare
-    const asl = readFileSync(join(REPOSITORY_ROOT, spec.definition), 'utf8');
+    const asl = renderSynthParameters(readFileSync(join(REPOSITORY_ROOT, spec.definition), 'utf8'), { acceptTimeoutSeconds: 120 });
     const placeholders = [...new Set([...asl.matchAll(/\$\{([A-Za-z0-9]+)\}/g)].map((m) => m[1]!))];
 
     // Act
@@ -233,6 +233,14 @@ describe('workflows', () => {
     // Assess
     expect(properties['DefinitionString']).toBe(asl);
     expect(Object.keys(properties['DefinitionSubstitutions'] as Json).sort()).toEqual(placeholders.sort());
+  });
+
+  it('writes the accept timeout into the escalation definition as a number', () => {
+    // Act
+    const definition = JSON.parse(workflows['escalation']!.properties['DefinitionString'] as string) as { States: Record<string, Json> };
+
+    // Assess
+    expect(definition.States['OfferAndWait']?.['TimeoutSeconds']).toBe(120);
   });
 
   it.each(manifest.workflows.map((spec) => [spec.id, spec] as const))('points the %s substitutions at the manifest functions and workflows', (id, spec) => {

@@ -63,7 +63,8 @@ export class LocalAnswerEngine {
     let norm = 0;
     for (const [t, n] of termFrequencies(terms)) {
       // Terms no entry knows carry no evidence either way; a neutral weight keeps them in the query's length.
-      const w = (1 + Math.log(n)) * (this.idf.get(t) ?? 1);
+      // A single shared character is weak evidence (天 in 天气 and 几天); bigrams and words carry the topic.
+      const w = (1 + Math.log(n)) * (this.idf.get(t) ?? 1) * (t.length === 1 ? 0.35 : 1);
       vector.set(t, w);
       norm += w * w;
     }

@@ -23,7 +23,7 @@ type Cue = readonly [term: string, emotion: Emotion, weight: number];
 const cues: readonly Cue[] = [
   // angry
   ['投诉', 'angry', 2], ['差评', 'angry', 2], ['12315', 'angry', 2.5], ['垃圾', 'angry', 2], ['骗子', 'angry', 2.5], ['骗人', 'angry', 2],
-  ['气死', 'angry', 2.5], ['愤怒', 'angry', 2.5], ['太差', 'angry', 1.5], ['什么破', 'angry', 2], ['滚', 'angry', 2], ['退钱', 'angry', 1.5],
+  ['气死', 'angry', 2.5], ['生气', 'angry', 2], ['恼火', 'angry', 2], ['愤怒', 'angry', 2.5], ['太差', 'angry', 1.5], ['什么破', 'angry', 2], ['滚', 'angry', 2], ['退钱', 'angry', 1.5],
   ['曝光', 'angry', 2], ['律师', 'angry', 1.5], ['起诉', 'angry', 2], ['无语', 'angry', 1], ['坑', 'angry', 1.2], ['恶心', 'angry', 2],
   ['angry', 'angry', 2], ['furious', 'angry', 2.5], ['ridiculous', 'angry', 1.5], ['unacceptable', 'angry', 2], ['scam', 'angry', 2.5],
   ['worst', 'angry', 2], ['complaint', 'angry', 1.5], ['complain', 'angry', 1.5], ['lawyer', 'angry', 1.5], ['sue', 'angry', 1.5],
