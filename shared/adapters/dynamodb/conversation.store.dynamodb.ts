@@ -35,6 +35,11 @@ function toMessage(item: Record<string, unknown>): Message {
   return { ...(rest as unknown as Message), conversationId: pk as string };
 }
 
+/** The update expression of updateParts' result: `SET ...` and / or `REMOVE ...`. */
+function expressionOf(parts: { sets: string[]; removes: string[] }): string {
+  return [parts.sets.length ? `SET ${parts.sets.join(', ')}` : '', parts.removes.length ? `REMOVE ${parts.removes.join(', ')}` : ''].filter(Boolean).join(' ');
+}
+
 /** Builds `SET a = :a, ... REMOVE b` from fields where null means remove. */
 function updateParts(fields: Fields, prefix: string) {
   const sets: string[] = [];
@@ -126,7 +131,7 @@ export class DynamoDbConversationStore implements ConversationStore {
           i++;
         }
       }
-      const update = `SET ${parts.sets.join(', ')}${parts.removes.length ? ` REMOVE ${parts.removes.join(', ')}` : ''}`;
+      const update = expressionOf(parts);
       const now = Math.floor(Date.parse(draft.createdAt) / 1000);
       const transactItems: NonNullable<ConstructorParameters<typeof TransactWriteCommand>[0]['TransactItems']> = [
         {
@@ -219,10 +224,10 @@ export class DynamoDbConversationStore implements ConversationStore {
         new UpdateCommand({
           TableName: this.tables.conversations,
           Key: keys.conversation(conversationId),
-          UpdateExpression: `SET ${parts.sets.join(', ')}${parts.removes.length ? ` REMOVE ${parts.removes.join(', ')}` : ''}`,
+          UpdateExpression: expressionOf(parts),
           ConditionExpression: condition,
           ExpressionAttributeNames: parts.names,
-          ExpressionAttributeValues: parts.values,
+          ...(Object.keys(parts.values).length ? { ExpressionAttributeValues: parts.values } : {}),
           ReturnValues: 'ALL_NEW',
         }),
       );
