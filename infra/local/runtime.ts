@@ -4,7 +4,7 @@
  * aws-local-stepfunctions, the messages stream feeding message intake, and a seeded demo company.
  */
 import { randomBytes, randomUUID } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -114,7 +114,9 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
       const { synthesize } = await import('../synth.ts');
       // The deploy parameters that are written into the definitions at synth time.
       const context = { acceptTimeoutSeconds: options.acceptTimeoutSeconds ?? 120, maxOffers: options.maxOffers ?? 3 };
-      return (await synthesize({ bundling: false, context })).statelessTemplate;
+      const synthesized = await synthesize({ bundling: false, context });
+      rmSync(synthesized.assembly.directory, { recursive: true, force: true });
+      return synthesized.statelessTemplate;
     })(),
   ]);
   const tables = await createTables(ddb.client);
