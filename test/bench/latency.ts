@@ -1,0 +1,137 @@
+/**
+ * Message → bot reply latency against the local runtime: from just before the customer's POST to the arrival of the
+ * bot's reply on the conversation's WebSocket. Conversations run in parallel; each sends its messages one after another.
+ */
+import WebSocket from 'ws';
+import { startLocalRuntime, type LocalRuntime } from '../../infra/local/runtime.ts';
+
+/** Questions of the seeded demo knowledge base (infra/local/seed.ts), Chinese and English, in rotation. */
+export const QUESTIONS: readonly string[] = [
+  '我的包裹到哪了',
+  'where is my parcel',
+  '怎么退货',
+  '退款多久到账',
+  'how do i get an invoice',
+  '支持哪些支付方式',
+  'how long does delivery take',
+  '忘记密码',
+];
+
+const REPLY_TIMEOUT_MS = 10_000;
+
+export interface LevelPlan {
+  readonly concurrency: number;
+  readonly messages: number;
+}
+
+export interface LevelResult extends LevelPlan {
+  /** One latency (ms) per bot reply received. */
+  readonly samples: number[];
+  /** Replies that came from a knowledge entry (the others were fallbacks). */
+  readonly answered: number;
+  readonly wallMs: number;
+}
+
+export interface LatencyResult {
+  readonly readyInMs: number;
+  readonly warmupMessages: number;
+  readonly levels: LevelResult[];
+}
+
+interface BotEvent {
+  readonly text: string;
+  readonly entryId?: string;
+}
+
+/** One customer: an open conversation and its live socket; `ask` sends a message and waits for the bot's reply. */
+class Customer {
+  private waiting: { ok: (event: BotEvent) => void; fail: (error: Error) => void } | undefined;
+  private sent = 0;
+
+  private constructor(
+    private readonly runtime: LocalRuntime,
+    private readonly conversation: { conversationId: string; token: string },
+    private readonly ws: WebSocket,
+  ) {
+    ws.on('message', (data) => {
+      const event = JSON.parse(data.toString()) as { type?: string; message?: { role?: string; text?: string; entryId?: string } };
+      if (event.type !== 'message' || (event.message?.role !== 'bot' && event.message?.role !== 'system')) return;
+      const waiter = this.waiting;
+      this.waiting = undefined;
+      const text = event.message.text ?? '';
+      // A system message means the bot handed the conversation to a human: the benchmark's questions must not do that.
+      if (event.message.role === 'system') waiter?.fail(new Error(`conversation ${conversation.conversationId} was handed off: ${text}`));
+      else waiter?.ok({ text, ...(event.message.entryId ? { entryId: event.message.entryId } : {}) });
+    });
+  }
+
+  static async open(runtime: LocalRuntime): Promise<Customer> {
+    const res = await fetch(`${runtime.url}/v1/webchat/conversations`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' });
+    if (res.status !== 201) throw new Error(`open conversation: ${res.status} ${await res.text()}`);
+    const conversation = (await res.json()) as { conversationId: string; token: string };
+    const ws = new WebSocket(`${runtime.webSocketUrl}?token=${conversation.token}`);
+    await new Promise((ok, fail) => (ws.once('open', ok), ws.once('error', fail)));
+    return new Customer(runtime, conversation, ws);
+  }
+
+  /** Sends one message; resolves with the milliseconds until the bot's reply arrived on the socket. */
+  async ask(text: string): Promise<{ ms: number; reply: BotEvent }> {
+    if (this.waiting) throw new Error('one message at a time per conversation');
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const reply = new Promise<BotEvent>((ok, fail) => {
+      this.waiting = { ok, fail };
+      timer = setTimeout(() => fail(new Error(`no bot reply within ${REPLY_TIMEOUT_MS} ms to "${text}"`)), REPLY_TIMEOUT_MS);
+    });
+    const started = performance.now();
+    const res = await fetch(`${this.runtime.url}/v1/webchat/conversations/${this.conversation.conversationId}/messages`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${this.conversation.token}` },
+      body: JSON.stringify({ clientMessageId: `bench-${this.sent++}`, text }),
+    });
+    await res.text();
+    if (res.status !== 202) throw new Error(`post message: ${res.status}`);
+    try {
+      const event = await reply;
+      return { ms: performance.now() - started, reply: event };
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  close(): void {
+    this.ws.close();
+  }
+}
+
+async function runLevel(runtime: LocalRuntime, plan: LevelPlan): Promise<LevelResult> {
+  const customers = await Promise.all(Array.from({ length: plan.concurrency }, () => Customer.open(runtime)));
+  const samples: number[] = [];
+  let answered = 0;
+  let next = 0;
+  const started = performance.now();
+  // Each conversation takes the next message number until the level's fixed count is used up.
+  await Promise.all(
+    customers.map(async (customer) => {
+      for (let n = next++; n < plan.messages; n = next++) {
+        const { ms, reply } = await customer.ask(QUESTIONS[n % QUESTIONS.length]!);
+        samples.push(ms);
+        if (reply.entryId) answered++;
+      }
+    }),
+  );
+  const wallMs = performance.now() - started;
+  for (const customer of customers) customer.close();
+  return { ...plan, samples, answered, wallMs };
+}
+
+export async function measureLatency(levels: readonly LevelPlan[], warmupMessages: number): Promise<LatencyResult> {
+  const runtime = await startLocalRuntime({ port: 0, seed: true });
+  try {
+    await runLevel(runtime, { concurrency: 1, messages: warmupMessages });
+    const results: LevelResult[] = [];
+    for (const level of levels) results.push(await runLevel(runtime, level));
+    return { readyInMs: runtime.readyInMs, warmupMessages, levels: results };
+  } finally {
+    await runtime.stop();
+  }
+}
