@@ -106,7 +106,16 @@ export function makeDecideReply(deps: PolicyDeps) {
           statusChange: {
             from: ['bot'],
             to: 'queued',
-            set: { priority: decision.priority, queuedAt: now, handoffReason: decision.reason, handoffs, failedAnswers: 0, handoffMessageId: input.messageId, ...(mood ? { lastMood: mood } : {}) },
+            set: {
+              priority: decision.priority,
+              queuedAt: now,
+              handoffReason: decision.reason,
+              handoffs,
+              failedAnswers: 0,
+              handoffMessageId: input.messageId,
+              ...(mood ? { lastMood: mood } : {}),
+              ...(input.analysis.sentiment?.language && input.analysis.sentiment.language !== 'unknown' ? { language: input.analysis.sentiment.language } : {}),
+            },
           },
         },
       );

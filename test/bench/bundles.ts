@@ -23,6 +23,18 @@ export interface BundleResult {
   readonly file: string;
   readonly rawBytes: number;
   readonly gzipBytes: number;
+  /** Bytes each package (or `(kefu)` for this repository's code) contributes to the bundle, largest first. */
+  readonly contributors: ReadonlyArray<{ readonly name: string; readonly bytes: number }>;
+}
+
+/** Groups esbuild's per-input output bytes by npm package. */
+function contributors(inputs: Record<string, { bytesInOutput: number }>): BundleResult['contributors'] {
+  const byPackage = new Map<string, number>();
+  for (const [path, input] of Object.entries(inputs)) {
+    const name = /node_modules\/((?:@[^/]+\/)?[^/]+)/.exec(path)?.[1] ?? '(kefu)';
+    byPackage.set(name, (byPackage.get(name) ?? 0) + input.bytesInOutput);
+  }
+  return [...byPackage].map(([name, bytes]) => ({ name, bytes })).sort((a, b) => b.bytes - a.bytes);
 }
 
 export async function bundleFunctions(): Promise<BundleResult[]> {
@@ -30,9 +42,11 @@ export async function bundleFunctions(): Promise<BundleResult[]> {
   const results: BundleResult[] = [];
   for (const spec of manifest.functions) {
     const file = join(BUNDLE_DIR, spec.id, 'index.mjs');
-    await build({ ...esbuildBuildOptions(join(ROOT, spec.entry), file), absWorkingDir: ROOT, logLevel: 'warning' });
+    const { metafile } = await build({ ...esbuildBuildOptions(join(ROOT, spec.entry), file), absWorkingDir: ROOT, logLevel: 'warning', metafile: true });
+    const output = Object.values(metafile.outputs).find((o) => o.entryPoint !== undefined);
+    if (!output) throw new Error(`esbuild wrote no bundle for ${spec.id}`);
     const code = readFileSync(file);
-    results.push({ id: spec.id, entry: spec.entry, file, rawBytes: code.length, gzipBytes: gzipSync(code, { level: 9 }).length });
+    results.push({ id: spec.id, entry: spec.entry, file, rawBytes: code.length, gzipBytes: gzipSync(code, { level: 9 }).length, contributors: contributors(output.inputs) });
   }
   return results;
 }

@@ -47,6 +47,8 @@ interface BotEvent {
 class Customer {
   private waiting: { ok: (event: BotEvent) => void; fail: (error: Error) => void } | undefined;
   private sent = 0;
+  /** Bot or system messages that arrived while no message was waiting for a reply (there should be none). */
+  stray = 0;
 
   private constructor(
     private readonly runtime: LocalRuntime,
@@ -59,9 +61,13 @@ class Customer {
       const waiter = this.waiting;
       this.waiting = undefined;
       const text = event.message.text ?? '';
+      if (!waiter) {
+        this.stray++;
+        return;
+      }
       // A system message means the bot handed the conversation to a human: the benchmark's questions must not do that.
-      if (event.message.role === 'system') waiter?.fail(new Error(`conversation ${conversation.conversationId} was handed off: ${text}`));
-      else waiter?.ok({ text, ...(event.message.entryId ? { entryId: event.message.entryId } : {}) });
+      if (event.message.role === 'system') waiter.fail(new Error(`conversation ${conversation.conversationId} was handed off: ${text}`));
+      else waiter.ok({ text, ...(event.message.entryId ? { entryId: event.message.entryId } : {}) });
     });
   }
 
@@ -120,7 +126,11 @@ async function runLevel(runtime: LocalRuntime, plan: LevelPlan): Promise<LevelRe
     }),
   );
   const wallMs = performance.now() - started;
+  // Let replies still in flight land before counting strays.
+  await new Promise((r) => setTimeout(r, 200));
   for (const customer of customers) customer.close();
+  const stray = customers.reduce((sum, c) => sum + c.stray, 0);
+  if (stray > 0) throw new Error(`${stray} bot messages arrived that answered no pending message`);
   return { ...plan, samples, answered, wallMs };
 }
 
