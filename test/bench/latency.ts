@@ -2,8 +2,10 @@
  * Message → bot reply latency against the local runtime: from just before the customer's POST to the arrival of the
  * bot's reply on the conversation's WebSocket. Conversations run in parallel; each sends its messages one after another.
  */
+import { DynamoDBClient, GetItemCommand } from '@aws-sdk/client-dynamodb';
 import WebSocket from 'ws';
 import { startLocalRuntime, type LocalRuntime } from '../../infra/local/runtime.ts';
+import { tableSpec } from '../../shared/manifest/manifest.ts';
 
 /** Questions of the seeded demo knowledge base (infra/local/seed.ts), Chinese and English, in rotation. */
 export const QUESTIONS: readonly string[] = [
@@ -27,6 +29,8 @@ export interface LevelPlan {
 export interface LevelResult extends LevelPlan {
   /** One latency (ms) per bot reply received. */
   readonly samples: number[];
+  /** The part of each sample until the POST's 202 (the webchat function storing the message). */
+  readonly acks: number[];
   /** Replies that came from a knowledge entry (the others were fallbacks). */
   readonly answered: number;
   readonly wallMs: number;
@@ -35,6 +39,8 @@ export interface LevelResult extends LevelPlan {
 export interface LatencyResult {
   readonly readyInMs: number;
   readonly warmupMessages: number;
+  /** Round trips (ms) of single GetItem calls to the runtime's DynamoDB Local: the floor under every store access. */
+  readonly dynamoDbRoundTrips: number[];
   readonly levels: LevelResult[];
 }
 
@@ -81,7 +87,7 @@ class Customer {
   }
 
   /** Sends one message; resolves with the milliseconds until the bot's reply arrived on the socket. */
-  async ask(text: string): Promise<{ ms: number; reply: BotEvent }> {
+  async ask(text: string): Promise<{ ms: number; ackMs: number; reply: BotEvent }> {
     if (this.waiting) throw new Error('one message at a time per conversation');
     let timer: ReturnType<typeof setTimeout> | undefined;
     const reply = new Promise<BotEvent>((ok, fail) => {
@@ -95,10 +101,11 @@ class Customer {
       body: JSON.stringify({ clientMessageId: `bench-${this.sent++}`, text }),
     });
     await res.text();
+    const ackMs = performance.now() - started;
     if (res.status !== 202) throw new Error(`post message: ${res.status}`);
     try {
       const event = await reply;
-      return { ms: performance.now() - started, reply: event };
+      return { ms: performance.now() - started, ackMs, reply: event };
     } finally {
       clearTimeout(timer);
     }
@@ -112,6 +119,7 @@ class Customer {
 async function runLevel(runtime: LocalRuntime, plan: LevelPlan): Promise<LevelResult> {
   const customers = await Promise.all(Array.from({ length: plan.concurrency }, () => Customer.open(runtime)));
   const samples: number[] = [];
+  const acks: number[] = [];
   let answered = 0;
   let next = 0;
   const started = performance.now();
@@ -119,8 +127,9 @@ async function runLevel(runtime: LocalRuntime, plan: LevelPlan): Promise<LevelRe
   await Promise.all(
     customers.map(async (customer) => {
       for (let n = next++; n < plan.messages; n = next++) {
-        const { ms, reply } = await customer.ask(QUESTIONS[n % QUESTIONS.length]!);
+        const { ms, ackMs, reply } = await customer.ask(QUESTIONS[n % QUESTIONS.length]!);
         samples.push(ms);
+        acks.push(ackMs);
         if (reply.entryId) answered++;
       }
     }),
@@ -131,16 +140,36 @@ async function runLevel(runtime: LocalRuntime, plan: LevelPlan): Promise<LevelRe
   for (const customer of customers) customer.close();
   const stray = customers.reduce((sum, c) => sum + c.stray, 0);
   if (stray > 0) throw new Error(`${stray} bot messages arrived that answered no pending message`);
-  return { ...plan, samples, answered, wallMs };
+  return { ...plan, samples, acks, answered, wallMs };
+}
+
+async function dynamoDbRoundTrips(runtime: LocalRuntime, count: number): Promise<number[]> {
+  const client = new DynamoDBClient({ endpoint: runtime.dynamoDbEndpoint, region: 'us-east-1', credentials: { accessKeyId: 'local', secretAccessKey: 'local' } });
+  const spec = tableSpec('conversations');
+  const table = runtime.tables[spec.id];
+  if (!table) throw new Error('the runtime has no conversations table');
+  const command = new GetItemCommand({ TableName: table, Key: { [spec.partitionKey]: { S: 'bench-no-such-item' } } });
+  const times: number[] = [];
+  try {
+    for (let i = 0; i < count; i++) {
+      const started = performance.now();
+      await client.send(command);
+      times.push(performance.now() - started);
+    }
+  } finally {
+    client.destroy();
+  }
+  return times;
 }
 
 export async function measureLatency(levels: readonly LevelPlan[], warmupMessages: number): Promise<LatencyResult> {
   const runtime = await startLocalRuntime({ port: 0, seed: true });
   try {
     await runLevel(runtime, { concurrency: 1, messages: warmupMessages });
+    const roundTrips = await dynamoDbRoundTrips(runtime, 50);
     const results: LevelResult[] = [];
     for (const level of levels) results.push(await runLevel(runtime, level));
-    return { readyInMs: runtime.readyInMs, warmupMessages, levels: results };
+    return { readyInMs: runtime.readyInMs, warmupMessages, dynamoDbRoundTrips: roundTrips, levels: results };
   } finally {
     await runtime.stop();
   }

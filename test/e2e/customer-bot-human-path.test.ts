@@ -80,6 +80,21 @@ describe('customer → bot → human → customer', () => {
     expect(loser.body.error.code).toBe('CONVERSATION.ALREADY_ASSIGNED');
   });
 
+  it('pushes queue changes and offers to agents listening on the WebSocket API, and refuses a bad token', async () => {
+    const events: any[] = [];
+    const ws = new WebSocket(`${platform.runtime.webSocketUrl}?token=${agentToken}`);
+    await new Promise((ok, fail) => (ws.once('open', ok), ws.once('error', fail)));
+    ws.on('message', (data) => events.push(JSON.parse(data.toString())));
+    const conversation = await platform.openConversation();
+    await platform.say(conversation, 'talk to a human');
+    await platform.waitFor(async () => events.find((e) => e.type === 'offer' && e.conversationId === conversation.conversationId), 'the offer on the agent floor');
+    expect(events.find((e) => e.type === 'queue.changed' && e.conversationId === conversation.conversationId)).toMatchObject({ audience: 'agents', change: 'added' });
+    ws.close();
+    const refused = new WebSocket(`${platform.runtime.webSocketUrl}?token=not-a-token`);
+    const outcome = await new Promise((resolve) => (refused.once('open', () => resolve('open')), refused.once('error', () => resolve('refused'))));
+    expect(outcome).toBe('refused');
+  });
+
   it('answers the capability routes for an authorised integration', async () => {
     const answer = await platform.request('POST', '/v1/capabilities/answer', { token: agentToken, body: { text: '怎么退货' } });
     expect(answer).toMatchObject({ status: 200, body: { kind: 'answer', entryId: 'kb-returns-how' } });

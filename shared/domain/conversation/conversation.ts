@@ -36,10 +36,9 @@ export interface Conversation {
   readonly updatedAt: string;
 }
 
-export interface Message {
+/** What a message looks like before the store gives it a sequence number. */
+export interface MessageDraft {
   readonly id: string;
-  readonly conversationId: string;
-  readonly seq: number;
   readonly role: MessageRole;
   readonly text: string;
   readonly createdAt: string;
@@ -50,31 +49,13 @@ export interface Message {
   readonly mood?: string;
 }
 
-/** What a message looks like before the store gives it a sequence number. */
-export interface MessageDraft {
-  readonly id: string;
-  readonly role: MessageRole;
-  readonly text: string;
-  readonly createdAt: string;
-  readonly clientMessageId?: string;
-  readonly agentId?: string;
-  readonly entryId?: string;
-  readonly mood?: string;
+/** A stored message: a draft with its conversation and its place in the transcript. */
+export interface Message extends MessageDraft {
+  readonly conversationId: string;
+  readonly seq: number;
 }
 
 export const MAX_MESSAGE_LENGTH = 10_000;
-
-/** Statuses from which a move to `to` is allowed: the state machine of ownership. */
-const allowedFrom: Record<ConversationStatus, readonly ConversationStatus[]> = {
-  bot: ['resolved'],
-  queued: ['bot'],
-  agent: ['queued'],
-  resolved: ['bot', 'queued', 'agent'],
-};
-
-export function canMove(from: ConversationStatus, to: ConversationStatus): boolean {
-  return allowedFrom[to].includes(from);
-}
 
 export function assertAgentOwns(conversation: Conversation, agentId: string): void {
   if (conversation.status === 'resolved') {
