@@ -5,7 +5,8 @@
  */
 import type { APIGatewayProxyResultV2, APIGatewayProxyWebsocketEventV2 } from 'aws-lambda';
 import { createRemoteJWKSet, jwtVerify } from 'jose';
-import { clock, connectionRegistry, customerTokens } from '../../shared/adapters/default-adapters.ts';
+import { customerTokens } from '../../shared/adapters/wiring/customer-tokens.ts';
+import { clock, connectionRegistry } from '../../shared/adapters/wiring/storage.ts';
 import { optionalEnv } from '../../shared/config/runtime-config.ts';
 import { COMMON_ENV } from '../../shared/manifest/manifest.ts';
 import { logger, rawFunction } from '../../shared/observability/handler-kit.ts';

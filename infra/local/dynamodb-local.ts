@@ -62,10 +62,14 @@ export async function startDynamoDbLocal(options: { dataDir?: string } = {}): Pr
     }
   }
   exited.catch(() => undefined);
+  // A test or a runtime that dies without stop() must not leave the JVM behind.
+  const killOnExit = () => child.kill('SIGKILL');
+  process.once('exit', killOnExit);
   return {
     endpoint,
     client,
     stop: async () => {
+      process.removeListener('exit', killOnExit);
       client.destroy();
       if (child.exitCode !== null) return;
       await new Promise<void>((resolve) => {

@@ -153,8 +153,8 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
   });
   for (const spec of manifest.tables) process.env[spec.envVar] = tables[spec.id];
   for (const workflow of manifest.workflows) process.env[workflow.envVar] = localWorkflowArn(workflow.id);
-  const { resetClients } = await import('../../shared/adapters/aws-clients.ts');
-  resetClients();
+  (await import('../../shared/adapters/dynamodb/document-client.ts')).resetDynamoDocumentClient();
+  (await import('../../shared/adapters/stepfunctions/client.ts')).resetStepFunctionsClient();
 
   const handlers = new Map<FunctionId, LambdaHandler>();
   for (const spec of manifest.functions) {
@@ -325,7 +325,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
   }
 
   // Conversations that were waiting for an agent when the runtime last stopped resume their escalation.
-  const { conversationStore } = await import('../../shared/adapters/default-adapters.ts');
+  const { conversationStore } = await import('../../shared/adapters/wiring/storage.ts');
   for (const conversation of await conversationStore().listQueue(500)) {
     try {
       stepFunctions.startExecution({
@@ -350,7 +350,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
     tables,
     readyInMs,
     tokenFor: async (agentId: string) => {
-      const { agentDirectory } = await import('../../shared/adapters/default-adapters.ts');
+      const { agentDirectory } = await import('../../shared/adapters/wiring/storage.ts');
       const agent = await agentDirectory().get(agentId);
       if (!agent) throw new Error(`no agent ${agentId}`);
       const { SEED_ROLES } = await import('./seed.ts');

@@ -5,7 +5,7 @@
 import type { KnowledgeEntry } from '../../shared/domain/knowledge/knowledge-entry.ts';
 import type { Agent, Customer } from '../../shared/ports/directory.ts';
 import type { Role } from '../../shared/manifest/manifest.ts';
-import { dynamoDocumentClient } from '../../shared/adapters/aws-clients.ts';
+import { dynamoDocumentClient } from '../../shared/adapters/dynamodb/document-client.ts';
 import { tableName } from '../../shared/config/runtime-config.ts';
 import { DynamoDbAgentDirectory, DynamoDbCustomerDirectory, DynamoDbKnowledgeSource } from '../../shared/adapters/dynamodb/directory.dynamodb.ts';
 

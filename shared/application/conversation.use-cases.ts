@@ -69,7 +69,7 @@ export function makePostCustomerMessage(deps: ConversationDeps) {
     if (!conversation) throw new DomainError('CONVERSATION.NOT_FOUND', `conversation ${input.conversationId} does not exist`);
     const draft = { id: `msg_${deps.ids.next()}`, role: 'customer' as const, text, clientMessageId: input.clientMessageId, createdAt: deps.clock.now().toISOString() };
     const reopen = conversation.status === 'resolved';
-    const result = await appendReopening(deps, input.conversationId, draft, idempotencyKey, reopen);
+    const result = await appendReopening(deps, conversation, draft, idempotencyKey, reopen);
     if (!result.duplicate) {
       const event = { type: 'message', conversationId: input.conversationId, message: messageView(result.message) };
       await deps.live.publish(conversationAudience(input.conversationId), event);
@@ -78,11 +78,13 @@ export function makePostCustomerMessage(deps: ConversationDeps) {
   };
 }
 
-async function appendReopening(deps: ConversationDeps, conversationId: string, draft: Parameters<ConversationStore['append']>[1], idempotencyKey: string, reopen: boolean) {
-  if (!reopen) return deps.store.append(conversationId, draft, { idempotencyKey });
+async function appendReopening(deps: ConversationDeps, current: Conversation, draft: Parameters<ConversationStore['append']>[1], idempotencyKey: string, reopen: boolean) {
+  const conversationId = current.id;
+  if (!reopen) return deps.store.append(conversationId, draft, { idempotencyKey, current });
   try {
     return await deps.store.append(conversationId, draft, {
       idempotencyKey,
+      current,
       statusChange: { from: ['resolved'], to: 'bot', set: { failedAnswers: 0, assignedAgentId: null, resolvedAt: null } },
     });
   } catch (error) {

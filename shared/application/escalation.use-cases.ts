@@ -211,6 +211,7 @@ export function makeAgentReply(deps: AgentDeps) {
       { id: `msg_${deps.ids.next()}`, role: 'agent', text, agentId: input.agentId, createdAt: deps.clock.now().toISOString(), ...(input.clientMessageId ? { clientMessageId: input.clientMessageId } : {}) },
       {
         ...(input.clientMessageId ? { idempotencyKey: `agent#${input.conversationId}#${input.clientMessageId}` } : {}),
+        current: conversation,
         statusChange: { from: ['agent'], to: 'agent', expect: { assignedAgentId: input.agentId } },
       },
     );

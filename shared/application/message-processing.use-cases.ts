@@ -89,6 +89,7 @@ export function makeDecideReply(deps: PolicyDeps) {
         { id: `msg_${deps.ids.next()}`, role: 'bot', text: decision.text, createdAt: now, ...(decision.entryId ? { entryId: decision.entryId } : {}) },
         {
           idempotencyKey,
+          current: conversation,
           set: { failedAnswers: decision.answered ? 0 : conversation.failedAnswers + 1, ...(mood ? { lastMood: mood } : {}), ...(input.analysis.sentiment?.language ? { language: input.analysis.sentiment.language } : {}) },
         },
       );
@@ -103,6 +104,7 @@ export function makeDecideReply(deps: PolicyDeps) {
         { id: `msg_${deps.ids.next()}`, role: 'system', text: decision.text, createdAt: now },
         {
           idempotencyKey,
+          current: conversation,
           statusChange: {
             from: ['bot'],
             to: 'queued',

@@ -11,7 +11,7 @@ import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import { captureLambdaHandler } from '@aws-lambda-powertools/tracer/middleware';
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
-import type { z } from 'zod';
+import type * as z from 'zod';
 import { DomainError } from '../domain/errors.ts';
 import { manifest, type FunctionId, type HttpRouteSpec, type Role, ROLES } from '../manifest/manifest.ts';
 import type { CustomerTokens } from '../ports/gateways.ts';

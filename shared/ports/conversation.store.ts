@@ -35,7 +35,17 @@ export interface ConversationStore {
    * Appends a message with the next sequence number, atomically with the conversation's counter and, when given,
    * an idempotency key; optionally moves the conversation's status in the same transaction.
    */
-  append(conversationId: string, draft: MessageDraft, options?: { idempotencyKey?: string; statusChange?: StatusChange; set?: Readonly<Record<string, string | number | boolean | null>> }): Promise<AppendResult>;
+  append(
+    conversationId: string,
+    draft: MessageDraft,
+    options?: {
+      idempotencyKey?: string;
+      statusChange?: StatusChange;
+      set?: Readonly<Record<string, string | number | boolean | null>>;
+      /** The caller's current view of the conversation: saves a read; a stale view only costs a retry. */
+      current?: Conversation;
+    },
+  ): Promise<AppendResult>;
   listMessages(conversationId: string, options: { afterSeq?: number; limit: number }): Promise<Message[]>;
   /** Conditional status move; returns the updated conversation, or undefined when the condition failed. */
   changeStatus(conversationId: string, change: StatusChange): Promise<Conversation | undefined>;

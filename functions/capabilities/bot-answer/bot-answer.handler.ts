@@ -1,7 +1,7 @@
 /** Bot answer capability: over the API for integrations, and as the message workflow's FindAnswer task. */
-import { z } from 'zod';
+import * as z from 'zod';
 import { makeAnswerQuestion } from '../../../shared/application/capability.use-cases.ts';
-import { clock, knowledgeSource } from '../../../shared/adapters/default-adapters.ts';
+import { clock, knowledgeSource } from '../../../shared/adapters/wiring/storage.ts';
 import { httpFunction, httpOrTask, taskFunction, validate } from '../../../shared/observability/handler-kit.ts';
 
 const INDEX_TTL_MS = Number(process.env.KNOWLEDGE_INDEX_TTL_MS ?? 30_000);

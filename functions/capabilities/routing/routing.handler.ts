@@ -1,7 +1,9 @@
 /** Routing capability: the escalation workflow's queue steps (enqueue, offer with a task token, record the assignment). */
-import { z } from 'zod';
+import * as z from 'zod';
 import { makeEnqueue, makeOffer, makeRecordAssignment } from '../../../shared/application/escalation.use-cases.ts';
-import { clock, conversationStore, ids, liveUpdates, workflowGateway } from '../../../shared/adapters/default-adapters.ts';
+import { liveUpdates } from '../../../shared/adapters/wiring/live-updates.ts';
+import { clock, conversationStore, ids } from '../../../shared/adapters/wiring/storage.ts';
+import { workflowGateway } from '../../../shared/adapters/wiring/workflows.ts';
 import { taskFunction } from '../../../shared/observability/handler-kit.ts';
 
 const schema = z.discriminatedUnion('action', [

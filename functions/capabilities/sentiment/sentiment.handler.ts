@@ -1,5 +1,5 @@
 /** Sentiment capability: over the API for integrations, and as the message workflow's ScoreSentiment task. */
-import { z } from 'zod';
+import * as z from 'zod';
 import { makeScoreSentiment } from '../../../shared/application/capability.use-cases.ts';
 import { httpFunction, httpOrTask, taskFunction, validate } from '../../../shared/observability/handler-kit.ts';
 

@@ -1,7 +1,8 @@
 /** Ticket capability: the escalation workflow's last step turns an unanswered handoff into a ticket. */
-import { z } from 'zod';
+import * as z from 'zod';
 import { makeLeaveOfflineMessage } from '../../../shared/application/escalation.use-cases.ts';
-import { clock, conversationStore, ids, liveUpdates, ticketStore } from '../../../shared/adapters/default-adapters.ts';
+import { liveUpdates } from '../../../shared/adapters/wiring/live-updates.ts';
+import { clock, conversationStore, ids, ticketStore } from '../../../shared/adapters/wiring/storage.ts';
 import { taskFunction } from '../../../shared/observability/handler-kit.ts';
 
 const schema = z.object({ action: z.literal('offline'), conversationId: z.string().min(1), reason: z.string(), offers: z.number().int().min(0) });

@@ -1,7 +1,9 @@
 /** Web chat channel: open a conversation, post customer messages (persisted before anything else), read it back. */
-import { z } from 'zod';
+import * as z from 'zod';
 import { makeGetConversation, makeListMessages, makeOpenConversation, makePostCustomerMessage } from '../../../shared/application/conversation.use-cases.ts';
-import { clock, conversationStore, customerDirectory, customerTokens, ids, liveUpdates } from '../../../shared/adapters/default-adapters.ts';
+import { customerTokens } from '../../../shared/adapters/wiring/customer-tokens.ts';
+import { liveUpdates } from '../../../shared/adapters/wiring/live-updates.ts';
+import { clock, conversationStore, customerDirectory, ids } from '../../../shared/adapters/wiring/storage.ts';
 import { httpFunction, validate } from '../../../shared/observability/handler-kit.ts';
 
 const deps = () => ({ store: conversationStore(), customers: customerDirectory(), live: liveUpdates(), clock, ids });

@@ -1,5 +1,5 @@
 /** Agent console API: the queue, a conversation's context, accept, reply, resolve. Every route needs an agent-role JWT. */
-import { z } from 'zod';
+import * as z from 'zod';
 import {
   makeAcceptConversation,
   makeAgentReply,
@@ -7,7 +7,9 @@ import {
   makeListQueue,
   makeResolveConversation,
 } from '../../../shared/application/escalation.use-cases.ts';
-import { agentDirectory, clock, conversationStore, customerDirectory, ids, liveUpdates, ticketStore, workflowGateway } from '../../../shared/adapters/default-adapters.ts';
+import { liveUpdates } from '../../../shared/adapters/wiring/live-updates.ts';
+import { agentDirectory, clock, conversationStore, customerDirectory, ids, ticketStore } from '../../../shared/adapters/wiring/storage.ts';
+import { workflowGateway } from '../../../shared/adapters/wiring/workflows.ts';
 import { DomainError } from '../../../shared/domain/errors.ts';
 import { httpFunction, validate, type HttpRequest } from '../../../shared/observability/handler-kit.ts';
 

@@ -8,7 +8,8 @@ import { unmarshall } from '@aws-sdk/util-dynamodb';
 import type { DynamoDBBatchResponse, DynamoDBStreamEvent } from 'aws-lambda';
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import { makeProcessCustomerMessage } from '../../../shared/application/message-processing.use-cases.ts';
-import { conversationStore, workflowGateway } from '../../../shared/adapters/default-adapters.ts';
+import { conversationStore } from '../../../shared/adapters/wiring/storage.ts';
+import { workflowGateway } from '../../../shared/adapters/wiring/workflows.ts';
 import { logger, metrics, rawFunction } from '../../../shared/observability/handler-kit.ts';
 
 export const handler = rawFunction<DynamoDBStreamEvent, DynamoDBBatchResponse>('message-intake', 'stream', async (event) => {

@@ -1,7 +1,8 @@
 /** The message workflow's Decide step: reply as the bot or hand off, written idempotently per customer message. */
-import { z } from 'zod';
+import * as z from 'zod';
 import { makeDecideReply } from '../../../shared/application/message-processing.use-cases.ts';
-import { clock, conversationStore, escalation, ids, liveUpdates } from '../../../shared/adapters/default-adapters.ts';
+import { liveUpdates } from '../../../shared/adapters/wiring/live-updates.ts';
+import { clock, conversationStore, escalation, ids } from '../../../shared/adapters/wiring/storage.ts';
 import { taskFunction } from '../../../shared/observability/handler-kit.ts';
 import type { AnswerOutcome } from '../../../shared/domain/policy/reply-policy.ts';
 import type { SentimentResult } from '../../../shared/domain/sentiment/local-sentiment-engine.ts';

@@ -98,16 +98,17 @@ export class DynamoDbConversationStore implements ConversationStore {
   async append(
     conversationId: string,
     draft: MessageDraft,
-    options: { idempotencyKey?: string; statusChange?: StatusChange; set?: Fields } = {},
+    options: { idempotencyKey?: string; statusChange?: StatusChange; set?: Fields; current?: Conversation } = {},
   ): Promise<AppendResult> {
+    // Optimistic: write with the caller's view of the conversation (one round trip on the happy path); a cancelled
+    // transaction says why, and only then is anything read again.
+    let conversation = options.current;
     for (let attempt = 0; attempt < MAX_APPEND_ATTEMPTS; attempt++) {
-      if (options.idempotencyKey) {
-        const existing = await this.findByIdempotencyKey(options.idempotencyKey);
-        if (existing) return { message: existing, duplicate: true };
-      }
-      const conversation = await this.get(conversationId);
+      conversation ??= await this.get(conversationId);
       if (!conversation) throw new DomainError('CONVERSATION.NOT_FOUND', `conversation ${conversationId} does not exist`);
       if (options.statusChange && !options.statusChange.from.includes(conversation.status)) {
+        const duplicate = options.idempotencyKey ? await this.findByIdempotencyKey(options.idempotencyKey) : undefined;
+        if (duplicate) return { message: duplicate, duplicate: true };
         throw new DomainError('CONVERSATION.BUSY', `conversation ${conversationId} is ${conversation.status}`, { status: conversation.status });
       }
       const seq = conversation.seq + 1;
@@ -131,14 +132,13 @@ export class DynamoDbConversationStore implements ConversationStore {
           i++;
         }
       }
-      const update = expressionOf(parts);
       const now = Math.floor(Date.parse(draft.createdAt) / 1000);
       const transactItems: NonNullable<ConstructorParameters<typeof TransactWriteCommand>[0]['TransactItems']> = [
         {
           Update: {
             TableName: this.tables.conversations,
             Key: keys.conversation(conversationId),
-            UpdateExpression: update,
+            UpdateExpression: expressionOf(parts),
             ConditionExpression: condition,
             ExpressionAttributeNames: parts.names,
             ExpressionAttributeValues: parts.values,
@@ -166,7 +166,13 @@ export class DynamoDbConversationStore implements ConversationStore {
         return { message, duplicate: false };
       } catch (error) {
         if (!(error instanceof TransactionCanceledException) && (error as { name?: string }).name !== 'TransactionCanceledException') throw error;
-        // A concurrent writer took the sequence number or the key: read again and retry (the key check comes first).
+        const reasons = (error as TransactionCanceledException).CancellationReasons ?? [];
+        if (options.idempotencyKey && reasons[2]?.Code === 'ConditionalCheckFailed') {
+          const existing = await this.findByIdempotencyKey(options.idempotencyKey);
+          if (existing) return { message: existing, duplicate: true };
+        }
+        // A concurrent writer took the sequence number (or moved the status): read again and retry.
+        conversation = undefined;
         await new Promise((r) => setTimeout(r, Math.random() * 5 * (attempt + 1)));
       }
     }

@@ -1,0 +1,27 @@
+/**
+ * The storage adapters (DynamoDB), ids and clock a function uses, created once per process and lazily, so that a
+ * function needs only the environment of what it uses. Each wiring module imports only its own SDK client, so a
+ * function loads (cold start) only the clients it needs.
+ */
+import { monotonicFactory } from 'ulid';
+import { escalationSettings, tableName } from '../../config/runtime-config.ts';
+import { systemClock, type Clock, type Ids } from '../../ports/gateways.ts';
+import { dynamoDocumentClient } from '../dynamodb/document-client.ts';
+import { DynamoDbConversationStore } from '../dynamodb/conversation.store.dynamodb.ts';
+import { DynamoDbAgentDirectory, DynamoDbCustomerDirectory, DynamoDbKnowledgeSource, DynamoDbTicketStore } from '../dynamodb/directory.dynamodb.ts';
+import { ConnectionRegistry } from '../websocket/connection-registry.dynamodb.ts';
+import { once } from './once.ts';
+
+const ulid = monotonicFactory();
+export const ids: Ids = { next: () => ulid().toLowerCase() };
+export const clock: Clock = systemClock;
+
+export const conversationStore = once(
+  () => new DynamoDbConversationStore(dynamoDocumentClient(), { conversations: tableName('conversations'), messages: tableName('messages'), idempotency: tableName('idempotency') }),
+);
+export const agentDirectory = once(() => new DynamoDbAgentDirectory(dynamoDocumentClient(), tableName('agents')));
+export const customerDirectory = once(() => new DynamoDbCustomerDirectory(dynamoDocumentClient(), tableName('customers')));
+export const knowledgeSource = once(() => new DynamoDbKnowledgeSource(dynamoDocumentClient(), tableName('knowledge')));
+export const ticketStore = once(() => new DynamoDbTicketStore(dynamoDocumentClient(), tableName('tickets')));
+export const connectionRegistry = once(() => new ConnectionRegistry(dynamoDocumentClient(), tableName('connections')));
+export const escalation = once(() => escalationSettings());
