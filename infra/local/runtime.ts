@@ -63,11 +63,16 @@ function lambdaContext(functionId: FunctionId): Context {
   };
 }
 
+/** The manifest's routes as API Gateway matches them: `{name}` is one path segment. Compiled once. */
+const compiledRoutes = manifest.routes.map((route) => {
+  const names: string[] = [];
+  const pattern = new RegExp(`^${route.path.replace(/\{([^}]+)\}/g, (_, name: string) => (names.push(name), '([^/]+)'))}$`);
+  return { route, names, pattern };
+});
+
 function matchRoute(method: string, path: string): { route: HttpRouteSpec; params: Record<string, string> } | undefined {
-  for (const route of manifest.routes) {
+  for (const { route, names, pattern } of compiledRoutes) {
     if (route.method !== method) continue;
-    const names: string[] = [];
-    const pattern = new RegExp(`^${route.path.replace(/\{([^}]+)\}/g, (_, name: string) => (names.push(name), '([^/]+)'))}$`);
     const m = pattern.exec(path);
     if (m) return { route, params: Object.fromEntries(names.map((n, i) => [n, decodeURIComponent(m[i + 1]!)])) };
   }

@@ -12,7 +12,7 @@ import {
   type _Record,
 } from '@aws-sdk/client-dynamodb-streams';
 import type { DynamoDBBatchResponse } from 'aws-lambda';
-import type { StreamSourceSpec } from '../../shared/manifest/manifest.ts';
+import { tableSpec, type StreamSourceSpec } from '../../shared/manifest/manifest.ts';
 
 export interface StreamPollerOptions {
   readonly endpoint: string;
@@ -22,9 +22,14 @@ export interface StreamPollerOptions {
   /** Where the last processed sequence number per shard is kept across restarts. */
   readonly checkpointFile?: string;
   readonly failureFile?: string;
-  readonly retryAttempts?: number;
   readonly idlePollMs?: number;
   readonly onError?: (error: unknown) => void;
+}
+
+function hash(text: string): number {
+  let h = 2166136261;
+  for (let i = 0; i < text.length; i++) h = Math.imul(h ^ text.charCodeAt(i), 16777619);
+  return h >>> 0;
 }
 
 function matches(record: _Record, source: StreamSourceSpec): boolean {
@@ -61,8 +66,10 @@ export class StreamPoller {
   private wake: (() => void) | undefined;
   private loop: Promise<void> | undefined;
   private poked = false;
+  private readonly partitionKey: string;
 
   constructor(private readonly options: StreamPollerOptions) {
+    this.partitionKey = tableSpec(options.source.table).partitionKey;
     this.client = new DynamoDBStreamsClient({ endpoint: options.endpoint, region: 'us-east-1', credentials: { accessKeyId: 'local', secretAccessKey: 'local' } });
     if (options.checkpointFile && existsSync(options.checkpointFile)) this.checkpoints = JSON.parse(readFileSync(options.checkpointFile, 'utf8')) as Record<string, string>;
   }
@@ -147,25 +154,31 @@ export class StreamPoller {
     }
   }
 
+  /**
+   * Lambda's parallelization factor, locally: the matching records are spread over lanes by partition key (so one
+   * conversation's records stay in one lane, in order), lanes run concurrently, each lane batch after batch.
+   */
   private async deliver(shardId: string, records: _Record[]): Promise<void> {
-    let pending = records;
-    while (pending.length > 0) {
-      const batch: _Record[] = [];
-      let consumed = 0;
-      for (const record of pending) {
-        consumed++;
-        if (matches(record, this.options.source)) batch.push(record);
-        if (batch.length >= this.options.source.batchSize) break;
-      }
-      if (batch.length > 0) await this.deliverBatch(batch);
-      this.checkpoint(shardId, pending[consumed - 1]?.dynamodb?.SequenceNumber);
-      pending = pending.slice(consumed);
+    const lanes = new Map<number, _Record[]>();
+    for (const record of records) {
+      if (!matches(record, this.options.source)) continue;
+      const key = JSON.stringify(record.dynamodb?.Keys?.[this.partitionKey]);
+      const lane = hash(key) % Math.max(1, this.options.source.parallelization);
+      lanes.set(lane, [...(lanes.get(lane) ?? []), record]);
     }
+    await Promise.all(
+      [...lanes.values()].map(async (laneRecords) => {
+        for (let i = 0; i < laneRecords.length; i += this.options.source.batchSize) {
+          await this.deliverBatch(laneRecords.slice(i, i + this.options.source.batchSize));
+        }
+      }),
+    );
+    this.checkpoint(shardId, records.at(-1)?.dynamodb?.SequenceNumber);
   }
 
   private async deliverBatch(batch: _Record[]): Promise<void> {
     let remaining = batch;
-    const maxAttempts = (this.options.retryAttempts ?? 3) + 1;
+    const maxAttempts = this.options.source.retryAttempts + 1;
     for (let attempt = 1; remaining.length > 0; attempt++) {
       let failedFrom = -1;
       try {

@@ -49,8 +49,6 @@ import { REPOSITORY_ROOT } from '../constructs/paths.ts';
 /** Tag carried by every state machine, with its manifest id as value; the local runtime finds workflows by it. */
 export const WORKFLOW_TAG = 'kefu:workflow';
 
-/** Retry budget of the stream consumer before a batch goes to its dead-letter queue. */
-export const STREAM_RETRY_ATTEMPTS = 5;
 
 export interface StatelessStackProps extends StackProps {
   readonly config: KefuConfig;
@@ -267,7 +265,8 @@ export class StatelessStack extends Stack {
         startingPosition: lambda.StartingPosition.TRIM_HORIZON,
         batchSize: source.batchSize,
         bisectBatchOnError: true,
-        retryAttempts: STREAM_RETRY_ATTEMPTS,
+        retryAttempts: source.retryAttempts,
+        parallelizationFactor: source.parallelization,
         reportBatchItemFailures: true,
         onFailure: new SqsDlq(queue),
         filters: [lambda.FilterCriteria.filter({ dynamodb: { NewImage: newImage } })],

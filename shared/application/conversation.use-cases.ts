@@ -6,13 +6,12 @@ import { customerView, MAX_MESSAGE_LENGTH, messageView, type Channel, type Conve
 import { DomainError } from '../domain/errors.ts';
 import type { ConversationStore } from '../ports/conversation.store.ts';
 import type { CustomerDirectory } from '../ports/directory.ts';
-import type { Clock, CustomerTokens, Ids, LiveUpdates } from '../ports/gateways.ts';
+import type { Clock, CustomerTokens, Ids } from '../ports/gateways.ts';
 
 export interface ConversationDeps {
   readonly store: ConversationStore;
   readonly customers: CustomerDirectory;
   readonly tokens: CustomerTokens;
-  readonly live: LiveUpdates;
   readonly clock: Clock;
   readonly ids: Ids;
 }
@@ -20,7 +19,7 @@ export interface ConversationDeps {
 export const conversationAudience = (conversationId: string) => `conversation:${conversationId}`;
 export const AGENTS_AUDIENCE = 'agents';
 
-export function makeOpenConversation(deps: ConversationDeps) {
+export function makeOpenConversation(deps: Pick<ConversationDeps, 'store' | 'customers' | 'tokens' | 'clock' | 'ids'>) {
   return async (input: { channel: Channel; customer?: { name?: string; externalId?: string } }) => {
     const now = deps.clock.now().toISOString();
     const customerId = `cus_${deps.ids.next()}`;
@@ -58,27 +57,33 @@ export function validateText(text: string): string {
 }
 
 /**
- * Persists the customer's message before any processing. The bot runs later from the messages stream, in order per
- * conversation; a resolved conversation that hears from its customer again goes back to the bot.
+ * Persists the customer's message before any processing, and does nothing else: the bot, sentiment and the live
+ * push to whoever watches the conversation run from the messages stream, in order per conversation, so the channel
+ * answers as soon as the message is safe. A resolved conversation that hears from its customer again goes back to the bot.
  */
-export function makePostCustomerMessage(deps: ConversationDeps) {
+export function makePostCustomerMessage(deps: Pick<ConversationDeps, 'store' | 'clock' | 'ids'>) {
   return async (input: { conversationId: string; clientMessageId: string; text: string; channel: Channel }) => {
     const text = validateText(input.text);
     const idempotencyKey = `${input.channel}#${input.conversationId}#${input.clientMessageId}`;
     const conversation = await deps.store.get(input.conversationId);
     if (!conversation) throw new DomainError('CONVERSATION.NOT_FOUND', `conversation ${input.conversationId} does not exist`);
-    const draft = { id: `msg_${deps.ids.next()}`, role: 'customer' as const, text, clientMessageId: input.clientMessageId, createdAt: deps.clock.now().toISOString() };
     const reopen = conversation.status === 'resolved';
+    const draft = {
+      id: `msg_${deps.ids.next()}`,
+      role: 'customer' as const,
+      text,
+      clientMessageId: input.clientMessageId,
+      createdAt: deps.clock.now().toISOString(),
+      // Who owned the conversation when the message was accepted: intake routes on it without reading the conversation.
+      ownerAtWrite: reopen ? ('bot' as const) : conversation.status,
+      channel: input.channel,
+    };
     const result = await appendReopening(deps, conversation, draft, idempotencyKey, reopen);
-    if (!result.duplicate) {
-      const event = { type: 'message', conversationId: input.conversationId, message: messageView(result.message) };
-      await deps.live.publish(conversationAudience(input.conversationId), event);
-    }
     return { messageId: result.message.id, seq: result.message.seq, duplicate: result.duplicate };
   };
 }
 
-async function appendReopening(deps: ConversationDeps, current: Conversation, draft: Parameters<ConversationStore['append']>[1], idempotencyKey: string, reopen: boolean) {
+async function appendReopening(deps: Pick<ConversationDeps, 'store'>, current: Conversation, draft: Parameters<ConversationStore['append']>[1], idempotencyKey: string, reopen: boolean) {
   const conversationId = current.id;
   if (!reopen) return deps.store.append(conversationId, draft, { idempotencyKey, current });
   try {

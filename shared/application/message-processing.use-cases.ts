@@ -2,7 +2,7 @@
  * What happens to a customer message after it is stored: the intake decides whether the bot takes it (and runs the
  * message workflow), the policy step turns sentiment + answer into a reply or a handoff.
  */
-import { messageView } from '../domain/conversation/conversation.ts';
+import { messageView, type Channel, type ConversationStatus } from '../domain/conversation/conversation.ts';
 import { DomainError } from '../domain/errors.ts';
 import { decide, type AnswerOutcome, type PolicyOptions, defaultPolicyOptions } from '../domain/policy/reply-policy.ts';
 import type { SentimentResult } from '../domain/sentiment/local-sentiment-engine.ts';
@@ -13,6 +13,7 @@ import { AGENTS_AUDIENCE, conversationAudience } from './conversation.use-cases.
 export interface IntakeDeps {
   readonly store: ConversationStore;
   readonly workflows: WorkflowGateway;
+  readonly live: LiveUpdates;
 }
 
 export interface StoredCustomerMessage {
@@ -20,21 +21,29 @@ export interface StoredCustomerMessage {
   readonly id: string;
   readonly seq: number;
   readonly text: string;
+  readonly role: 'customer';
+  readonly createdAt: string;
+  readonly ownerAtWrite?: ConversationStatus;
+  readonly channel?: Channel;
 }
 
-/** Runs the bot on a stored customer message unless a human owns the conversation. Throws when the workflow fails, so that the stream redelivers. */
+/**
+ * Intake of a stored customer message: pushes it live to whoever watches the conversation and, unless a human owns
+ * the conversation, runs the message workflow (both at once). Throws when the workflow fails, so that the stream
+ * redelivers the message (the live push is best effort and idempotent for the clients, which dedupe by id).
+ */
 export function makeProcessCustomerMessage(deps: IntakeDeps) {
   return async (message: StoredCustomerMessage) => {
-    const conversation = await deps.store.get(message.conversationId);
-    if (!conversation) return { outcome: 'skipped' as const, reason: 'conversation missing' };
-    if (conversation.status !== 'bot') return { outcome: 'skipped' as const, reason: `owned by ${conversation.status}` };
-    const result = await deps.workflows.runMessageWorkflow({
-      conversationId: message.conversationId,
-      messageId: message.id,
-      seq: message.seq,
-      text: message.text,
-      channel: conversation.channel,
-    });
+    const owner = message.ownerAtWrite ?? (await deps.store.get(message.conversationId))?.status;
+    const push = deps.live.publish(conversationAudience(message.conversationId), { type: 'message', conversationId: message.conversationId, message: messageView({ ...message }) });
+    if (owner !== 'bot') {
+      await push;
+      return { outcome: 'skipped' as const, reason: `owned by ${owner ?? 'nobody (missing)'}` };
+    }
+    const [result] = await Promise.all([
+      deps.workflows.runMessageWorkflow({ conversationId: message.conversationId, messageId: message.id, seq: message.seq, text: message.text, channel: message.channel ?? 'webchat' }),
+      push,
+    ]);
     if (result.status !== 'SUCCEEDED') throw new Error(`message workflow ${result.status} for ${message.id}: ${result.error ?? ''}`);
     return { outcome: 'processed' as const, output: result.output };
   };

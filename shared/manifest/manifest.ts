@@ -65,6 +65,10 @@ export interface StreamSourceSpec {
   /** Only records whose new image matches all these attribute = value pairs reach the function. */
   readonly newImageEquals: Readonly<Record<string, string>>;
   readonly batchSize: number;
+  /** Concurrent batches per shard; records of one conversation (partition key) always stay in order. */
+  readonly parallelization: number;
+  /** Retries of a failing batch before its records go to the on-failure destination. */
+  readonly retryAttempts: number;
 }
 
 export interface FunctionSpec {
@@ -181,9 +185,8 @@ export const manifest: Manifest = {
       description: 'web chat channel: open a conversation, accept customer messages, read the conversation',
       memoryMb: 512,
       timeoutSeconds: 10,
-      tables: { conversations: 'readwrite', messages: 'readwrite', idempotency: 'readwrite', customers: 'readwrite', connections: 'read' },
+      tables: { conversations: 'readwrite', messages: 'readwrite', idempotency: 'readwrite', customers: 'readwrite' },
       usesCustomerTokenSecret: true,
-      pushesLiveUpdates: true,
     },
     {
       id: 'bot-answer',
@@ -251,9 +254,10 @@ export const manifest: Manifest = {
       description: 'reads newly persisted customer messages in order per conversation and runs the message workflow',
       memoryMb: 256,
       timeoutSeconds: 60,
-      tables: { conversations: 'readwrite', messages: 'readwrite', idempotency: 'read' },
+      tables: { conversations: 'read', messages: 'read', connections: 'read' },
       startsWorkflows: ['message'],
-      streamSource: { table: 'messages', newImageEquals: { kind: 'message', role: 'customer' }, batchSize: 10 },
+      pushesLiveUpdates: true,
+      streamSource: { table: 'messages', newImageEquals: { kind: 'message', role: 'customer' }, batchSize: 10, parallelization: 10, retryAttempts: 5 },
     },
     {
       id: 'message-policy',

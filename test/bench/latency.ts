@@ -165,7 +165,7 @@ async function dynamoDbRoundTrips(runtime: LocalRuntime, count: number): Promise
 export async function measureLatency(levels: readonly LevelPlan[], warmupMessages: number): Promise<LatencyResult> {
   const runtime = await startLocalRuntime({ port: 0, seed: true });
   try {
-    await runLevel(runtime, { concurrency: 1, messages: warmupMessages });
+    await runLevel(runtime, { concurrency: 4, messages: warmupMessages });
     const roundTrips = await dynamoDbRoundTrips(runtime, 50);
     const results: LevelResult[] = [];
     for (const level of levels) results.push(await runLevel(runtime, level));

@@ -15,7 +15,8 @@ const LEVELS: readonly LevelPlan[] = [
   { concurrency: 4, messages: 120 },
   { concurrency: 16, messages: 240 },
 ];
-const WARMUP_MESSAGES = 10;
+/** Enough traffic to bring DynamoDB Local's JVM to steady state (its round trip halves over the first ~2,000 calls). */
+const WARMUP_MESSAGES = 300;
 const IMPORT_RUNS = 5;
 /** The whole run must finish well inside this; past it the benchmark fails instead of hanging. */
 const DEADLINE_MS = 5 * 60_000;

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { REPOSITORY_ROOT } from '../../infra/constructs/paths.ts';
-import { renderSynthParameters, STREAM_RETRY_ATTEMPTS } from '../../infra/stacks/stateless-stack.ts';
+import { renderSynthParameters } from '../../infra/stacks/stateless-stack.ts';
 import { FUNCTION_TAG, synthesize, taggedResources, WORKFLOW_TAG, type CfnTemplate, type TemplateResource } from '../../infra/synth.ts';
 import {
   COMMON_ENV,
@@ -301,7 +301,8 @@ describe('stream consumer', () => {
       StartingPosition: 'TRIM_HORIZON',
       BatchSize: source.batchSize,
       BisectBatchOnFunctionError: true,
-      MaximumRetryAttempts: STREAM_RETRY_ATTEMPTS,
+      MaximumRetryAttempts: source.retryAttempts,
+      ParallelizationFactor: source.parallelization,
       FunctionResponseTypes: ['ReportBatchItemFailures'],
       FilterCriteria: { Filters: [{ Pattern: JSON.stringify({ dynamodb: { NewImage: newImage } }) }] },
       DestinationConfig: { OnFailure: { Destination: { 'Fn::GetAtt': [Match.stringLikeRegexp('StreamFailures'), 'Arn'] } } },

@@ -2,11 +2,10 @@
 import * as z from 'zod';
 import { makeGetConversation, makeListMessages, makeOpenConversation, makePostCustomerMessage } from '../../../shared/application/conversation.use-cases.ts';
 import { customerTokens } from '../../../shared/adapters/wiring/customer-tokens.ts';
-import { liveUpdates } from '../../../shared/adapters/wiring/live-updates.ts';
 import { clock, conversationStore, customerDirectory, ids } from '../../../shared/adapters/wiring/storage.ts';
 import { httpFunction, validate } from '../../../shared/observability/handler-kit.ts';
 
-const deps = () => ({ store: conversationStore(), customers: customerDirectory(), live: liveUpdates(), clock, ids });
+const deps = () => ({ store: conversationStore(), customers: customerDirectory(), clock, ids });
 
 const openSchema = z
   .object({ customer: z.object({ name: z.string().trim().min(1).max(100).optional(), externalId: z.string().trim().min(1).max(200).optional() }).strict().optional() })
@@ -29,7 +28,7 @@ export const handler = httpFunction(
     },
     postMessage: async ({ params, body }) => {
       const input = validate(postSchema, body);
-      const result = await makePostCustomerMessage({ ...deps(), tokens: await customerTokens() })({ conversationId: params.id!, channel: 'webchat', ...input });
+      const result = await makePostCustomerMessage(deps())({ conversationId: params.id!, channel: 'webchat', ...input });
       return { status: 202, body: { messageId: result.messageId, seq: result.seq, duplicate: result.duplicate } };
     },
     getConversation: async ({ params }) => ({ status: 200, body: await makeGetConversation(deps())(params.id!) }),

@@ -9,11 +9,12 @@ import type { DynamoDBBatchResponse, DynamoDBStreamEvent } from 'aws-lambda';
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import { makeProcessCustomerMessage } from '../../../shared/application/message-processing.use-cases.ts';
 import { conversationStore } from '../../../shared/adapters/wiring/storage.ts';
+import { liveUpdates } from '../../../shared/adapters/wiring/live-updates.ts';
 import { workflowGateway } from '../../../shared/adapters/wiring/workflows.ts';
 import { logger, metrics, rawFunction } from '../../../shared/observability/handler-kit.ts';
 
 export const handler = rawFunction<DynamoDBStreamEvent, DynamoDBBatchResponse>('message-intake', 'stream', async (event) => {
-  const process = makeProcessCustomerMessage({ store: conversationStore(), workflows: workflowGateway() });
+  const process = makeProcessCustomerMessage({ store: conversationStore(), workflows: workflowGateway(), live: liveUpdates() });
   for (const record of event.Records) {
     const image = record.dynamodb?.NewImage;
     if (record.eventName !== 'INSERT' || !image) continue;
@@ -22,7 +23,16 @@ export const handler = rawFunction<DynamoDBStreamEvent, DynamoDBBatchResponse>('
     logger.setCorrelationId(item.pk);
     logger.appendKeys({ conversationId: item.pk, messageId: item.id });
     try {
-      const result = await process({ conversationId: item.pk, id: item.id, seq: item.seq, text: item.text });
+      const result = await process({
+        conversationId: item.pk,
+        id: item.id,
+        seq: item.seq,
+        text: item.text,
+        role: 'customer',
+        createdAt: item.createdAt,
+        ...(item.ownerAtWrite ? { ownerAtWrite: item.ownerAtWrite } : {}),
+        ...(item.channel ? { channel: item.channel } : {}),
+      });
       metrics.addMetric(result.outcome === 'processed' ? 'MessagesProcessed' : 'MessagesSkipped', MetricUnit.Count, 1);
     } catch (error) {
       logger.error('message processing failed; the stream will redeliver it', { error: error as Error });

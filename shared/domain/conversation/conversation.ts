@@ -47,6 +47,10 @@ export interface MessageDraft {
   /** Knowledge entry a bot reply came from. */
   readonly entryId?: string;
   readonly mood?: string;
+  /** Customer messages: the conversation's owner when the message was accepted (the policy re-checks the real one). */
+  readonly ownerAtWrite?: ConversationStatus;
+  /** Customer messages: the channel the message arrived on. */
+  readonly channel?: Channel;
 }
 
 /** A stored message: a draft with its conversation and its place in the transcript. */
