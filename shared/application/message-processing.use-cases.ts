@@ -79,6 +79,7 @@ function escalationFor(deps: PolicyDeps, conversationId: string, handoffs: numbe
 /** The policy step: idempotent per customer message (a redelivered message gets the same outcome, never a second reply). */
 export function makeDecideReply(deps: PolicyDeps) {
   return async (input: PolicyInput): Promise<PolicyOutput> => {
+    const live = deps.live.channel(conversationAudience(input.conversationId));
     const conversation = await deps.store.get(input.conversationId);
     if (!conversation) throw new DomainError('CONVERSATION.NOT_FOUND', `conversation ${input.conversationId} does not exist`);
     const idempotencyKey = `reply#${input.messageId}`;
@@ -102,7 +103,7 @@ export function makeDecideReply(deps: PolicyDeps) {
           set: { failedAnswers: decision.answered ? 0 : conversation.failedAnswers + 1, ...(mood ? { lastMood: mood } : {}), ...(input.analysis.sentiment?.language ? { language: input.analysis.sentiment.language } : {}) },
         },
       );
-      if (!result.duplicate) await deps.live.publish(conversationAudience(input.conversationId), { type: 'message', conversationId: input.conversationId, message: messageView(result.message) });
+      if (!result.duplicate) await live.publish({ type: 'message', conversationId: input.conversationId, message: messageView(result.message) });
       return { handoff: false, reply: { messageId: result.message.id, text: result.message.text, ...(result.message.entryId ? { entryId: result.message.entryId } : {}) } };
     }
     const handoffs = conversation.handoffs + 1;
@@ -136,8 +137,8 @@ export function makeDecideReply(deps: PolicyDeps) {
     }
     if (!result.duplicate) {
       await deps.store.recordEvent(input.conversationId, { type: 'handoff.requested', at: now, actor: 'bot', detail: { reason: decision.reason, priority: decision.priority, messageId: input.messageId } });
-      await deps.live.publish(conversationAudience(input.conversationId), { type: 'message', conversationId: input.conversationId, message: messageView(result.message) });
-      await deps.live.publish(conversationAudience(input.conversationId), { type: 'status', conversationId: input.conversationId, status: 'queued' });
+      await live.publish({ type: 'message', conversationId: input.conversationId, message: messageView(result.message) });
+      await live.publish({ type: 'status', conversationId: input.conversationId, status: 'queued' });
     }
     const current = result.duplicate ? ((await deps.store.get(input.conversationId)) ?? conversation) : { ...conversation, handoffs };
     return { handoff: true, reason: decision.reason, escalation: escalationFor(deps, input.conversationId, current.handoffs, decision.reason, decision.priority) };

@@ -30,6 +30,11 @@ export interface LiveEvent {
 
 export interface LiveUpdates {
   publish(audience: string, event: LiveEvent): Promise<void>;
+  /**
+   * Starts finding who listens to an audience now, for events published later (e.g. once a reply is stored): the
+   * lookup overlaps the caller's own work instead of following it.
+   */
+  channel(audience: string): { publish(event: LiveEvent): Promise<void> };
 }
 
 export interface CustomerTokens {

@@ -4,7 +4,9 @@
  */
 import { DynamoDBClient, GetItemCommand } from '@aws-sdk/client-dynamodb';
 import WebSocket from 'ws';
-import { startLocalRuntime, type LocalRuntime } from '../../infra/local/runtime.ts';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { createInterface } from 'node:readline';
+import { join } from 'node:path';
 import { tableSpec } from '../../shared/manifest/manifest.ts';
 
 /** Questions of the seeded demo knowledge base (infra/local/seed.ts), Chinese and English, in rotation. */
@@ -20,6 +22,36 @@ export const QUESTIONS: readonly string[] = [
 ];
 
 const REPLY_TIMEOUT_MS = 10_000;
+
+/** What the benchmark needs of the runtime running in the child process. */
+interface LocalRuntime {
+  readonly url: string;
+  readonly webSocketUrl: string;
+  readonly dynamoDbEndpoint: string;
+  readonly tables: Record<string, string>;
+  readonly readyInMs: number;
+  stop(): Promise<void>;
+}
+
+/** Starts the runtime in a child process (its own event loop and core), as `npm start` runs beside its clients. */
+async function startRuntimeProcess(): Promise<LocalRuntime> {
+  const child: ChildProcess = spawn(process.execPath, ['--import', 'tsx', join(import.meta.dirname, 'runtime-process.ts')], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const line = await new Promise<string>((resolve, reject) => {
+    const lines = createInterface({ input: child.stdout! });
+    lines.once('line', resolve);
+    child.once('exit', (code) => reject(new Error(`the runtime process exited with ${code}`)));
+  });
+  child.stdout!.resume();
+  const info = JSON.parse(line) as Omit<LocalRuntime, 'stop'>;
+  return {
+    ...info,
+    stop: () =>
+      new Promise<void>((resolve) => {
+        child.once('exit', () => resolve());
+        child.kill('SIGTERM');
+      }),
+  };
+}
 
 export interface LevelPlan {
   readonly concurrency: number;
@@ -163,7 +195,7 @@ async function dynamoDbRoundTrips(runtime: LocalRuntime, count: number): Promise
 }
 
 export async function measureLatency(levels: readonly LevelPlan[], warmupMessages: number): Promise<LatencyResult> {
-  const runtime = await startLocalRuntime({ port: 0, seed: true });
+  const runtime = await startRuntimeProcess();
   try {
     await runLevel(runtime, { concurrency: 4, messages: warmupMessages });
     const roundTrips = await dynamoDbRoundTrips(runtime, 50);

@@ -122,7 +122,8 @@ ${misses.length === 0 ? 'Every target was met.' : `Targets missed:\n\n${misses.m
 
 ## Message → bot reply latency (local runtime)
 
-The local runtime (\`infra/local/runtime.ts\`) started in memory with the demo seed, ready in **${latency.readyInMs} ms**
+The local runtime (\`infra/local/runtime.ts\`) started in memory with the demo seed in its own process (as \`npm start\`
+runs beside its clients; the benchmark's clients are a second process on loopback), ready in **${latency.readyInMs} ms**
 (DynamoDB Local, in-process CDK synthesis, every function loaded, seed written). After ${latency.warmupMessages} warm-up
 messages, each level opens its conversations (each with its WebSocket) and they send a fixed number of messages in total,
 one after another per conversation, rotating through ${QUESTIONS.length} questions of the demo knowledge base
@@ -139,12 +140,12 @@ one such round trip.
 The measured path is the whole local one: webchat stores the message in DynamoDB Local → the stream poller (woken by
 the write) hands it to message intake → the message workflow on aws-local-stepfunctions (sentiment ∥ bot answer →
 policy) → the reply is stored and pushed through the local \`@connections\` endpoint → WebSocket. Every function, the
-HTTP/WebSocket server, the workflow runner, the stream poller and the benchmark's own clients share one Node.js event
-loop, and DynamoDB Local (Java) runs on the same cores. These numbers describe the local runtime on this machine, not
-latency on AWS (API Gateway, Lambda invocations, DynamoDB Streams delivery and Step Functions Express add their own).
-The local stream poller reads its shards one after another and message intake runs the workflow for each record in
-turn, so the runtime produces replies one at a time: throughput is bounded by the per-message processing time, and
-more concurrent conversations mostly add queueing to the latency.
+HTTP/WebSocket server, the workflow runner and the stream poller share the runtime's one Node.js event loop, and
+DynamoDB Local (Java) runs on the same two cores. These numbers describe the local runtime on this machine, not latency
+on AWS (API Gateway, Lambda invocations, DynamoDB Streams delivery and Step Functions Express add their own). The local
+stream poller spreads records over lanes by conversation as the event source mapping's parallelization factor does
+(one conversation's messages stay in order), so concurrent conversations are processed concurrently; the two cores,
+shared by Node.js and the JVM, bound the throughput.
 
 ## Bundle size and cold import time per function
 

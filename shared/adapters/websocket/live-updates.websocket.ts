@@ -19,21 +19,32 @@ export class WebSocketLiveUpdates implements LiveUpdates {
   }
 
   async publish(audience: string, event: LiveEvent): Promise<void> {
+    await this.channel(audience).publish(event);
+  }
+
+  channel(audience: string): { publish(event: LiveEvent): Promise<void> } {
+    const listeners = this.registry.listeners(audience);
+    // Not awaited until the first publish; a failed lookup must not surface as an unhandled rejection meanwhile.
+    listeners.catch(() => undefined);
+    return {
+      publish: async (event) => {
+        try {
+          const connections = await listeners;
+          const data = new TextEncoder().encode(JSON.stringify({ audience, ...event }));
+          await Promise.all(connections.map((connectionId) => this.post(audience, connectionId, data)));
+        } catch (error) {
+          this.onError(error, { audience });
+        }
+      },
+    };
+  }
+
+  private async post(audience: string, connectionId: string, data: Uint8Array): Promise<void> {
     try {
-      const connections = await this.registry.listeners(audience);
-      const data = new TextEncoder().encode(JSON.stringify({ audience, ...event }));
-      await Promise.all(
-        connections.map(async (connectionId) => {
-          try {
-            await this.api.send(new PostToConnectionCommand({ ConnectionId: connectionId, Data: data }));
-          } catch (error) {
-            if (error instanceof GoneException || (error as { name?: string }).name === 'GoneException') await this.registry.remove(connectionId);
-            else this.onError(error, { audience, connectionId });
-          }
-        }),
-      );
+      await this.api.send(new PostToConnectionCommand({ ConnectionId: connectionId, Data: data }));
     } catch (error) {
-      this.onError(error, { audience });
+      if (error instanceof GoneException || (error as { name?: string }).name === 'GoneException') await this.registry.remove(connectionId);
+      else this.onError(error, { audience, connectionId });
     }
   }
 }
