@@ -59,12 +59,22 @@ const IMPORT_PROBE = 'const u = process.argv[1]; const t0 = performance.now(); a
  * runtime environment the CDK app gives each function (NODE_OPTIONS=--enable-source-maps).
  */
 export async function coldImportMs(file: string, runs: number): Promise<number[]> {
+  return coldImportOf(pathToFileURL(file).href, runs);
+}
+
+/** Reference points measured the same way: bare packages the bundles import (e.g. the AWS SDK clients they leave external). */
+export const IMPORT_REFERENCES: ReadonlyArray<{ readonly label: string; readonly specifier: string }> = [
+  { label: 'DynamoDB document client (@aws-sdk/lib-dynamodb + client-dynamodb), alone', specifier: '@aws-sdk/lib-dynamodb' },
+  { label: 'Step Functions client (@aws-sdk/client-sfn), alone', specifier: '@aws-sdk/client-sfn' },
+];
+
+export async function coldImportOf(specifier: string, runs: number): Promise<number[]> {
   const env = { ...process.env, ...BUNDLE_RUNTIME_ENV, AWS_REGION: 'us-east-1', POWERTOOLS_DEV: 'false' };
   const times: number[] = [];
   for (let i = 0; i < runs; i++) {
-    const { stdout } = await run(process.execPath, ['--input-type=module', '-e', IMPORT_PROBE, pathToFileURL(file).href], { env, cwd: ROOT, timeout: 30_000 });
+    const { stdout } = await run(process.execPath, ['--input-type=module', '-e', IMPORT_PROBE, specifier], { env, cwd: ROOT, timeout: 30_000 });
     const ms = Number(stdout.trim().split('\n').pop());
-    if (!Number.isFinite(ms)) throw new Error(`cold import of ${file} printed ${JSON.stringify(stdout)}`);
+    if (!Number.isFinite(ms)) throw new Error(`cold import of ${specifier} printed ${JSON.stringify(stdout)}`);
     times.push(ms);
   }
   return times;
