@@ -8,20 +8,20 @@ import { createRemoteJWKSet, jwtVerify } from 'jose';
 import { customerTokens } from '../../shared/adapters/wiring/customer-tokens.ts';
 import { clock, connectionRegistry } from '../../shared/adapters/wiring/storage.ts';
 import { optionalEnv } from '../../shared/config/runtime-config.ts';
+import { once } from '../../shared/adapters/wiring/once.ts';
 import { COMMON_ENV } from '../../shared/manifest/manifest.ts';
 import { logger, rawFunction } from '../../shared/observability/handler-kit.ts';
 
 type ConnectEvent = APIGatewayProxyWebsocketEventV2 & { queryStringParameters?: Record<string, string> };
 
-let jwks: ReturnType<typeof createRemoteJWKSet> | undefined;
+const jwks = once(() => createRemoteJWKSet(new URL(`${optionalEnv(COMMON_ENV.jwtIssuer)!.replace(/\/$/, '')}/.well-known/jwks.json`)));
 
 async function consoleSubject(token: string): Promise<string | undefined> {
   const issuer = optionalEnv(COMMON_ENV.jwtIssuer);
   if (!issuer) return undefined;
-  jwks ??= createRemoteJWKSet(new URL(`${issuer.replace(/\/$/, '')}/.well-known/jwks.json`));
   try {
     const audience = optionalEnv(COMMON_ENV.jwtAudience);
-    const { payload } = await jwtVerify(token, jwks, { issuer, ...(audience ? { audience } : {}) });
+    const { payload } = await jwtVerify(token, jwks(), { issuer, ...(audience ? { audience } : {}) });
     return typeof payload.sub === 'string' ? payload.sub : undefined;
   } catch {
     return undefined;

@@ -158,8 +158,10 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
   });
   for (const spec of manifest.tables) process.env[spec.envVar] = tables[spec.id];
   for (const workflow of manifest.workflows) process.env[workflow.envVar] = localWorkflowArn(workflow.id);
+  // A second start in one process (tests) must not keep clients pointed at the first one's endpoints.
   (await import('../../shared/adapters/dynamodb/document-client.ts')).resetDynamoDocumentClient();
   (await import('../../shared/adapters/stepfunctions/client.ts')).resetStepFunctionsClient();
+  (await import('../../shared/adapters/wiring/once.ts')).resetWiring();
 
   const handlers = new Map<FunctionId, LambdaHandler>();
   for (const spec of manifest.functions) {

@@ -2,11 +2,11 @@
 import * as z from 'zod';
 import { makeAnswerQuestion } from '../../../shared/application/capability.use-cases.ts';
 import { clock, knowledgeSource } from '../../../shared/adapters/wiring/storage.ts';
+import { once } from '../../../shared/adapters/wiring/once.ts';
 import { httpFunction, httpOrTask, taskFunction, validate } from '../../../shared/observability/handler-kit.ts';
 
 const INDEX_TTL_MS = Number(process.env.KNOWLEDGE_INDEX_TTL_MS ?? 30_000);
-let answer: ReturnType<typeof makeAnswerQuestion> | undefined;
-const answerQuestion = () => (answer ??= makeAnswerQuestion({ knowledge: knowledgeSource(), clock, indexTtlMs: INDEX_TTL_MS }));
+const answerQuestion = once(() => makeAnswerQuestion({ knowledge: knowledgeSource(), clock, indexTtlMs: INDEX_TTL_MS }));
 
 const textSchema = z.object({ text: z.string().max(10_000, 'text must be at most 10000 characters') }).strict();
 const taskSchema = z.object({ action: z.literal('answer'), conversationId: z.string().min(1), text: z.string().max(10_000) });

@@ -4,8 +4,12 @@ import { COMMON_ENV } from '../../manifest/manifest.ts';
 import { optionalEnv, requireEnv } from '../../config/runtime-config.ts';
 import type { CustomerTokens } from '../../ports/gateways.ts';
 import { JoseCustomerTokens } from '../tokens/customer-tokens.jose.ts';
+import { onResetWiring } from './once.ts';
 
 let tokens: Promise<CustomerTokens> | undefined;
+onResetWiring(() => {
+  tokens = undefined;
+});
 
 export function customerTokens(): Promise<CustomerTokens> {
   tokens ??= (async () => {
