@@ -66,6 +66,7 @@ export class StreamPoller {
   private wake: (() => void) | undefined;
   private loop: Promise<void> | undefined;
   private poked = false;
+  private readonly lanes = new Map<number, Promise<void>>();
   private readonly partitionKey: string;
 
   constructor(private readonly options: StreamPollerOptions) {
@@ -89,6 +90,7 @@ export class StreamPoller {
     this.running = false;
     this.wake?.();
     await this.loop;
+    await this.drained();
     this.client.destroy();
   }
 
@@ -111,6 +113,9 @@ export class StreamPoller {
 
   private checkpoint(shardId: string, sequenceNumber: string | undefined): void {
     if (!sequenceNumber) return;
+    // Lanes finish out of order: the checkpoint only ever moves forward.
+    const current = this.checkpoints[shardId];
+    if (current !== undefined && BigInt(current) >= BigInt(sequenceNumber)) return;
     this.checkpoints[shardId] = sequenceNumber;
     if (this.options.checkpointFile) writeFileSync(this.options.checkpointFile, JSON.stringify(this.checkpoints));
   }
@@ -124,15 +129,20 @@ export class StreamPoller {
           await this.refreshShards();
           lastRefresh = Date.now();
         }
+        const poked = this.poked;
         this.poked = false;
-        for (const [shardId, iterator] of this.iterators) {
-          if (!iterator) continue;
-          const res = await this.client.send(new GetRecordsCommand({ ShardIterator: iterator, Limit: 100 }));
-          this.iterators.set(shardId, res.NextShardIterator);
-          const records = res.Records ?? [];
-          if (records.length === 0) continue;
-          sawRecords = true;
-          await this.deliver(shardId, records);
+        // Just after a write the record may not be readable yet: a poke re-reads a few times before idling.
+        for (let attempt = 0; attempt < (poked ? 4 : 1) && !sawRecords; attempt++) {
+          if (attempt > 0) await new Promise((r) => setTimeout(r, 3));
+          for (const [shardId, iterator] of this.iterators) {
+            if (!iterator) continue;
+            const res = await this.client.send(new GetRecordsCommand({ ShardIterator: iterator, Limit: 100 }));
+            this.iterators.set(shardId, res.NextShardIterator);
+            const records = res.Records ?? [];
+            if (records.length === 0) continue;
+            sawRecords = true;
+            this.deliver(shardId, records);
+          }
         }
       } catch (error) {
         // DynamoDB Local answers TrimmedDataAccessException for a TRIM_HORIZON iterator taken on a still empty
@@ -155,25 +165,37 @@ export class StreamPoller {
   }
 
   /**
-   * Lambda's parallelization factor, locally: the matching records are spread over lanes by partition key (so one
-   * conversation's records stay in one lane, in order), lanes run concurrently, each lane batch after batch.
+   * Lambda's parallelization factor, locally: matching records are spread over lanes by partition key, so one
+   * conversation's records stay in one lane and in order; each lane handles one batch at a time while the poller
+   * keeps reading and the other lanes proceed. The checkpoint moves once everything read so far is handled.
    */
-  private async deliver(shardId: string, records: _Record[]): Promise<void> {
-    const lanes = new Map<number, _Record[]>();
+  private deliver(shardId: string, records: _Record[]): void {
+    const byLane = new Map<number, _Record[]>();
     for (const record of records) {
       if (!matches(record, this.options.source)) continue;
-      const key = JSON.stringify(record.dynamodb?.Keys?.[this.partitionKey]);
-      const lane = hash(key) % Math.max(1, this.options.source.parallelization);
-      lanes.set(lane, [...(lanes.get(lane) ?? []), record]);
+      const lane = hash(JSON.stringify(record.dynamodb?.Keys?.[this.partitionKey])) % Math.max(1, this.options.source.parallelization);
+      byLane.set(lane, [...(byLane.get(lane) ?? []), record]);
     }
-    await Promise.all(
-      [...lanes.values()].map(async (laneRecords) => {
-        for (let i = 0; i < laneRecords.length; i += this.options.source.batchSize) {
-          await this.deliverBatch(laneRecords.slice(i, i + this.options.source.batchSize));
-        }
-      }),
-    );
-    this.checkpoint(shardId, records.at(-1)?.dynamodb?.SequenceNumber);
+    for (const [lane, laneRecords] of byLane) {
+      const previous = this.lanes.get(lane) ?? Promise.resolve();
+      this.lanes.set(
+        lane,
+        previous
+          .then(async () => {
+            for (let i = 0; i < laneRecords.length; i += this.options.source.batchSize) {
+              await this.deliverBatch(laneRecords.slice(i, i + this.options.source.batchSize));
+            }
+          })
+          .catch((error: unknown) => this.options.onError?.(error)),
+      );
+    }
+    const last = records.at(-1)?.dynamodb?.SequenceNumber;
+    void Promise.all(this.lanes.values()).then(() => this.checkpoint(shardId, last));
+  }
+
+  /** Resolves once every record read so far has been handled (or dead-lettered). */
+  async drained(): Promise<void> {
+    await Promise.all(this.lanes.values());
   }
 
   private async deliverBatch(batch: _Record[]): Promise<void> {

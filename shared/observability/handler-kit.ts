@@ -11,7 +11,7 @@ import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import { captureLambdaHandler } from '@aws-lambda-powertools/tracer/middleware';
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
-import type * as z from 'zod';
+import type * as z from 'zod/mini';
 import { DomainError } from '../domain/errors.ts';
 import { manifest, type FunctionId, type HttpRouteSpec, type Role, ROLES } from '../manifest/manifest.ts';
 import type { CustomerTokens } from '../ports/gateways.ts';
@@ -196,7 +196,7 @@ function parseBody(route: HttpRouteSpec, event: APIGatewayProxyEventV2, maxBytes
 }
 
 /** Validates with a zod schema; failures become REQUEST.VALIDATION_FAILED with the field paths. */
-export function validate<T extends z.ZodType>(schema: T, value: unknown): z.infer<T> {
+export function validate<T extends z.ZodMiniType>(schema: T, value: unknown): z.infer<T> {
   const result = schema.safeParse(value);
   if (result.success) return result.data;
   const issues = result.error.issues.map((i) => ({ path: i.path.join('.') || '(body)', message: i.message }));
@@ -259,7 +259,7 @@ export function httpFunction(functionId: FunctionId, handlers: Readonly<Record<s
  * A workflow task function: the payload is validated against `schema`, the action picked by `action`, and errors are
  * thrown (with the error code as the name, so a state's Catch can match it).
  */
-export function taskFunction<S extends z.ZodType<{ action: string; conversationId?: string }>>(
+export function taskFunction<S extends z.ZodMiniType<{ action: string; conversationId?: string }>>(
   functionId: FunctionId,
   schema: S,
   run: (input: z.infer<S>) => Promise<unknown>,

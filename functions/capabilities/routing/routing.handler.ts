@@ -1,5 +1,5 @@
 /** Routing capability: the escalation workflow's queue steps (enqueue, offer with a task token, record the assignment). */
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import { makeEnqueue, makeOffer, makeRecordAssignment } from '../../../shared/application/escalation.use-cases.ts';
 import { liveUpdates } from '../../../shared/adapters/wiring/live-updates.ts';
 import { clock, conversationStore, ids } from '../../../shared/adapters/wiring/storage.ts';
@@ -7,9 +7,9 @@ import { workflowGateway } from '../../../shared/adapters/wiring/workflows.ts';
 import { taskFunction } from '../../../shared/observability/handler-kit.ts';
 
 const schema = z.discriminatedUnion('action', [
-  z.object({ action: z.literal('enqueue'), conversationId: z.string().min(1), reason: z.string(), priority: z.number().int().min(0).max(9) }),
-  z.object({ action: z.literal('offer'), conversationId: z.string().min(1), attempt: z.number().int().min(1), taskToken: z.string().min(1) }),
-  z.object({ action: z.literal('assigned'), conversationId: z.string().min(1), agentId: z.string().nullable() }),
+  z.object({ action: z.literal('enqueue'), conversationId: z.string().check(z.minLength(1)), reason: z.string(), priority: z.int().check(z.minimum(0), z.maximum(9)) }),
+  z.object({ action: z.literal('offer'), conversationId: z.string().check(z.minLength(1)), attempt: z.int().check(z.minimum(1)), taskToken: z.string().check(z.minLength(1)) }),
+  z.object({ action: z.literal('assigned'), conversationId: z.string().check(z.minLength(1)), agentId: z.nullable(z.string()) }),
 ]);
 
 const deps = () => ({ store: conversationStore(), live: liveUpdates(), clock, ids });

@@ -1,5 +1,5 @@
 /** Web chat channel: open a conversation, post customer messages (persisted before anything else), read it back. */
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import { makeGetConversation, makeListMessages, makeOpenConversation, makePostCustomerMessage } from '../../../shared/application/conversation.use-cases.ts';
 import { customerTokens } from '../../../shared/adapters/wiring/customer-tokens.ts';
 import { clock, conversationStore, customerDirectory, ids } from '../../../shared/adapters/wiring/storage.ts';
@@ -7,16 +7,17 @@ import { httpFunction, validate } from '../../../shared/observability/handler-ki
 
 const deps = () => ({ store: conversationStore(), customers: customerDirectory(), clock, ids });
 
-const openSchema = z
-  .object({ customer: z.object({ name: z.string().trim().min(1).max(100).optional(), externalId: z.string().trim().min(1).max(200).optional() }).strict().optional() })
-  .strict();
-const postSchema = z
-  .object({
-    clientMessageId: z.string().min(1).max(128).regex(/^[A-Za-z0-9._:-]+$/, 'letters, digits and . _ : - only'),
-    text: z.string().max(10_000, 'text must be at most 10000 characters'),
-  })
-  .strict();
-const listSchema = z.object({ after: z.string().optional(), limit: z.coerce.number().int().min(1).max(200).optional() });
+const clientMessageId = z.string().check(z.minLength(1), z.maxLength(128), z.regex(/^[A-Za-z0-9._:-]+$/, 'letters, digits and . _ : - only'));
+const openSchema = z.strictObject({
+  customer: z.optional(
+    z.strictObject({
+      name: z.optional(z.string().check(z.trim(), z.minLength(1), z.maxLength(100))),
+      externalId: z.optional(z.string().check(z.trim(), z.minLength(1), z.maxLength(200))),
+    }),
+  ),
+});
+const postSchema = z.strictObject({ clientMessageId, text: z.string().check(z.maxLength(10_000, 'text must be at most 10000 characters')) });
+const listSchema = z.object({ after: z.optional(z.string()), limit: z.optional(z.coerce.number().check(z.int(), z.minimum(1), z.maximum(200))) });
 
 export const handler = httpFunction(
   'webchat',

@@ -1,5 +1,5 @@
 /** Agent console API: the queue, a conversation's context, accept, reply, resolve. Every route needs an agent-role JWT. */
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import {
   makeAcceptConversation,
   makeAgentReply,
@@ -24,10 +24,11 @@ const deps = () => ({
   tickets: ticketStore(),
 });
 
-const replySchema = z
-  .object({ text: z.string().max(10_000, 'text must be at most 10000 characters'), clientMessageId: z.string().min(1).max(128).regex(/^[A-Za-z0-9._:-]+$/).optional() })
-  .strict();
-const emptySchema = z.object({}).strict();
+const replySchema = z.strictObject({
+  text: z.string().check(z.maxLength(10_000, 'text must be at most 10000 characters')),
+  clientMessageId: z.optional(z.string().check(z.minLength(1), z.maxLength(128), z.regex(/^[A-Za-z0-9._:-]+$/))),
+});
+const emptySchema = z.strictObject({});
 
 function agentId(request: HttpRequest): string {
   if (!request.principal.subject) throw new DomainError('AUTH.UNAUTHENTICATED', 'a console token is required');

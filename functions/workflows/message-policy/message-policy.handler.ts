@@ -1,5 +1,5 @@
 /** The message workflow's Decide step: reply as the bot or hand off, written idempotently per customer message. */
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import { makeDecideReply } from '../../../shared/application/message-processing.use-cases.ts';
 import { liveUpdates } from '../../../shared/adapters/wiring/live-updates.ts';
 import { clock, conversationStore, escalation, ids } from '../../../shared/adapters/wiring/storage.ts';
@@ -9,11 +9,11 @@ import type { SentimentResult } from '../../../shared/domain/sentiment/local-sen
 
 const schema = z.object({
   action: z.literal('decide'),
-  conversationId: z.string().min(1),
-  messageId: z.string().min(1),
+  conversationId: z.string().check(z.minLength(1)),
+  messageId: z.string().check(z.minLength(1)),
   text: z.string(),
   analysis: z.object({
-    sentiment: z.looseObject({ polarity: z.string(), emotion: z.string(), intensity: z.number() }).optional(),
+    sentiment: z.optional(z.looseObject({ polarity: z.string(), emotion: z.string(), intensity: z.number() })),
     answer: z.looseObject({ kind: z.enum(['answer', 'suggest', 'out_of_scope', 'unavailable']), confidence: z.number() }),
   }),
 });
