@@ -19,6 +19,10 @@ export interface KefuConfig {
   readonly alarmEmail?: string;
   /** Retention of every CloudWatch log group (functions, workflows, API access logs). */
   readonly logRetentionDays: RetentionDays;
+  /** Steady requests per second the HTTP and WebSocket APIs accept before answering 429 (abuse and cost guard). */
+  readonly apiRateLimit: number;
+  /** Burst of requests the APIs accept above the steady rate. */
+  readonly apiBurstLimit: number;
 }
 
 /** Context keys read by {@link readConfig}; their names are what a user passes with `-c`. */
@@ -28,14 +32,16 @@ export const CONTEXT_KEYS = {
   maxOffers: 'maxOffers',
   alarmEmail: 'alarmEmail',
   logRetentionDays: 'logRetentionDays',
+  apiRateLimit: 'apiRateLimit',
+  apiBurstLimit: 'apiBurstLimit',
 } as const;
 
 /** Raw values as they arrive from context: strings from `-c key=value`, any JSON type from cdk.json. */
 export type RawConfig = Partial<Record<keyof typeof CONTEXT_KEYS, unknown>>;
 
 const STAGE_DEFAULTS: Readonly<Record<Stage, Omit<KefuConfig, 'stage' | 'alarmEmail'>>> = {
-  dev: { acceptTimeoutSeconds: 120, maxOffers: 3, logRetentionDays: RetentionDays.TWO_WEEKS },
-  prod: { acceptTimeoutSeconds: 120, maxOffers: 3, logRetentionDays: RetentionDays.ONE_YEAR },
+  dev: { acceptTimeoutSeconds: 120, maxOffers: 3, logRetentionDays: RetentionDays.TWO_WEEKS, apiRateLimit: 50, apiBurstLimit: 100 },
+  prod: { acceptTimeoutSeconds: 120, maxOffers: 3, logRetentionDays: RetentionDays.ONE_YEAR, apiRateLimit: 500, apiBurstLimit: 1000 },
 };
 
 const RETENTION_VALUES: readonly number[] = Object.values(RetentionDays).filter((v): v is number => typeof v === 'number');
@@ -57,6 +63,8 @@ export function applyDefaults(raw: RawConfig): KefuConfig {
     acceptTimeoutSeconds: integer('acceptTimeoutSeconds', raw.acceptTimeoutSeconds, defaults.acceptTimeoutSeconds, 1, 86400),
     maxOffers: integer('maxOffers', raw.maxOffers, defaults.maxOffers, 1, 20),
     logRetentionDays: logRetentionDays as RetentionDays,
+    apiRateLimit: integer('apiRateLimit', raw.apiRateLimit, defaults.apiRateLimit, 1, 10_000),
+    apiBurstLimit: integer('apiBurstLimit', raw.apiBurstLimit, defaults.apiBurstLimit, 1, 5_000),
     ...(alarmEmail === undefined ? {} : { alarmEmail }),
   };
 }

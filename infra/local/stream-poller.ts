@@ -33,6 +33,7 @@ function hash(text: string): number {
 }
 
 function matches(record: _Record, source: StreamSourceSpec): boolean {
+  if (!record.eventName || !source.eventNames.includes(record.eventName)) return false;
   const image = record.dynamodb?.NewImage;
   if (!image) return false;
   return Object.entries(source.newImageEquals).every(([k, v]) => image[k]?.S === v);

@@ -109,6 +109,7 @@ export class StatelessStack extends Stack {
       webSocketApi: this.webSocketApi,
       stageName: this.config.stage,
       autoDeploy: true,
+      throttle: { rateLimit: this.config.apiRateLimit, burstLimit: this.config.apiBurstLimit },
     });
     Validations.of(this.webSocketStage).acknowledge({
       id: 'AwsSolutions-APIG1',
@@ -173,6 +174,7 @@ export class StatelessStack extends Stack {
       httpApi: api,
       stageName: '$default',
       autoDeploy: true,
+      throttle: { rateLimit: this.config.apiRateLimit, burstLimit: this.config.apiBurstLimit },
       accessLogSettings: {
         destination: new apigw.LogGroupLogDestination(accessLogs),
         format: AccessLogFormat.custom(
@@ -269,7 +271,7 @@ export class StatelessStack extends Stack {
         parallelizationFactor: source.parallelization,
         reportBatchItemFailures: true,
         onFailure: new SqsDlq(queue),
-        filters: [lambda.FilterCriteria.filter({ dynamodb: { NewImage: newImage } })],
+        filters: [lambda.FilterCriteria.filter({ eventName: [...source.eventNames], dynamodb: { NewImage: newImage } })],
       }),
     );
     return queue;

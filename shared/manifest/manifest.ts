@@ -62,6 +62,8 @@ export type TableAccess = 'read' | 'write' | 'readwrite';
 
 export interface StreamSourceSpec {
   readonly table: TableId;
+  /** Only these kinds of change reach the function (a message is written once, so only its INSERT counts). */
+  readonly eventNames: readonly ('INSERT' | 'MODIFY' | 'REMOVE')[];
   /** Only records whose new image matches all these attribute = value pairs reach the function. */
   readonly newImageEquals: Readonly<Record<string, string>>;
   readonly batchSize: number;
@@ -257,7 +259,7 @@ export const manifest: Manifest = {
       tables: { conversations: 'read', messages: 'read', connections: 'read' },
       startsWorkflows: ['message'],
       pushesLiveUpdates: true,
-      streamSource: { table: 'messages', newImageEquals: { kind: 'message', role: 'customer' }, batchSize: 10, parallelization: 10, retryAttempts: 5 },
+      streamSource: { table: 'messages', eventNames: ['INSERT'], newImageEquals: { kind: 'message', role: 'customer' }, batchSize: 10, parallelization: 10, retryAttempts: 5 },
     },
     {
       id: 'message-policy',

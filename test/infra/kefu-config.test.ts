@@ -11,7 +11,7 @@ describe('applyDefaults', () => {
     const config = applyDefaults(raw);
 
     // Assess
-    expect(config).toEqual({ stage: 'dev', acceptTimeoutSeconds: 120, maxOffers: 3, logRetentionDays: RetentionDays.TWO_WEEKS });
+    expect(config).toEqual({ stage: 'dev', acceptTimeoutSeconds: 120, maxOffers: 3, logRetentionDays: RetentionDays.TWO_WEEKS, apiRateLimit: 50, apiBurstLimit: 100 });
   });
 
   it('keeps logs for a year in prod', () => {
@@ -90,7 +90,7 @@ describe('applyDefaults', () => {
 describe('readConfig', () => {
   it('reads every setting from context', () => {
     // Prepare
-    const context: Record<string, unknown> = { stage: 'prod', maxOffers: 4, alarmEmail: 'ops@example.com' };
+    const context: Record<string, unknown> = { stage: 'prod', maxOffers: 4, alarmEmail: 'ops@example.com', apiRateLimit: '200' };
 
     // Act
     const config = readConfig((key) => context[key]);
@@ -102,6 +102,8 @@ describe('readConfig', () => {
       maxOffers: 4,
       alarmEmail: 'ops@example.com',
       logRetentionDays: RetentionDays.ONE_YEAR,
+      apiRateLimit: 200,
+      apiBurstLimit: 1000,
     });
   });
 });

@@ -154,6 +154,12 @@ describe('functions', () => {
 });
 
 describe('HTTP API', () => {
+  it('throttles both APIs at the stage so that a flood costs nothing and changes nothing', () => {
+    // Assess: the dev defaults (50 requests/s, bursts of 100).
+    template.hasResourceProperties('AWS::ApiGatewayV2::Stage', { StageName: '$default', DefaultRouteSettings: { ThrottlingRateLimit: 50, ThrottlingBurstLimit: 100 } });
+    template.hasResourceProperties('AWS::ApiGatewayV2::Stage', { StageName: 'dev', DefaultRouteSettings: { ThrottlingRateLimit: 50, ThrottlingBurstLimit: 100 } });
+  });
+
   it('exposes every manifest route on the function the manifest names', () => {
     // Act
     const routes = routesByKey('HttpApi');
@@ -304,7 +310,7 @@ describe('stream consumer', () => {
       MaximumRetryAttempts: source.retryAttempts,
       ParallelizationFactor: source.parallelization,
       FunctionResponseTypes: ['ReportBatchItemFailures'],
-      FilterCriteria: { Filters: [{ Pattern: JSON.stringify({ dynamodb: { NewImage: newImage } }) }] },
+      FilterCriteria: { Filters: [{ Pattern: JSON.stringify({ eventName: source.eventNames, dynamodb: { NewImage: newImage } }) }] },
       DestinationConfig: { OnFailure: { Destination: { 'Fn::GetAtt': [Match.stringLikeRegexp('StreamFailures'), 'Arn'] } } },
     });
   });
