@@ -44,6 +44,11 @@ describe('intake guarantees', () => {
     ['an empty text', { body: { clientMessageId: 'x', text: '   ' } }, 400, 'REQUEST.VALIDATION_FAILED'],
     ['an oversized text', { body: { clientMessageId: 'x', text: '长'.repeat(10_001) } }, 413, 'REQUEST.TOO_LARGE'],
     ['an unknown field', { body: { clientMessageId: 'x', text: 'hi', admin: true } }, 400, 'REQUEST.VALIDATION_FAILED'],
+    ['a JSON array', { rawBody: '[]' }, 400, 'REQUEST.VALIDATION_FAILED'],
+    ['a JSON null', { rawBody: 'null' }, 400, 'REQUEST.VALIDATION_FAILED'],
+    ['a number as text', { body: { clientMessageId: 'x', text: 5 } }, 400, 'REQUEST.VALIDATION_FAILED'],
+    ['a clientMessageId with spaces', { body: { clientMessageId: 'a b', text: 'hi' } }, 400, 'REQUEST.VALIDATION_FAILED'],
+    ['a body over 64 KB', { body: { clientMessageId: 'x', text: 'a'.repeat(70_000) } }, 413, 'REQUEST.TOO_LARGE'],
   ])('rejects %s with a clear error and writes nothing', async (_what, input, status, code) => {
     const conversation = await platform.openConversation();
     const res = await platform.request('POST', `/v1/webchat/conversations/${conversation.conversationId}/messages`, { token: conversation.token, ...input });
@@ -59,6 +64,22 @@ describe('intake guarantees', () => {
     expect(wrong).toMatchObject({ status: 403, body: { error: { code: 'AUTH.FORBIDDEN' } } });
     const unknown = await platform.request('GET', '/v1/agent/conversations/conv_does_not_exist', { token: agentToken });
     expect(unknown).toMatchObject({ status: 404, body: { error: { code: 'CONVERSATION.NOT_FOUND' } } });
+  });
+
+  it('reopens a resolved conversation for the bot when the customer writes again', async () => {
+    const conversation = await platform.openConversation();
+    await platform.say(conversation, '转人工');
+    await platform.waitFor(async () => (await platform.request('GET', `/v1/webchat/conversations/${conversation.conversationId}`, { token: conversation.token })).body.status === 'queued', 'queued');
+    expect((await platform.request('POST', `/v1/agent/conversations/${conversation.conversationId}/accept`, { token: agentToken, body: {} })).status).toBe(200);
+    expect((await platform.request('POST', `/v1/agent/conversations/${conversation.conversationId}/resolve`, { token: agentToken, body: {} })).status).toBe(200);
+    await platform.say(conversation, '运费多少');
+    const reply = await platform.waitFor(async () => {
+      const transcript = await platform.transcript(conversation);
+      const asked = transcript.findIndex((m) => m.text === '运费多少');
+      return asked >= 0 ? transcript.slice(asked).find((m) => m.role === 'bot') : undefined;
+    }, 'the bot answering again');
+    expect(reply.text).toMatch(/包邮/);
+    expect((await platform.request('GET', `/v1/webchat/conversations/${conversation.conversationId}`, { token: conversation.token })).body.status).toBe('bot');
   });
 
   it('rejects a bad cursor with 400', async () => {
