@@ -66,6 +66,7 @@ export async function coldImportMs(file: string, runs: number): Promise<number[]
 export const IMPORT_REFERENCES: ReadonlyArray<{ readonly label: string; readonly specifier: string }> = [
   { label: 'DynamoDB document client (@aws-sdk/lib-dynamodb + client-dynamodb), alone', specifier: '@aws-sdk/lib-dynamodb' },
   { label: 'Step Functions client (@aws-sdk/client-sfn), alone', specifier: '@aws-sdk/client-sfn' },
+  { label: 'Powertools Tracer with the X-Ray SDK (@aws-lambda-powertools/tracer, unbundled), alone', specifier: '@aws-lambda-powertools/tracer' },
 ];
 
 export async function coldImportOf(specifier: string, runs: number): Promise<number[]> {
