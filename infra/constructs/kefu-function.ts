@@ -101,6 +101,11 @@ export class KefuFunction extends Construct {
       role: this.role,
       bundling: kefuBundlingOptions,
       environment: { ...BUNDLE_RUNTIME_ENV, ...commonEnvironment(spec, config, props) },
+      // The customer-token secret comes from AWS's Parameters and Secrets extension over localhost (cached for five
+      // minutes) rather than the Secrets Manager SDK client: fewer calls, and no SDK client to import at cold start.
+      ...(spec.usesCustomerTokenSecret
+        ? { paramsAndSecrets: lambda.ParamsAndSecretsLayerVersion.fromVersion(lambda.ParamsAndSecretsVersions.V1_0_103, { logLevel: lambda.ParamsAndSecretsLogLevel.WARN }) }
+        : {}),
     });
     Tags.of(this.function).add(FUNCTION_TAG, spec.id, { includeResourceTypes: ['AWS::Lambda::Function'] });
 

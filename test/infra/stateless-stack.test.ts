@@ -72,6 +72,16 @@ function routesByKey(apiLogicalIdPrefix: string): Map<string, Json> {
 }
 
 describe('functions', () => {
+  it.each(manifest.functions.map((spec) => [spec.id, spec] as const))('gives %s the Parameters and Secrets extension only when it reads the customer-token secret', (id, spec) => {
+    // Act
+    const properties = functions[id]!.properties;
+    const variables = (properties['Environment'] as { Variables: Json }).Variables;
+
+    // Assess
+    expect(Array.isArray(properties['Layers']) && (properties['Layers'] as unknown[]).length === 1).toBe(spec.usesCustomerTokenSecret === true);
+    expect(variables['PARAMETERS_SECRETS_EXTENSION_HTTP_PORT'] !== undefined).toBe(spec.usesCustomerTokenSecret === true);
+  });
+
   it('creates one tagged function per manifest function', () => {
     // Assess
     expect(Object.keys(functions).sort()).toEqual(manifest.functions.map((f) => f.id).sort());

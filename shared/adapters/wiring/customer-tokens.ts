@@ -1,8 +1,8 @@
-/** Customer tokens, with the secret from Secrets Manager (AWS) or the environment (local), read once per process. */
-import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+/** Customer tokens, with the secret from the Parameters and Secrets extension (AWS) or the environment (local). */
 import { COMMON_ENV } from '../../manifest/manifest.ts';
 import { optionalEnv, requireEnv } from '../../config/runtime-config.ts';
 import type { CustomerTokens } from '../../ports/gateways.ts';
+import { secretStringFromExtension } from '../secrets/secrets-extension.ts';
 import { JoseCustomerTokens } from '../tokens/customer-tokens.jose.ts';
 import { onResetWiring } from './once.ts';
 
@@ -15,11 +15,13 @@ export function customerTokens(): Promise<CustomerTokens> {
   tokens ??= (async () => {
     const local = optionalEnv(COMMON_ENV.customerTokenSecret);
     if (local) return new JoseCustomerTokens(local);
-    const secret = await new SecretsManagerClient({}).send(new GetSecretValueCommand({ SecretId: requireEnv(COMMON_ENV.customerTokenSecretArn) }));
-    if (!secret.SecretString) throw new Error('customer token secret has no string value');
-    return new JoseCustomerTokens(secret.SecretString);
+    const secret = await secretStringFromExtension(requireEnv(COMMON_ENV.customerTokenSecretArn), {
+      port: Number(optionalEnv('PARAMETERS_SECRETS_EXTENSION_HTTP_PORT') ?? 2773),
+      sessionToken: requireEnv('AWS_SESSION_TOKEN'),
+    });
+    return new JoseCustomerTokens(secret);
   })();
-  // A failed read (throttling, a cold network) is retried by the next request rather than cached.
+  // A failed read (throttling, the extension still starting) is retried by the next request rather than cached.
   tokens.catch(() => {
     tokens = undefined;
   });
