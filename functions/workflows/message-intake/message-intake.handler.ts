@@ -11,7 +11,11 @@ import { makeProcessCustomerMessage } from '../../../shared/application/message-
 import { conversationStore } from '../../../shared/adapters/wiring/storage.ts';
 import { liveUpdates } from '../../../shared/adapters/wiring/live-updates.ts';
 import { workflowGateway } from '../../../shared/adapters/wiring/workflows.ts';
+import { loadStepFunctionsSdk } from '../../../shared/adapters/stepfunctions/client.ts';
 import { logger, metrics, rawFunction } from '../../../shared/observability/handler-kit.ts';
+
+// Every invocation starts the message workflow: load the Step Functions SDK during init, not on the first message.
+await loadStepFunctionsSdk();
 
 export const handler = rawFunction<DynamoDBStreamEvent, DynamoDBBatchResponse>('message-intake', 'stream', async (event) => {
   const process = makeProcessCustomerMessage({ store: conversationStore(), workflows: workflowGateway(), live: liveUpdates() });

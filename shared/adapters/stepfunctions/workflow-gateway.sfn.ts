@@ -1,14 +1,17 @@
 /** WorkflowGateway on Step Functions (the local runtime serves the same API for the synthesized definitions). */
-import { SendTaskSuccessCommand, StartSyncExecutionCommand, type SFNClient } from '@aws-sdk/client-sfn';
+import type { SFNClient } from '@aws-sdk/client-sfn';
 import type { MessageWorkflowInput, WorkflowGateway } from '../../ports/gateways.ts';
+import { loadStepFunctionsSdk } from './client.ts';
 
 export class StepFunctionsWorkflowGateway implements WorkflowGateway {
-  constructor(private readonly client: SFNClient, private readonly messageWorkflowArn: () => string) {}
+  constructor(
+    private readonly client: () => Promise<SFNClient>,
+    private readonly messageWorkflowArn: () => string,
+  ) {}
 
   async runMessageWorkflow(input: MessageWorkflowInput) {
-    const res = await this.client.send(
-      new StartSyncExecutionCommand({ stateMachineArn: this.messageWorkflowArn(), name: `${input.messageId}`, input: JSON.stringify(input) }),
-    );
+    const [{ StartSyncExecutionCommand }, client] = await Promise.all([loadStepFunctionsSdk(), this.client()]);
+    const res = await client.send(new StartSyncExecutionCommand({ stateMachineArn: this.messageWorkflowArn(), name: `${input.messageId}`, input: JSON.stringify(input) }));
     const status = res.status ?? 'FAILED';
     return {
       status,
@@ -18,8 +21,9 @@ export class StepFunctionsWorkflowGateway implements WorkflowGateway {
   }
 
   async completeTask(taskToken: string, output: Readonly<Record<string, unknown>>): Promise<'completed' | 'expired'> {
+    const [{ SendTaskSuccessCommand }, client] = await Promise.all([loadStepFunctionsSdk(), this.client()]);
     try {
-      await this.client.send(new SendTaskSuccessCommand({ taskToken, output: JSON.stringify(output) }));
+      await client.send(new SendTaskSuccessCommand({ taskToken, output: JSON.stringify(output) }));
       return 'completed';
     } catch (error) {
       const name = (error as { name?: string }).name;
