@@ -13,7 +13,7 @@ import type { APIGatewayProxyEventV2, Context } from 'aws-lambda';
 import { COMMON_ENV, manifest, tableSpec, type FunctionId, type HttpRouteSpec } from '../../shared/manifest/manifest.ts';
 import { createTables, startDynamoDbLocal, streamArn, type DynamoDbLocal } from './dynamodb-local.ts';
 import { createLocalIssuer, flattenClaims, type LocalIssuer } from './local-issuer.ts';
-import { LocalStepFunctions, localWorkflowArn, renderWorkflows, SfnApiError } from './stepfunctions-local.ts';
+import { LOCAL_ACCOUNT, localFunctionArn, LocalStepFunctions, localWorkflowArn, renderWorkflows, SfnApiError } from './stepfunctions-local.ts';
 import { StreamPoller } from './stream-poller.ts';
 import { serveStatic } from './static-files.ts';
 
@@ -51,7 +51,7 @@ function lambdaContext(functionId: FunctionId): Context {
     callbackWaitsForEmptyEventLoop: false,
     functionName: `kefu-local-${functionId}`,
     functionVersion: '$LATEST',
-    invokedFunctionArn: `arn:aws:lambda:us-east-1:000000000000:function:kefu-local-${functionId}`,
+    invokedFunctionArn: localFunctionArn(functionId),
     memoryLimitInMB: String(spec.memoryMb),
     awsRequestId: randomUUID(),
     logGroupName: `/aws/lambda/kefu-local-${functionId}`,
@@ -307,7 +307,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
       ...(body.length ? { body: body.toString('utf8') } : {}),
       isBase64Encoded: false,
       requestContext: {
-        accountId: '000000000000',
+        accountId: LOCAL_ACCOUNT,
         apiId: 'local',
         domainName: `localhost:${port}`,
         domainPrefix: 'localhost',

@@ -90,7 +90,7 @@ async function appendReopening(deps: Pick<ConversationDeps, 'store'>, current: C
     return await deps.store.append(conversationId, draft, {
       idempotencyKey,
       current,
-      statusChange: { from: ['resolved'], to: 'bot', set: { failedAnswers: 0, assignedAgentId: null, resolvedAt: null } },
+      statusChange: { from: ['resolved'], to: 'bot', set: { failedAnswers: 0, assignedAgentId: null, resolvedAt: null, resolution: null } },
     });
   } catch (error) {
     // Reopened meanwhile by a concurrent message: append without the move.

@@ -85,7 +85,7 @@ const TICKET_DUE_HOURS = 24;
 export function makeLeaveOfflineMessage(deps: EscalationDeps & { tickets: TicketStore }) {
   return async (input: { conversationId: string; reason: string; offers: number }) => {
     const conversation = await mustGet(deps.store, input.conversationId);
-    if (conversation.status !== 'queued' && conversation.ticketId === undefined) return { skipped: true, status: conversation.status };
+    if (conversation.status !== 'queued' && conversation.resolution !== 'offline-ticket') return { skipped: true, status: conversation.status };
     const now = deps.clock.now();
     const ticketId = `tkt_${conversation.id.replace(/^conv_/, '')}_${conversation.handoffs}`;
     const transcript = await deps.store.listMessages(conversation.id, { limit: 50 });
@@ -107,12 +107,17 @@ export function makeLeaveOfflineMessage(deps: EscalationDeps & { tickets: Ticket
       to: 'resolved',
       set: { ticketId: ticket.id, resolution: 'offline-ticket', resolvedAt: now.toISOString(), offerToken: null },
     });
-    if (!moved && (await mustGet(deps.store, conversation.id)).status === 'agent') return { skipped: true, status: 'agent', ticketId: ticket.id };
+    if (!moved) {
+      const current = await mustGet(deps.store, conversation.id);
+      // An agent took it meanwhile (the ticket stays as a record), or someone else closed it: nothing more to do here.
+      if (current.ticketId !== ticket.id) return { skipped: true, status: current.status, ticketId: ticket.id };
+      // Otherwise an earlier attempt of this step moved it and failed later: finish the idempotent remainder.
+    }
     const text = zh(conversation)
       ? `抱歉，客服暂时都在忙。我们已为您创建工单 ${ticket.id}，将在 ${TICKET_DUE_HOURS} 小时内答复您。`
       : `Sorry, all our agents are busy. We created ticket ${ticket.id} for you and will answer within ${TICKET_DUE_HOURS} hours.`;
     await systemMessage(deps, conversation.id, text, `offline#${conversation.id}#${conversation.handoffs}`);
-    await deps.store.recordEvent(conversation.id, { type: 'offline.ticket', at: now.toISOString(), actor: 'workflow', detail: { ticketId: ticket.id, offers: input.offers } });
+    if (moved) await deps.store.recordEvent(conversation.id, { type: 'offline.ticket', at: now.toISOString(), actor: 'workflow', detail: { ticketId: ticket.id, offers: input.offers } });
     await deps.live.publish(conversationAudience(conversation.id), { type: 'status', conversationId: conversation.id, status: 'resolved', ticketId: ticket.id });
     await deps.live.publish(AGENTS_AUDIENCE, { type: 'queue.changed', conversationId: conversation.id, change: 'removed' });
     return { skipped: false, ticketId: ticket.id };

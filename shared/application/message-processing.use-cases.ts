@@ -8,7 +8,7 @@ import { decide, type AnswerOutcome, type PolicyOptions, defaultPolicyOptions } 
 import type { SentimentResult } from '../domain/sentiment/local-sentiment-engine.ts';
 import type { ConversationStore } from '../ports/conversation.store.ts';
 import type { Clock, EscalationInput, Ids, LiveUpdates, WorkflowGateway } from '../ports/gateways.ts';
-import { AGENTS_AUDIENCE, conversationAudience } from './conversation.use-cases.ts';
+import { conversationAudience } from './conversation.use-cases.ts';
 
 export interface IntakeDeps {
   readonly store: ConversationStore;
@@ -145,4 +145,3 @@ export function makeDecideReply(deps: PolicyDeps) {
   };
 }
 
-export { AGENTS_AUDIENCE };

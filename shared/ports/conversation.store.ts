@@ -1,5 +1,5 @@
 /** Port: where conversations and their transcripts live. The DynamoDB adapter implements it. */
-import type { Channel, Conversation, ConversationStatus, Message, MessageDraft } from '../domain/conversation/conversation.ts';
+import type { Conversation, ConversationStatus, Message, MessageDraft } from '../domain/conversation/conversation.ts';
 
 export interface AppendResult {
   readonly message: Message;
@@ -14,11 +14,6 @@ export interface StatusChange {
   readonly set?: Readonly<Record<string, string | number | boolean | null>>;
   /** Extra conditions: attribute = value. */
   readonly expect?: Readonly<Record<string, string | number>>;
-}
-
-export interface QueuedConversation {
-  readonly conversation: Conversation;
-  readonly position: number;
 }
 
 export interface AuditEvent {
@@ -54,9 +49,4 @@ export interface ConversationStore {
   listQueue(limit: number): Promise<Conversation[]>;
   recordEvent(conversationId: string, event: AuditEvent): Promise<void>;
   listEvents(conversationId: string): Promise<AuditEvent[]>;
-}
-
-export interface NewConversation {
-  readonly channel: Channel;
-  readonly customerId: string;
 }

@@ -31,6 +31,8 @@ export interface Conversation {
   readonly handoffMessageId?: string;
   readonly acceptedAt?: string;
   readonly resolvedAt?: string;
+  /** How it was resolved: by an agent, or as an offline message turned into a ticket. */
+  readonly resolution?: 'agent' | 'offline-ticket';
   readonly lastMessageAt?: string;
   readonly createdAt: string;
   readonly updatedAt: string;
