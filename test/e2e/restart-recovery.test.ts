@@ -25,9 +25,11 @@ describe('a restart of the local runtime', () => {
     await platform.waitFor(async () => (await platform!.transcript(conversation)).some((m) => m.role === 'bot'), 'the bot answer');
     await platform.say(conversation, '转人工');
     await platform.waitFor(async () => (await platform!.request('GET', `/v1/webchat/conversations/${conversation.conversationId}`, { token: conversation.token })).body.status === 'queued', 'queued');
-    const before = await platform.transcript(conversation);
     const agentBefore = await platform.runtime.tokenFor('agent-li');
-    const offersBefore = (await platform.request('GET', `/v1/agent/conversations/${conversation.conversationId}`, { token: agentBefore })).body.events.filter((e: any) => e.type === 'offered').length;
+    const offered = async () => (await platform!.request('GET', `/v1/agent/conversations/${conversation.conversationId}`, { token: agentBefore })).body.events.filter((e: any) => e.type === 'offered').length;
+    // Stop once the escalation is waiting for an agent (queued, position told, offered), not in the middle of a step.
+    const offersBefore = await platform.waitFor(offered, 'the first offer');
+    const before = await platform.transcript(conversation);
     await platform.runtime.stop();
     platform = undefined;
 
