@@ -2,7 +2,7 @@
  * Message → bot reply latency against the local runtime: from just before the customer's POST to the arrival of the
  * bot's reply on the conversation's WebSocket. Conversations run in parallel; each sends its messages one after another.
  */
-import { DynamoDBClient, GetItemCommand } from '@aws-sdk/client-dynamodb';
+import { DynamoDBClient, GetItemCommand, TransactWriteItemsCommand } from '@aws-sdk/client-dynamodb';
 import WebSocket from 'ws';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createInterface } from 'node:readline';
@@ -72,7 +72,7 @@ export interface LatencyResult {
   readonly readyInMs: number;
   readonly warmupMessages: number;
   /** Round trips (ms) of single GetItem calls to the runtime's DynamoDB Local: the floor under every store access. */
-  readonly dynamoDbRoundTrips: number[];
+  readonly dynamoDbRoundTrips: { readonly getItem: number[]; readonly transactWrite: number[] };
   readonly levels: LevelResult[];
 }
 
@@ -175,23 +175,31 @@ async function runLevel(runtime: LocalRuntime, plan: LevelPlan): Promise<LevelRe
   return { ...plan, samples, acks, answered, wallMs };
 }
 
-async function dynamoDbRoundTrips(runtime: LocalRuntime, count: number): Promise<number[]> {
+/** Round trips of a single GetItem and of a two-item TransactWriteItems (the shape of an append), one after another. */
+async function dynamoDbRoundTrips(runtime: LocalRuntime, count: number): Promise<{ getItem: number[]; transactWrite: number[] }> {
   const client = new DynamoDBClient({ endpoint: runtime.dynamoDbEndpoint, region: 'us-east-1', credentials: { accessKeyId: 'local', secretAccessKey: 'local' } });
-  const spec = tableSpec('conversations');
+  const spec = tableSpec('idempotency');
   const table = runtime.tables[spec.id];
-  if (!table) throw new Error('the runtime has no conversations table');
-  const command = new GetItemCommand({ TableName: table, Key: { [spec.partitionKey]: { S: 'bench-no-such-item' } } });
-  const times: number[] = [];
+  if (!table) throw new Error('the runtime has no idempotency table');
+  const getItem: number[] = [];
+  const transactWrite: number[] = [];
   try {
     for (let i = 0; i < count; i++) {
-      const started = performance.now();
-      await client.send(command);
-      times.push(performance.now() - started);
+      let started = performance.now();
+      await client.send(new GetItemCommand({ TableName: table, Key: { [spec.partitionKey]: { S: 'bench-no-such-item' } } }));
+      getItem.push(performance.now() - started);
+      started = performance.now();
+      await client.send(
+        new TransactWriteItemsCommand({
+          TransactItems: [0, 1].map((n) => ({ Put: { TableName: table, Item: { [spec.partitionKey]: { S: `bench-${i}-${n}` }, expiresAt: { N: '1' } } } })),
+        }),
+      );
+      transactWrite.push(performance.now() - started);
     }
   } finally {
     client.destroy();
   }
-  return times;
+  return { getItem, transactWrite };
 }
 
 export async function measureLatency(levels: readonly LevelPlan[], warmupMessages: number): Promise<LatencyResult> {

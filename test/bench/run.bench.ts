@@ -96,8 +96,9 @@ async function main(): Promise<void> {
     ...imports.filter((f) => median(f.times) > TARGETS.coldImportMs).map((f) => `\`${f.id}\` cold import: median ${fixed(median(f.times))} ms > ${TARGETS.coldImportMs} ms`),
   ];
 
-  const trips = latency.dynamoDbRoundTrips;
-  const dynamoDbLine = `DynamoDB Local single GetItem round trip (${trips.length} calls): p50 ${fixed(percentile(trips, 50))} ms, p95 ${fixed(percentile(trips, 95))} ms, min ${fixed(Math.min(...trips))} ms`;
+  const { getItem, transactWrite } = latency.dynamoDbRoundTrips;
+  const trip = (name: string, v: number[]) => `${name} (${v.length} calls): p50 ${fixed(percentile(v, 50))} ms, p95 ${fixed(percentile(v, 95))} ms, min ${fixed(Math.min(...v))} ms`;
+  const dynamoDbLine = `DynamoDB Local round trips, ${trip('single GetItem', getItem)}; ${trip('two-item TransactWriteItems', transactWrite)}`;
   const cpu = cpus();
   const machine = [
     `- CPU: ${cpu[0]?.model.trim() ?? 'unknown'} × ${cpu.length}`,
