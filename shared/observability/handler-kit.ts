@@ -8,7 +8,6 @@
 import middy from '@middy/core';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
-import { captureLambdaHandler } from '@aws-lambda-powertools/tracer/middleware';
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
 import type * as z from 'zod/mini';
@@ -17,6 +16,8 @@ import { manifest, type FunctionId, type HttpRouteSpec, type Role, ROLES } from 
 import type { CustomerTokens } from '../ports/gateways.ts';
 import { toHttpError } from './error-mapping.ts';
 import { logger, metrics, tracer } from './powertools.ts';
+
+const captureLambdaHandler = tracer ? (await import('@aws-lambda-powertools/tracer/middleware')).captureLambdaHandler : undefined;
 
 /** What an observer learns about each invocation (issue #7's cost meter attaches here). */
 export interface InvocationRecord {
@@ -87,7 +88,8 @@ function observed(functionId: FunctionId, kind: InvocationRecord['kind']): middy
 }
 
 function baseStack<E, R>(functionId: FunctionId, kind: InvocationRecord['kind'], handler: (event: E, context: Context & { kefu?: ObservedState }) => Promise<R>) {
-  const stack = middy<E, R, Error, Context & { kefu?: ObservedState }>().use(captureLambdaHandler(tracer, { captureResponse: false }));
+  const stack = middy<E, R, Error, Context & { kefu?: ObservedState }>();
+  if (tracer && captureLambdaHandler) stack.use(captureLambdaHandler(tracer, { captureResponse: false }));
   // Disabled metrics (the local runtime, where every function shares one process) are not flushed at all.
   if (process.env.POWERTOOLS_METRICS_DISABLED !== 'true') stack.use(logMetrics(metrics));
   return stack

@@ -58,8 +58,8 @@ const IMPORT_PROBE = 'const u = process.argv[1]; const t0 = performance.now(); a
  * Cold import time of one bundle: `runs` fresh Node processes (the benchmark's own Node, `process.execPath`), with the
  * runtime environment the CDK app gives each function (NODE_OPTIONS=--enable-source-maps).
  */
-export async function coldImportMs(file: string, runs: number): Promise<number[]> {
-  return coldImportOf(pathToFileURL(file).href, runs);
+export async function coldImportMs(file: string, runs: number, extraEnv: Readonly<Record<string, string>> = {}): Promise<number[]> {
+  return coldImportOf(pathToFileURL(file).href, runs, extraEnv);
 }
 
 /** Reference points measured the same way: bare packages the bundles import (e.g. the AWS SDK clients they leave external). */
@@ -69,8 +69,8 @@ export const IMPORT_REFERENCES: ReadonlyArray<{ readonly label: string; readonly
   { label: 'Powertools Tracer with the X-Ray SDK (@aws-lambda-powertools/tracer, unbundled), alone', specifier: '@aws-lambda-powertools/tracer' },
 ];
 
-export async function coldImportOf(specifier: string, runs: number): Promise<number[]> {
-  const env = { ...process.env, ...BUNDLE_RUNTIME_ENV, AWS_REGION: 'us-east-1', POWERTOOLS_DEV: 'false' };
+export async function coldImportOf(specifier: string, runs: number, extraEnv: Readonly<Record<string, string>> = {}): Promise<number[]> {
+  const env = { ...process.env, ...BUNDLE_RUNTIME_ENV, AWS_REGION: 'us-east-1', POWERTOOLS_DEV: 'false', ...extraEnv };
   const times: number[] = [];
   for (let i = 0; i < runs; i++) {
     const { stdout } = await run(process.execPath, ['--input-type=module', '-e', IMPORT_PROBE, specifier], { env, cwd: ROOT, timeout: 30_000 });
