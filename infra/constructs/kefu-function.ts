@@ -187,7 +187,6 @@ function commonEnvironment(spec: FunctionSpec, config: KefuConfig, props: KefuFu
     [COMMON_ENV.serviceName]: `kefu-${spec.id}`,
     [COMMON_ENV.metricsNamespace]: 'Kefu',
     [COMMON_ENV.logLevel]: 'INFO',
-    [COMMON_ENV.acceptTimeoutSeconds]: String(config.acceptTimeoutSeconds),
     [COMMON_ENV.maxOffers]: String(config.maxOffers),
     [COMMON_ENV.jwtIssuer]: props.jwt.issuer,
     [COMMON_ENV.jwtAudience]: props.jwt.audience,

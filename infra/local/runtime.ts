@@ -15,6 +15,7 @@ import { createTables, startDynamoDbLocal, streamArn, type DynamoDbLocal } from 
 import { createLocalIssuer, flattenClaims, type LocalIssuer } from './local-issuer.ts';
 import { LOCAL_ACCOUNT, localFunctionArn, LocalStepFunctions, localWorkflowArn, renderWorkflows, SfnApiError } from './stepfunctions-local.ts';
 import { StreamPoller } from './stream-poller.ts';
+import { escalationExecution } from '../../shared/application/message-processing.use-cases.ts';
 import { serveStatic } from './static-files.ts';
 
 const ROOT = resolve(import.meta.dirname, '..', '..');
@@ -148,7 +149,6 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
     [COMMON_ENV.customerTokenSecret]: loadSecret(dataDir),
     [COMMON_ENV.jwtIssuer]: issuer.issuer,
     [COMMON_ENV.jwtAudience]: issuer.audience,
-    [COMMON_ENV.acceptTimeoutSeconds]: String(options.acceptTimeoutSeconds ?? 120),
     [COMMON_ENV.maxOffers]: String(options.maxOffers ?? 3),
     POWERTOOLS_METRICS_DISABLED: 'true',
     POWERTOOLS_TRACE_ENABLED: 'false',
@@ -335,11 +335,8 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
   const { conversationStore } = await import('../../shared/adapters/wiring/storage.ts');
   for (const conversation of await conversationStore().listQueue(500)) {
     try {
-      stepFunctions.startExecution({
-        stateMachineArn: localWorkflowArn('escalation'),
-        name: `${conversation.id}-handoff-${conversation.handoffs}`,
-        input: JSON.stringify({ conversationId: conversation.id, reason: conversation.handoffReason ?? 'requested', priority: conversation.priority ?? 5, acceptTimeoutSeconds: options.acceptTimeoutSeconds ?? 120, maxOffers: options.maxOffers ?? 3 }),
-      });
+      const { name, input } = escalationExecution(conversation, { maxOffers: options.maxOffers ?? 3 });
+      stepFunctions.startExecution({ stateMachineArn: localWorkflowArn('escalation'), name, input: JSON.stringify(input) });
     } catch (error) {
       log(`could not resume escalation of ${conversation.id}: ${(error as Error).message}`);
     }

@@ -103,14 +103,15 @@ export function makeGetConversation(deps: Pick<ConversationDeps, 'store'>) {
   return async (conversationId: string) => {
     const conversation = await deps.store.get(conversationId);
     if (!conversation) throw new DomainError('CONVERSATION.NOT_FOUND', `conversation ${conversationId} does not exist`);
-    let queuePosition: number | null = null;
-    if (conversation.status === 'queued') {
-      const queue = await deps.store.listQueue(500);
-      const index = queue.findIndex((c) => c.id === conversationId);
-      queuePosition = index >= 0 ? index + 1 : null;
-    }
+    const queuePosition = conversation.status === 'queued' ? await queuePositionOf(deps.store, conversationId) : null;
     return { ...customerView(conversation), queuePosition };
   };
+}
+
+/** 1-based place of a queued conversation in the queue (highest priority, then longest waiting, first); null if absent. */
+export async function queuePositionOf(store: ConversationStore, conversationId: string): Promise<number | null> {
+  const index = (await store.listQueue(500)).findIndex((c) => c.id === conversationId);
+  return index >= 0 ? index + 1 : null;
 }
 
 export function parseCursor(cursor: string | undefined): number | undefined {

@@ -10,7 +10,7 @@ import { DomainError } from '../domain/errors.ts';
 import type { ConversationStore } from '../ports/conversation.store.ts';
 import type { AgentDirectory, CustomerDirectory, TicketStore } from '../ports/directory.ts';
 import type { Clock, Ids, LiveUpdates, WorkflowGateway } from '../ports/gateways.ts';
-import { AGENTS_AUDIENCE, conversationAudience, validateText } from './conversation.use-cases.ts';
+import { AGENTS_AUDIENCE, conversationAudience, queuePositionOf, validateText } from './conversation.use-cases.ts';
 
 export interface EscalationDeps {
   readonly store: ConversationStore;
@@ -40,9 +40,8 @@ export function makeEnqueue(deps: EscalationDeps) {
   return async (input: { conversationId: string; reason: string; priority: number }) => {
     const conversation = await mustGet(deps.store, input.conversationId);
     if (conversation.status !== 'queued') return { queued: false, status: conversation.status };
-    const queue = await deps.store.listQueue(500);
-    const index = queue.findIndex((c) => c.id === conversation.id);
-    const position = index >= 0 ? index + 1 : queue.length + 1;
+    // The queue index is eventually consistent: a conversation not in it yet is counted last.
+    const position = (await queuePositionOf(deps.store, conversation.id)) ?? (await deps.store.listQueue(500)).length + 1;
     const now = deps.clock.now().toISOString();
     await deps.store.recordEvent(conversation.id, { type: 'queued', at: now, actor: 'workflow', detail: { reason: input.reason, priority: input.priority, position } });
     const text = zh(conversation) ? `您已进入人工客服队列，当前排在第 ${position} 位。` : `You are in the queue for a human agent, position ${position}.`;

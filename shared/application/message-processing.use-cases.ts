@@ -2,7 +2,7 @@
  * What happens to a customer message after it is stored: the intake decides whether the bot takes it (and runs the
  * message workflow), the policy step turns sentiment + answer into a reply or a handoff.
  */
-import { messageView, type Channel, type ConversationStatus } from '../domain/conversation/conversation.ts';
+import { messageView, type Channel, type Conversation, type ConversationStatus } from '../domain/conversation/conversation.ts';
 import { DomainError } from '../domain/errors.ts';
 import { decide, type AnswerOutcome, type PolicyOptions, defaultPolicyOptions } from '../domain/policy/reply-policy.ts';
 import type { SentimentResult } from '../domain/sentiment/local-sentiment-engine.ts';
@@ -54,7 +54,7 @@ export interface PolicyDeps {
   readonly live: LiveUpdates;
   readonly clock: Clock;
   readonly ids: Ids;
-  readonly escalation: { acceptTimeoutSeconds: number; maxOffers: number };
+  readonly escalation: { maxOffers: number };
   readonly options?: PolicyOptions;
 }
 
@@ -69,10 +69,17 @@ export type PolicyOutput =
   | { readonly handoff: false; readonly reply?: { messageId: string; text: string; entryId?: string }; readonly skipped?: string }
   | { readonly handoff: true; readonly reason: string; readonly escalation: { name: string; input: EscalationInput } };
 
-function escalationFor(deps: PolicyDeps, conversationId: string, handoffs: number, reason: string, priority: number) {
+/**
+ * The escalation execution of a conversation's current handoff: named by conversation and handoff number, so that
+ * starting it again (a redelivered message, a restarted local runtime) is idempotent.
+ */
+export function escalationExecution(
+  conversation: Pick<Conversation, 'id' | 'handoffs' | 'handoffReason' | 'priority'>,
+  settings: { maxOffers: number },
+): { name: string; input: EscalationInput } {
   return {
-    name: `${conversationId}-handoff-${handoffs}`,
-    input: { conversationId, reason, priority, acceptTimeoutSeconds: deps.escalation.acceptTimeoutSeconds, maxOffers: deps.escalation.maxOffers },
+    name: `${conversation.id}-handoff-${conversation.handoffs}`,
+    input: { conversationId: conversation.id, reason: conversation.handoffReason ?? 'requested', priority: conversation.priority ?? 5, maxOffers: settings.maxOffers },
   };
 }
 
@@ -86,7 +93,7 @@ export function makeDecideReply(deps: PolicyDeps) {
     if (conversation.status !== 'bot') {
       // Already handed off for this very message (a redelivery after the escalation start failed): start it again, by name.
       if (conversation.status === 'queued' && conversation.handoffMessageId === input.messageId) {
-        return { handoff: true, reason: conversation.handoffReason ?? 'requested', escalation: escalationFor(deps, conversation.id, conversation.handoffs, conversation.handoffReason ?? 'requested', conversation.priority ?? 5) };
+        return { handoff: true, reason: conversation.handoffReason ?? 'requested', escalation: escalationExecution(conversation, deps.escalation) };
       }
       return { handoff: false, skipped: `owned by ${conversation.status}` };
     }
@@ -141,7 +148,11 @@ export function makeDecideReply(deps: PolicyDeps) {
       await live.publish({ type: 'status', conversationId: input.conversationId, status: 'queued' });
     }
     const current = result.duplicate ? ((await deps.store.get(input.conversationId)) ?? conversation) : { ...conversation, handoffs };
-    return { handoff: true, reason: decision.reason, escalation: escalationFor(deps, input.conversationId, current.handoffs, decision.reason, decision.priority) };
+    return {
+      handoff: true,
+      reason: decision.reason,
+      escalation: escalationExecution({ id: input.conversationId, handoffs: current.handoffs, handoffReason: decision.reason, priority: decision.priority }, deps.escalation),
+    };
   };
 }
 

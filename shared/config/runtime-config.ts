@@ -31,12 +31,9 @@ function intEnv(name: string, fallback: number, min: number, max: number): numbe
   return n;
 }
 
-/** Escalation settings shared by the policy (which starts the escalation) and the CDK app (which sets them). */
+/** Escalation settings the policy puts into the escalation it starts (the CDK app sets them from context). */
 export function escalationSettings() {
-  return {
-    acceptTimeoutSeconds: intEnv(COMMON_ENV.acceptTimeoutSeconds, 120, 1, 86_400),
-    maxOffers: intEnv(COMMON_ENV.maxOffers, 3, 1, 50),
-  };
+  return { maxOffers: intEnv(COMMON_ENV.maxOffers, 3, 1, 50) };
 }
 
 export function stage(): string {

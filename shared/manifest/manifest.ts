@@ -368,7 +368,6 @@ export const COMMON_ENV = {
   customerTokenSecretArn: 'CUSTOMER_TOKEN_SECRET_ARN',
   customerTokenSecret: 'CUSTOMER_TOKEN_SECRET',
   webSocketEndpoint: 'WEBSOCKET_ENDPOINT',
-  acceptTimeoutSeconds: 'ACCEPT_TIMEOUT_SECONDS',
   maxOffers: 'MAX_OFFERS',
   jwtIssuer: 'JWT_ISSUER',
   jwtAudience: 'JWT_AUDIENCE',

@@ -17,7 +17,7 @@ export interface EscalationInput {
   readonly conversationId: string;
   readonly reason: string;
   readonly priority: number;
-  readonly acceptTimeoutSeconds: number;
+  /** Offers before the escalation leaves an offline message (the accept timeout itself is in the definition). */
   readonly maxOffers: number;
 }
 

@@ -116,7 +116,6 @@ describe('functions', () => {
       [COMMON_ENV.stage]: 'dev',
       [COMMON_ENV.serviceName]: `kefu-${id}`,
       [COMMON_ENV.metricsNamespace]: 'Kefu',
-      [COMMON_ENV.acceptTimeoutSeconds]: '120',
       [COMMON_ENV.maxOffers]: '3',
       [COMMON_ENV.jwtIssuer]: expect.anything(),
       [COMMON_ENV.jwtAudience]: expect.anything(),

@@ -86,7 +86,7 @@ describe('the message workflow', () => {
   });
 
   it('starts the escalation workflow by name when the policy hands off', async () => {
-    const escalation = { name: 'conv_1-handoff-1', input: { conversationId: 'conv_1', reason: 'requested', priority: 5, acceptTimeoutSeconds: 1, maxOffers: 1 } };
+    const escalation = { name: 'conv_1-handoff-1', input: { conversationId: 'conv_1', reason: 'requested', priority: 5, maxOffers: 1 } };
     const { calls, invoke } = fakeFunctions({
       sentiment: () => ({ polarity: 'neutral', emotion: 'neutral', intensity: 0 }),
       'bot-answer': () => ({ kind: 'out_of_scope', confidence: 0 }),
@@ -119,7 +119,7 @@ describe('the message workflow', () => {
 });
 
 describe('the escalation workflow', () => {
-  const input = { conversationId: 'conv_1', reason: 'requested', priority: 5, acceptTimeoutSeconds: 1, maxOffers: 2 };
+  const input = { conversationId: 'conv_1', reason: 'requested', priority: 5, maxOffers: 2 };
 
   it('completes when an agent sends the task token back', async () => {
     let token = '';
