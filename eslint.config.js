@@ -19,6 +19,12 @@ export default tseslint.config(
     rules: { '@typescript-eslint/no-explicit-any': 'off' },
   },
   {
+    // One-line CommonJS files that bundles load built-ins through (infra/constructs/bundling-options.ts).
+    files: ['**/*.cjs'],
+    languageOptions: { sourceType: 'commonjs', globals: { module: 'writable', require: 'readonly' } },
+    rules: { '@typescript-eslint/no-require-imports': 'off' },
+  },
+  {
     // The domain and the use cases know no AWS (also enforced by test/unit/architecture.test.ts).
     files: ['shared/domain/**/*.ts', 'shared/application/**/*.ts', 'shared/ports/**/*.ts'],
     rules: {

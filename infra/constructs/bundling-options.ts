@@ -2,6 +2,7 @@
  * The one set of esbuild options every Kefu function is bundled with. The CDK `KefuFunction` construct and the bundle
  * benchmark both read it, so what is measured is what deploys.
  */
+import { fileURLToPath } from 'node:url';
 import { OutputFormat, SourceMapMode, type BundlingOptions } from 'aws-cdk-lib/aws-lambda-nodejs';
 
 /** Node.js version the bundles target; matches the Lambda runtime (nodejs24.x). */
@@ -15,6 +16,16 @@ export const ESM_REQUIRE_BANNER = "import { createRequire as __kefuCreateRequire
 
 /** The Lambda Node.js runtime ships AWS SDK v3, so bundles leave it out (smaller, faster cold start). */
 export const EXTERNAL_MODULES: readonly string[] = ['@aws-sdk/*'];
+
+/**
+ * Node.js built-ins that a bundled ES module would `import` but that each bundle `require`s instead. In Node 24 the ES
+ * module view of node:http (and node:https) reads every export, which loads the bundled undici for `http.WebSocket`
+ * and friends; `require` does not. Powertools' Tracer imports both to instrument them. Each alias points at a one-line
+ * CommonJS file that requires the built-in. `npm run bench` measures the effect (docs/BENCHMARKS.md).
+ */
+export const BUILTIN_ALIASES: Readonly<Record<string, string>> = Object.fromEntries(
+  ['http', 'https'].map((name) => [`node:${name}`, fileURLToPath(new URL(`./builtins/${name}.cjs`, import.meta.url))]),
+);
 
 /** Prefer a package's ESM build so that tree shaking works. */
 export const MAIN_FIELDS: readonly string[] = ['module', 'main'];
@@ -30,6 +41,7 @@ export const kefuBundlingOptions: BundlingOptions = {
   mainFields: [...MAIN_FIELDS],
   banner: ESM_REQUIRE_BANNER,
   externalModules: [...EXTERNAL_MODULES],
+  esbuildArgs: Object.fromEntries(Object.entries(BUILTIN_ALIASES).map(([from, to]) => [`--alias:${from}`, to])),
 };
 
 /** Environment each function needs for the options above: stack traces mapped back to TypeScript. */
@@ -52,6 +64,7 @@ export function esbuildBuildOptions(entry: string, outfile: string): {
   mainFields: string[];
   banner: { js: string };
   external: string[];
+  alias: Record<string, string>;
 } {
   return {
     entryPoints: [entry],
@@ -66,5 +79,6 @@ export function esbuildBuildOptions(entry: string, outfile: string): {
     mainFields: [...MAIN_FIELDS],
     banner: { js: ESM_REQUIRE_BANNER },
     external: [...EXTERNAL_MODULES],
+    alias: { ...BUILTIN_ALIASES },
   };
 }

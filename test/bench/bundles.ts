@@ -62,20 +62,40 @@ export async function coldImportMs(file: string, runs: number, extraEnv: Readonl
   return coldImportOf(pathToFileURL(file).href, runs, extraEnv);
 }
 
-/** Reference points measured the same way: bare packages the bundles import (e.g. the AWS SDK clients they leave external). */
-export const IMPORT_REFERENCES: ReadonlyArray<{ readonly label: string; readonly specifier: string }> = [
-  { label: 'DynamoDB document client (@aws-sdk/lib-dynamodb + client-dynamodb), alone', specifier: '@aws-sdk/lib-dynamodb' },
-  { label: 'Step Functions client (@aws-sdk/client-sfn), alone', specifier: '@aws-sdk/client-sfn' },
-  { label: 'Powertools Tracer with the X-Ray SDK (@aws-lambda-powertools/tracer, unbundled), alone', specifier: '@aws-lambda-powertools/tracer' },
+/**
+ * Reference points measured the same way: packages the bundles load, each alone, the way the bundles load them, and
+ * node:http / node:https both ways (bundles `require` them, see BUILTIN_ALIASES in infra/constructs/bundling-options.ts).
+ */
+export const IMPORT_REFERENCES: ReadonlyArray<{ readonly label: string; readonly specifiers: readonly string[]; readonly via: 'require' | 'import' }> = [
+  { label: 'DynamoDB document client (@aws-sdk/client-dynamodb + lib-dynamodb), alone', specifiers: ['@aws-sdk/client-dynamodb', '@aws-sdk/lib-dynamodb'], via: 'import' },
+  { label: 'Step Functions client (@aws-sdk/client-sfn), alone', specifiers: ['@aws-sdk/client-sfn'], via: 'import' },
+  { label: 'node:http + node:https with require, as the bundles load them', specifiers: ['node:http', 'node:https'], via: 'require' },
+  { label: 'the same with import()', specifiers: ['node:http', 'node:https'], via: 'import' },
+  { label: 'Powertools Tracer with the X-Ray SDK (@aws-lambda-powertools/tracer, unbundled), alone', specifiers: ['@aws-lambda-powertools/tracer'], via: 'import' },
 ];
 
+/** The child for references: loads each specifier in turn (require or import()) and prints the total milliseconds. */
+const LOAD_PROBE = `import { createRequire } from 'node:module';
+const [via, ...specifiers] = process.argv.slice(1); const load = createRequire(process.cwd() + '/');
+const t0 = performance.now();
+for (const s of specifiers) { if (via === 'require') load(s); else await import(s); }
+console.log(performance.now() - t0);`;
+
 export async function coldImportOf(specifier: string, runs: number, extraEnv: Readonly<Record<string, string>> = {}): Promise<number[]> {
+  return coldLoad([IMPORT_PROBE, specifier], runs, extraEnv);
+}
+
+export async function coldLoadOf(reference: (typeof IMPORT_REFERENCES)[number], runs: number): Promise<number[]> {
+  return coldLoad([LOAD_PROBE, reference.via, ...reference.specifiers], runs, {});
+}
+
+async function coldLoad(probeAndArgs: readonly string[], runs: number, extraEnv: Readonly<Record<string, string>>): Promise<number[]> {
   const env = { ...process.env, ...BUNDLE_RUNTIME_ENV, AWS_REGION: 'us-east-1', POWERTOOLS_DEV: 'false', ...extraEnv };
   const times: number[] = [];
   for (let i = 0; i < runs; i++) {
-    const { stdout } = await run(process.execPath, ['--input-type=module', '-e', IMPORT_PROBE, specifier], { env, cwd: ROOT, timeout: 30_000 });
+    const { stdout } = await run(process.execPath, ['--input-type=module', '-e', ...probeAndArgs], { env, cwd: ROOT, timeout: 30_000 });
     const ms = Number(stdout.trim().split('\n').pop());
-    if (!Number.isFinite(ms)) throw new Error(`cold import of ${specifier} printed ${JSON.stringify(stdout)}`);
+    if (!Number.isFinite(ms)) throw new Error(`cold load of ${probeAndArgs.slice(1).join(' ')} printed ${JSON.stringify(stdout)}`);
     times.push(ms);
   }
   return times;

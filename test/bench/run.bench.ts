@@ -5,7 +5,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { arch, cpus, loadavg, release, totalmem, type as osType } from 'node:os';
 import { join, relative } from 'node:path';
-import { bundleFunctions, coldImportMs, coldImportOf, IMPORT_REFERENCES, ROOT } from './bundles.ts';
+import { bundleFunctions, coldImportMs, coldLoadOf, IMPORT_REFERENCES, ROOT } from './bundles.ts';
 import { measureLatency, QUESTIONS, type LevelPlan } from './latency.ts';
 import { fixed, max, median, percentile } from './stats.ts';
 
@@ -52,7 +52,7 @@ async function main(): Promise<void> {
       // The same bundle with tracing off, which skips loading Powertools' Tracer and the X-Ray SDK.
       entry.untraced.push(...(await coldImportMs(entry.file, 1, { POWERTOOLS_TRACE_ENABLED: 'false' })));
     }
-    for (const entry of references) entry.times.push(...(await coldImportOf(entry.specifier, 1)));
+    for (const entry of references) entry.times.push(...(await coldLoadOf(entry, 1)));
   }
   const referenceLines = references.map((r) => `- ${r.label}: median ${fixed(median(r.times))} ms, max ${fixed(max(r.times))} ms`).join('\n');
 
@@ -181,8 +181,11 @@ is judged on the deployed default, tracing on.
 
 ${bundleTable}
 
-For reference, measured the same way in the same run: the AWS SDK clients the functions leave to the Lambda runtime,
-and Powertools' Tracer (bundled into every function; shown here unbundled from node_modules, an upper bound):
+For reference, measured the same way in the same run, each alone in a fresh process: the AWS SDK clients the functions
+leave to the Lambda runtime; node:http and node:https, loaded with \`require\` as the bundles load them and with
+\`import()\` (BUILTIN_ALIASES in infra/constructs/bundling-options.ts: the ES module view of node:http reads every
+export, which loads undici); and Powertools' Tracer (bundled into every function; shown here unbundled from
+node_modules, an upper bound):
 
 ${referenceLines}
 

@@ -1,0 +1,2 @@
+// node:http through require (see BUILTIN_ALIASES in ../bundling-options.ts).
+module.exports = require('http');
