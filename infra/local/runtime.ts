@@ -64,12 +64,17 @@ function lambdaContext(functionId: FunctionId): Context {
   };
 }
 
-/** The manifest's routes as API Gateway matches them: `{name}` is one path segment. Compiled once. */
-const compiledRoutes = manifest.routes.map((route) => {
-  const names: string[] = [];
-  const pattern = new RegExp(`^${route.path.replace(/\{([^}]+)\}/g, (_, name: string) => (names.push(name), '([^/]+)'))}$`);
-  return { route, names, pattern };
-});
+/**
+ * The manifest's routes as API Gateway matches them: `{name}` is one path segment, and a literal segment wins over a
+ * parameter (GET /v1/admin/knowledge/export is not the entry "export"). Compiled once, fewest parameters first.
+ */
+const compiledRoutes = manifest.routes
+  .map((route) => {
+    const names: string[] = [];
+    const pattern = new RegExp(`^${route.path.replace(/\{([^}]+)\}/g, (_, name: string) => (names.push(name), '([^/]+)'))}$`);
+    return { route, names, pattern };
+  })
+  .sort((a, b) => a.names.length - b.names.length);
 
 function matchRoute(method: string, path: string): { route: HttpRouteSpec; params: Record<string, string> } | undefined {
   for (const { route, names, pattern } of compiledRoutes) {
@@ -155,6 +160,8 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
     POWERTOOLS_LOG_LEVEL: options.logLevel ?? process.env.KEFU_LOG_LEVEL ?? 'WARN',
     POWERTOOLS_DEV: 'false',
     AWS_XRAY_CONTEXT_MISSING: 'IGNORE_ERROR',
+    // One process serves every function locally: a publish shows in answers within a second.
+    KNOWLEDGE_REVISION_CHECK_MS: process.env.KNOWLEDGE_REVISION_CHECK_MS ?? '1000',
   });
   for (const spec of manifest.tables) process.env[spec.envVar] = tables[spec.id];
   for (const workflow of manifest.workflows) process.env[workflow.envVar] = localWorkflowArn(workflow.id);

@@ -7,7 +7,10 @@ import type { Agent, Customer } from '../../shared/ports/directory.ts';
 import type { Role } from '../../shared/manifest/manifest.ts';
 import { dynamoDocumentClient } from '../../shared/adapters/dynamodb/document-client.ts';
 import { tableName } from '../../shared/config/runtime-config.ts';
-import { DynamoDbAgentDirectory, DynamoDbCustomerDirectory, DynamoDbKnowledgeSource } from '../../shared/adapters/dynamodb/directory.dynamodb.ts';
+import { DynamoDbAgentDirectory, DynamoDbCustomerDirectory } from '../../shared/adapters/dynamodb/directory.dynamodb.ts';
+import { DynamoDbKnowledgeRepository } from '../../shared/adapters/dynamodb/knowledge.repository.dynamodb.ts';
+import { changedFields } from '../../shared/domain/knowledge/knowledge-admin.ts';
+import { DomainError } from '../../shared/domain/errors.ts';
 
 const updatedAt = '2026-11-01T00:00:00.000Z';
 
@@ -152,10 +155,29 @@ export const DEMO_CUSTOMERS: readonly Customer[] = [
   { id: 'cus_demo_emily', name: 'Emily Clark', tier: 'standard', identities: [{ channel: 'webchat', value: 'emily@example.com' }], createdAt: updatedAt },
 ];
 
+/**
+ * Seeds what is missing. Knowledge entries go in as version 1 with their audit event (actor "seed"), and only when
+ * absent: what an admin changed in the demo stays changed across restarts.
+ */
 export async function seedDemoCompany(): Promise<void> {
   const client = dynamoDocumentClient();
-  const knowledge = new DynamoDbKnowledgeSource(client, tableName('knowledge'));
+  const knowledge = new DynamoDbKnowledgeRepository(client, { knowledge: tableName('knowledge'), log: tableName('knowledge-log') });
   const agents = new DynamoDbAgentDirectory(client, tableName('agents'));
   const customers = new DynamoDbCustomerDirectory(client, tableName('customers'));
-  await Promise.all([...DEMO_KNOWLEDGE.map((e) => knowledge.put(e)), ...DEMO_AGENTS.map((a) => agents.put(a)), ...DEMO_CUSTOMERS.map((c) => customers.put(c))]);
+  const seedEntry = async (entry: KnowledgeEntry) => {
+    if (await knowledge.get(entry.id)) return;
+    const seeded = { ...entry, version: 1, createdAt: entry.updatedAt, updatedBy: 'seed' };
+    try {
+      await knowledge.save(seeded, {
+        expectedVersion: 0,
+        bumpRevision: entry.status === 'published',
+        audit: { at: entry.updatedAt, actor: 'seed', action: 'create', entryId: entry.id, version: 1, fields: changedFields(undefined, seeded) },
+      });
+    } catch (error) {
+      if (!(error instanceof DomainError && error.code === 'KNOWLEDGE.ALREADY_EXISTS')) throw error;
+    }
+  };
+  await Promise.all([...DEMO_AGENTS.map((a) => agents.put(a)), ...DEMO_CUSTOMERS.map((c) => customers.put(c))]);
+  // One at a time: every published entry moves the same revision counter.
+  for (const entry of DEMO_KNOWLEDGE) await seedEntry(entry);
 }

@@ -1,9 +1,15 @@
 /**
  * The capabilities on their own (also callable over the API by other systems): answer a question from the published
- * knowledge, score a text's sentiment. The answer index is rebuilt from the knowledge source when it is older than
- * its time to live, so a running function picks up newly published entries without a redeploy.
+ * knowledge, score a text's sentiment. The answer index is rebuilt when the knowledge base's revision moves (every
+ * publish, archive or edit of a published entry moves it) or when an entry's validity window opens or closes, so a
+ * running function serves newly published knowledge within seconds and never serves expired knowledge, without a
+ * redeploy. Questions the bot could not answer are recorded for review.
  */
 import { LocalAnswerEngine, type AnswerResult } from '../domain/knowledge/local-answer-engine.ts';
+import { nextValidityChange } from '../domain/knowledge/knowledge-entry.ts';
+import { unansweredKey } from '../domain/knowledge/knowledge-admin.ts';
+import { normalise } from '../domain/knowledge/text-features.ts';
+import type { KnowledgeRepository } from '../ports/knowledge.ts';
 import { scoreSentiment, type SentimentResult } from '../domain/sentiment/local-sentiment-engine.ts';
 import { validateText } from './conversation.use-cases.ts';
 import type { KnowledgeSource } from '../ports/directory.ts';
@@ -11,23 +17,40 @@ import type { Clock } from '../ports/gateways.ts';
 
 export interface AnswerDeps {
   readonly knowledge: KnowledgeSource;
+  /** The revision and the unanswered-question log; without it the index is rebuilt every `revisionCheckMs`. */
+  readonly repository?: Pick<KnowledgeRepository, 'revision' | 'recordUnanswered'>;
   readonly clock: Clock;
-  /** How long a built index is used before the knowledge is read again. */
-  readonly indexTtlMs: number;
+  /** How often the knowledge base's revision is read (one small read); the index is rebuilt only when it moved. */
+  readonly revisionCheckMs: number;
+  /** Answers below this confidence are recorded for review too (they were served, but the match was weak). */
+  readonly lowConfidence?: number;
+  readonly onError?: (error: unknown) => void;
 }
+
+export type AnswerQuestionResult = AnswerResult & { provider: 'local'; latencyMs: number; revision: number };
 
 export function makeAnswerQuestion(deps: AnswerDeps) {
   let engine: LocalAnswerEngine | undefined;
-  let builtAt = 0;
+  let builtRevision = -1;
+  let checkAfter = 0;
+  let rebuildAt = Infinity;
   let building: Promise<LocalAnswerEngine> | undefined;
   const current = async (): Promise<LocalAnswerEngine> => {
     const now = deps.clock.now();
-    if (engine && now.getTime() - builtAt < deps.indexTtlMs) return engine;
+    if (engine && now.getTime() < checkAfter && now.getTime() < rebuildAt) return engine;
     building ??= (async () => {
       try {
-        const built = new LocalAnswerEngine(await deps.knowledge.list(), now);
+        const revision = deps.repository ? await deps.repository.revision() : builtRevision + 1;
+        if (engine && revision === builtRevision && now.getTime() < rebuildAt) {
+          checkAfter = now.getTime() + deps.revisionCheckMs;
+          return engine;
+        }
+        const entries = await deps.knowledge.list();
+        const built = new LocalAnswerEngine(entries, now);
         engine = built;
-        builtAt = now.getTime();
+        builtRevision = revision;
+        checkAfter = now.getTime() + deps.revisionCheckMs;
+        rebuildAt = nextValidityChange(entries, now)?.getTime() ?? Infinity;
         return built;
       } finally {
         building = undefined;
@@ -35,11 +58,32 @@ export function makeAnswerQuestion(deps: AnswerDeps) {
     })();
     return building;
   };
-  return async (input: { text: string }): Promise<AnswerResult & { provider: 'local'; latencyMs: number }> => {
+  return async (input: { text: string; conversationId?: string; record?: boolean }): Promise<AnswerQuestionResult> => {
     const text = validateText(input.text);
+    const engineNow = await current();
     const started = performance.now();
-    const result = (await current()).answer(text);
-    return { ...result, provider: 'local', latencyMs: Math.round((performance.now() - started) * 1000) / 1000 };
+    const result = engineNow.answer(text);
+    const latencyMs = Math.round((performance.now() - started) * 1000) / 1000;
+    const weak = result.kind === 'answer' && deps.lowConfidence !== undefined && result.confidence < deps.lowConfidence;
+    const key = unansweredKey(text, normalise);
+    if (input.record && deps.repository && key && (result.kind !== 'answer' || weak)) {
+      const nearest = result.kind === 'answer' ? { entryId: result.entryId, question: '', score: result.confidence } : result.alternatives[0];
+      try {
+        await deps.repository.recordUnanswered({
+          key,
+          text: text.trim().slice(0, 500),
+          language: result.language,
+          outcome: result.kind === 'answer' ? 'low_confidence' : result.kind,
+          ...(nearest ? { nearest: { entryId: nearest.entryId, question: nearest.question, score: nearest.score } } : {}),
+          ...(input.conversationId ? { lastConversationId: input.conversationId } : {}),
+          at: deps.clock.now().toISOString(),
+        });
+      } catch (error) {
+        // The review log must never cost the customer an answer.
+        deps.onError?.(error);
+      }
+    }
+    return { ...result, provider: 'local', latencyMs, revision: builtRevision };
   };
 }
 

@@ -24,7 +24,7 @@ export interface HttpRouteSpec {
   readonly auth: RouteAuth;
 }
 
-export type TableId = 'conversations' | 'messages' | 'idempotency' | 'customers' | 'agents' | 'knowledge' | 'tickets' | 'connections';
+export type TableId = 'conversations' | 'messages' | 'idempotency' | 'customers' | 'agents' | 'knowledge' | 'knowledge-log' | 'tickets' | 'connections';
 
 export interface IndexSpec {
   readonly name: string;
@@ -53,6 +53,7 @@ export type FunctionId =
   | 'routing'
   | 'ticket'
   | 'agent-console'
+  | 'knowledge-admin'
   | 'health'
   | 'message-intake'
   | 'message-policy'
@@ -119,6 +120,8 @@ export interface Manifest {
 }
 
 const agentRoles: readonly Role[] = ['agent', 'supervisor', 'admin'];
+const knowledgeReaders: readonly Role[] = ['supervisor', 'admin'];
+const admins: readonly Role[] = ['admin'];
 
 export const manifest: Manifest = {
   tables: [
@@ -161,7 +164,14 @@ export const manifest: Manifest = {
       id: 'knowledge',
       envVar: 'KNOWLEDGE_TABLE',
       partitionKey: 'pk',
-      description: 'knowledge base entries the bot answers from',
+      description: 'knowledge base entries the bot answers from (the current version of each)',
+    },
+    {
+      id: 'knowledge-log',
+      envVar: 'KNOWLEDGE_LOG_TABLE',
+      partitionKey: 'pk',
+      sortKey: 'sk',
+      description: 'knowledge entry versions, the knowledge audit trail, the answer index revision, unanswered questions',
     },
     {
       id: 'tickets',
@@ -197,7 +207,7 @@ export const manifest: Manifest = {
       description: 'bot answer capability: answer a question from the published knowledge base',
       memoryMb: 512,
       timeoutSeconds: 10,
-      tables: { knowledge: 'read', conversations: 'read', messages: 'read' },
+      tables: { knowledge: 'read', 'knowledge-log': 'readwrite', conversations: 'read', messages: 'read' },
     },
     {
       id: 'sentiment',
@@ -239,6 +249,15 @@ export const manifest: Manifest = {
       tables: { conversations: 'readwrite', messages: 'readwrite', idempotency: 'readwrite', agents: 'read', customers: 'read', tickets: 'read', connections: 'read' },
       completesTasksOf: ['escalation'],
       pushesLiveUpdates: true,
+    },
+    {
+      id: 'knowledge-admin',
+      entry: 'functions/console/knowledge/knowledge-admin.handler.ts',
+      group: 'console',
+      description: 'knowledge base administration: entries, versions, publish, import / export, audit, unanswered questions',
+      memoryMb: 512,
+      timeoutSeconds: 29,
+      tables: { knowledge: 'readwrite', 'knowledge-log': 'readwrite' },
     },
     {
       id: 'health',
@@ -294,6 +313,18 @@ export const manifest: Manifest = {
     { name: 'accept', method: 'POST', path: '/v1/agent/conversations/{id}/accept', functionId: 'agent-console', auth: { kind: 'jwt', roles: agentRoles } },
     { name: 'reply', method: 'POST', path: '/v1/agent/conversations/{id}/messages', functionId: 'agent-console', auth: { kind: 'jwt', roles: agentRoles } },
     { name: 'resolve', method: 'POST', path: '/v1/agent/conversations/{id}/resolve', functionId: 'agent-console', auth: { kind: 'jwt', roles: agentRoles } },
+    { name: 'listKnowledge', method: 'GET', path: '/v1/admin/knowledge', functionId: 'knowledge-admin', auth: { kind: 'jwt', roles: knowledgeReaders } },
+    { name: 'createKnowledge', method: 'POST', path: '/v1/admin/knowledge', functionId: 'knowledge-admin', auth: { kind: 'jwt', roles: admins } },
+    { name: 'importKnowledge', method: 'POST', path: '/v1/admin/knowledge/import', functionId: 'knowledge-admin', auth: { kind: 'jwt', roles: admins } },
+    { name: 'exportKnowledge', method: 'GET', path: '/v1/admin/knowledge/export', functionId: 'knowledge-admin', auth: { kind: 'jwt', roles: knowledgeReaders } },
+    { name: 'knowledgeAudit', method: 'GET', path: '/v1/admin/knowledge/audit', functionId: 'knowledge-admin', auth: { kind: 'jwt', roles: knowledgeReaders } },
+    { name: 'getKnowledge', method: 'GET', path: '/v1/admin/knowledge/{entryId}', functionId: 'knowledge-admin', auth: { kind: 'jwt', roles: knowledgeReaders } },
+    { name: 'updateKnowledge', method: 'PUT', path: '/v1/admin/knowledge/{entryId}', functionId: 'knowledge-admin', auth: { kind: 'jwt', roles: admins } },
+    { name: 'publishKnowledge', method: 'POST', path: '/v1/admin/knowledge/{entryId}/publish', functionId: 'knowledge-admin', auth: { kind: 'jwt', roles: admins } },
+    { name: 'archiveKnowledge', method: 'POST', path: '/v1/admin/knowledge/{entryId}/archive', functionId: 'knowledge-admin', auth: { kind: 'jwt', roles: admins } },
+    { name: 'unpublishKnowledge', method: 'POST', path: '/v1/admin/knowledge/{entryId}/unpublish', functionId: 'knowledge-admin', auth: { kind: 'jwt', roles: admins } },
+    { name: 'listUnanswered', method: 'GET', path: '/v1/admin/unanswered', functionId: 'knowledge-admin', auth: { kind: 'jwt', roles: knowledgeReaders } },
+    { name: 'resolveUnanswered', method: 'POST', path: '/v1/admin/unanswered/{key}/resolve', functionId: 'knowledge-admin', auth: { kind: 'jwt', roles: admins } },
     { name: 'answer', method: 'POST', path: '/v1/capabilities/answer', functionId: 'bot-answer', auth: { kind: 'jwt', roles: agentRoles } },
     { name: 'score', method: 'POST', path: '/v1/capabilities/sentiment', functionId: 'sentiment', auth: { kind: 'jwt', roles: agentRoles } },
   ],

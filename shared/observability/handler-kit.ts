@@ -121,6 +121,8 @@ export interface HttpResult {
   readonly status: number;
   readonly body?: unknown;
   readonly headers?: Readonly<Record<string, string>>;
+  /** A body that is not JSON (e.g. a CSV export): sent as is, with its own content type. */
+  readonly raw?: { readonly contentType: string; readonly body: string };
 }
 
 export type RouteHandler = (request: HttpRequest) => Promise<HttpResult>;
@@ -243,6 +245,9 @@ export function httpFunction(functionId: FunctionId, handlers: Readonly<Record<s
       const result = await handlers[route.name]!({ route, params, query: (event.queryStringParameters ?? {}) as Record<string, string>, body, principal, event });
       state.statusCode = result.status;
       metrics.addMetric('HttpRequests', MetricUnit.Count, 1);
+      if (result.raw) {
+        return { statusCode: result.status, headers: { 'content-type': result.raw.contentType, 'cache-control': 'no-store', ...result.headers }, body: result.raw.body };
+      }
       return json(result.status, result.body, result.headers);
     } catch (error) {
       const mapped = toHttpError(error);
