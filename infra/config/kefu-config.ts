@@ -23,6 +23,13 @@ export interface KefuConfig {
   readonly apiRateLimit: number;
   /** Burst of requests the APIs accept above the steady rate. */
   readonly apiBurstLimit: number;
+  /**
+   * Bedrock model (foundation model id, or a cross-Region inference profile id such as us.amazon.nova-micro-v1:0) that
+   * writes grounded answers; absent: the local answer engine alone (no Bedrock calls, no Bedrock permissions).
+   */
+  readonly bedrockModelId?: string;
+  /** Bedrock guardrail applied to every answer, with its version (both or neither). */
+  readonly bedrockGuardrail?: { readonly id: string; readonly version: string };
 }
 
 /** Context keys read by {@link readConfig}; their names are what a user passes with `-c`. */
@@ -34,12 +41,15 @@ export const CONTEXT_KEYS = {
   logRetentionDays: 'logRetentionDays',
   apiRateLimit: 'apiRateLimit',
   apiBurstLimit: 'apiBurstLimit',
+  bedrockModelId: 'bedrockModelId',
+  bedrockGuardrailId: 'bedrockGuardrailId',
+  bedrockGuardrailVersion: 'bedrockGuardrailVersion',
 } as const;
 
 /** Raw values as they arrive from context: strings from `-c key=value`, any JSON type from cdk.json. */
 export type RawConfig = Partial<Record<keyof typeof CONTEXT_KEYS, unknown>>;
 
-const STAGE_DEFAULTS: Readonly<Record<Stage, Omit<KefuConfig, 'stage' | 'alarmEmail'>>> = {
+const STAGE_DEFAULTS: Readonly<Record<Stage, Omit<KefuConfig, 'stage' | 'alarmEmail' | 'bedrockModelId' | 'bedrockGuardrail'>>> = {
   dev: { acceptTimeoutSeconds: 120, maxOffers: 3, logRetentionDays: RetentionDays.TWO_WEEKS, apiRateLimit: 50, apiBurstLimit: 100 },
   prod: { acceptTimeoutSeconds: 120, maxOffers: 3, logRetentionDays: RetentionDays.ONE_YEAR, apiRateLimit: 500, apiBurstLimit: 1000 },
 };
@@ -58,8 +68,20 @@ export function applyDefaults(raw: RawConfig): KefuConfig {
   if (!RETENTION_VALUES.includes(logRetentionDays)) {
     throw new Error(`logRetentionDays must be one of ${RETENTION_VALUES.join(', ')}, got ${logRetentionDays}`);
   }
+  const bedrockModelId = optionalString(raw.bedrockModelId);
+  if (bedrockModelId !== undefined && !/^[A-Za-z0-9][A-Za-z0-9.:_/-]{2,255}$/.test(bedrockModelId)) {
+    throw new Error(`bedrockModelId must be a Bedrock model or inference profile id, got "${bedrockModelId}"`);
+  }
+  const guardrailId = optionalString(raw.bedrockGuardrailId);
+  const guardrailVersion = optionalString(raw.bedrockGuardrailVersion);
+  if ((guardrailId === undefined) !== (guardrailVersion === undefined)) throw new Error('bedrockGuardrailId and bedrockGuardrailVersion go together');
+  if (guardrailId !== undefined && bedrockModelId === undefined) throw new Error('a Bedrock guardrail needs bedrockModelId');
+  if (guardrailId !== undefined && !/^[a-z0-9]{1,64}$/.test(guardrailId)) throw new Error(`bedrockGuardrailId must be a guardrail id, got "${guardrailId}"`);
+  if (guardrailVersion !== undefined && !/^(DRAFT|[1-9][0-9]{0,7})$/.test(guardrailVersion)) throw new Error(`bedrockGuardrailVersion must be DRAFT or a number, got "${guardrailVersion}"`);
   return {
     stage,
+    ...(bedrockModelId === undefined ? {} : { bedrockModelId }),
+    ...(guardrailId === undefined || guardrailVersion === undefined ? {} : { bedrockGuardrail: { id: guardrailId, version: guardrailVersion } }),
     acceptTimeoutSeconds: integer('acceptTimeoutSeconds', raw.acceptTimeoutSeconds, defaults.acceptTimeoutSeconds, 1, 86400),
     maxOffers: integer('maxOffers', raw.maxOffers, defaults.maxOffers, 1, 20),
     logRetentionDays: logRetentionDays as RetentionDays,

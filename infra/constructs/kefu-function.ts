@@ -17,6 +17,7 @@ import type { IStateMachine } from 'aws-cdk-lib/aws-stepfunctions';
 import { StateMachineType } from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
 import {
+  ANSWER_PROVIDER_ENV,
   COMMON_ENV,
   pascalCase,
   tableSpec,
@@ -125,6 +126,8 @@ export class KefuFunction extends Construct {
       });
     }
 
+    if (spec.usesAnswerProvider && config.bedrockModelId) this.allowBedrockAnswers(config.bedrockModelId, config.bedrockGuardrail);
+
     Validations.of(this.role).acknowledge({
       id: 'AwsSolutions-IAM5[Resource::*]',
       reason:
@@ -152,6 +155,38 @@ export class KefuFunction extends Construct {
           resources: indexes.map((index) => `${table.tableArn}/index/${index.name}`),
         }),
       );
+    }
+  }
+
+  /**
+   * Grounded answers with Bedrock: Converse is authorised by bedrock:InvokeModel on the model. A cross-Region inference
+   * profile (us., eu., apac., global.) also needs the profile itself and the model in every Region it routes to.
+   */
+  private allowBedrockAnswers(modelId: string, guardrail: { id: string; version: string } | undefined): void {
+    const stack = Stack.of(this);
+    const profile = /^(us|eu|apac|global|us-gov|ca|jp|au)\./.exec(modelId);
+    const baseModel = profile ? modelId.slice(profile[0].length) : modelId;
+    const resources = profile
+      ? [`arn:${stack.partition}:bedrock:${stack.region}:${stack.account}:inference-profile/${modelId}`, `arn:${stack.partition}:bedrock:*::foundation-model/${baseModel}`]
+      : [`arn:${stack.partition}:bedrock:${stack.region}::foundation-model/${baseModel}`];
+    this.role.addToPrincipalPolicy(new iam.PolicyStatement({ actions: ['bedrock:InvokeModel'], resources }));
+    if (profile) {
+      this.role.addToPrincipalPolicy(new iam.PolicyStatement({ actions: ['bedrock:GetInferenceProfile'], resources: [resources[0]!] }));
+      Validations.of(this.role).acknowledge({
+        id: `AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:bedrock:*::foundation-model/${baseModel}]`,
+        reason: 'a cross-Region inference profile routes each request to this one model in any of its Regions, so the Region cannot be named',
+      });
+    }
+    if (guardrail) {
+      this.role.addToPrincipalPolicy(
+        new iam.PolicyStatement({ actions: ['bedrock:ApplyGuardrail'], resources: [`arn:${stack.partition}:bedrock:${stack.region}:${stack.account}:guardrail/${guardrail.id}`] }),
+      );
+    }
+    this.function.addEnvironment(ANSWER_PROVIDER_ENV.provider, 'bedrock');
+    this.function.addEnvironment(ANSWER_PROVIDER_ENV.modelId, modelId);
+    if (guardrail) {
+      this.function.addEnvironment(ANSWER_PROVIDER_ENV.guardrailId, guardrail.id);
+      this.function.addEnvironment(ANSWER_PROVIDER_ENV.guardrailVersion, guardrail.version);
     }
   }
 

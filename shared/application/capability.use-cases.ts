@@ -6,7 +6,8 @@
  * redeploy. Questions the bot could not answer are recorded for review.
  */
 import { LocalAnswerEngine, type AnswerResult } from '../domain/knowledge/local-answer-engine.ts';
-import { nextValidityChange } from '../domain/knowledge/knowledge-entry.ts';
+import { answerFor, nextValidityChange, type KnowledgeEntry } from '../domain/knowledge/knowledge-entry.ts';
+import type { GroundedAnswerInput, GroundedAnswerResult } from './grounded-answer.use-cases.ts';
 import { unansweredKey } from '../domain/knowledge/knowledge-admin.ts';
 import { normalise } from '../domain/knowledge/text-features.ts';
 import type { KnowledgeRepository } from '../ports/knowledge.ts';
@@ -25,9 +26,35 @@ export interface AnswerDeps {
   /** Answers below this confidence are recorded for review too (they were served, but the match was weak). */
   readonly lowConfidence?: number;
   readonly onError?: (error: unknown) => void;
+  /** The generative provider composed over the local result (Bedrock when configured); absent: the local engine alone. */
+  readonly grounded?: (input: GroundedAnswerInput) => Promise<GroundedAnswerResult>;
 }
 
-export type AnswerQuestionResult = AnswerResult & { provider: 'local'; latencyMs: number; revision: number };
+export type AnswerQuestionResult = AnswerResult & {
+  provider: string;
+  latencyMs: number;
+  revision: number;
+  citations?: readonly string[];
+  usage?: GroundedAnswerResult['usage'];
+  fallbackReason?: GroundedAnswerResult['fallbackReason'];
+  declineReason?: GroundedAnswerResult['declineReason'];
+};
+
+/** The provider's result in the local result's shape (the public contract of the answer capability). */
+function fromGrounded(local: AnswerResult, grounded: GroundedAnswerResult): AnswerResult & Partial<AnswerQuestionResult> {
+  const extra = {
+    provider: grounded.provider,
+    ...(grounded.citations ? { citations: grounded.citations } : {}),
+    ...(grounded.usage ? { usage: grounded.usage } : {}),
+    ...(grounded.fallbackReason ? { fallbackReason: grounded.fallbackReason } : {}),
+    ...(grounded.declineReason ? { declineReason: grounded.declineReason } : {}),
+  };
+  if (grounded.kind === 'answer' && grounded.entryId && grounded.text) {
+    return { kind: 'answer', entryId: grounded.entryId, text: grounded.text, confidence: grounded.confidence, language: local.language, alternatives: grounded.alternatives, ...extra };
+  }
+  if (grounded.kind === 'answer') return { ...local, ...extra };
+  return { kind: grounded.kind, confidence: grounded.confidence, language: local.language, alternatives: grounded.alternatives, ...extra };
+}
 
 export function makeAnswerQuestion(deps: AnswerDeps) {
   let engine: LocalAnswerEngine | undefined;
@@ -35,6 +62,7 @@ export function makeAnswerQuestion(deps: AnswerDeps) {
   let checkAfter = 0;
   let rebuildAt = Infinity;
   let building: Promise<LocalAnswerEngine> | undefined;
+  let byId = new Map<string, KnowledgeEntry>();
   const current = async (): Promise<LocalAnswerEngine> => {
     const now = deps.clock.now();
     if (engine && now.getTime() < checkAfter && now.getTime() < rebuildAt) return engine;
@@ -47,6 +75,7 @@ export function makeAnswerQuestion(deps: AnswerDeps) {
         }
         const entries = await deps.knowledge.list();
         const built = new LocalAnswerEngine(entries, now);
+        byId = new Map(entries.map((e) => [e.id, e]));
         engine = built;
         builtRevision = revision;
         checkAfter = now.getTime() + deps.revisionCheckMs;
@@ -62,7 +91,18 @@ export function makeAnswerQuestion(deps: AnswerDeps) {
     const text = validateText(input.text);
     const engineNow = await current();
     const started = performance.now();
-    const result = engineNow.answer(text);
+    const local = engineNow.answer(text);
+    let result: AnswerResult & Partial<AnswerQuestionResult> = local;
+    if (deps.grounded) {
+      const language = local.language === 'unknown' ? 'default' : local.language;
+      const ranked = [...(local.kind === 'answer' ? [{ entryId: local.entryId, question: '', score: local.confidence }] : []), ...local.alternatives];
+      const candidates = ranked.flatMap((c) => {
+        const entry = byId.get(c.entryId);
+        return entry ? [{ entryId: c.entryId, question: c.question || entry.questions[0] || '', answer: answerFor(entry, language), score: c.score }] : [];
+      });
+      const localView = { kind: local.kind, confidence: local.confidence, alternatives: local.alternatives, ...(local.kind === 'answer' ? { entryId: local.entryId, text: local.text } : {}) };
+      result = fromGrounded(local, await deps.grounded({ question: text, language: local.language, local: localView, candidates }));
+    }
     const latencyMs = Math.round((performance.now() - started) * 1000) / 1000;
     const weak = result.kind === 'answer' && deps.lowConfidence !== undefined && result.confidence < deps.lowConfidence;
     const key = unansweredKey(text, normalise);
@@ -83,7 +123,7 @@ export function makeAnswerQuestion(deps: AnswerDeps) {
         deps.onError?.(error);
       }
     }
-    return { ...result, provider: 'local', latencyMs, revision: builtRevision };
+    return { provider: 'local', ...result, latencyMs, revision: builtRevision };
   };
 }
 

@@ -91,6 +91,8 @@ export interface FunctionSpec {
   readonly pushesLiveUpdates?: boolean;
   /** Signs or verifies customer tokens with the webchat token secret. */
   readonly usesCustomerTokenSecret?: boolean;
+  /** Calls the generative answer provider (Bedrock) when the deployment configures one. */
+  readonly usesAnswerProvider?: boolean;
   readonly streamSource?: StreamSourceSpec;
 }
 
@@ -208,6 +210,7 @@ export const manifest: Manifest = {
       memoryMb: 512,
       timeoutSeconds: 10,
       tables: { knowledge: 'read', 'knowledge-log': 'readwrite', conversations: 'read', messages: 'read' },
+      usesAnswerProvider: true,
     },
     {
       id: 'sentiment',
@@ -392,6 +395,15 @@ export function workflowSpec(id: WorkflowId): WorkflowSpec {
 }
 
 /** Environment variables every function receives besides its tables and workflows. */
+/** Environment of the answer provider (set only when a Bedrock model is configured). */
+export const ANSWER_PROVIDER_ENV = {
+  provider: 'KEFU_ANSWER_PROVIDER',
+  modelId: 'KEFU_BEDROCK_MODEL_ID',
+  guardrailId: 'KEFU_BEDROCK_GUARDRAIL_ID',
+  guardrailVersion: 'KEFU_BEDROCK_GUARDRAIL_VERSION',
+  timeoutMs: 'KEFU_BEDROCK_TIMEOUT_MS',
+} as const;
+
 export const COMMON_ENV = {
   stage: 'KEFU_STAGE',
   serviceName: 'POWERTOOLS_SERVICE_NAME',

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { LocalAnswerEngine } from '../../shared/domain/knowledge/local-answer-engine.ts';
+import type { KnowledgeEntry } from '../../shared/domain/knowledge/knowledge-entry.ts';
 import { DEMO_KNOWLEDGE } from '../../infra/local/seed.ts';
 
 const now = new Date('2026-11-22T00:00:00Z');
@@ -46,5 +47,37 @@ describe('the local answer engine', () => {
 
   it('is deterministic', () => {
     expect(engine.answer('发票怎么开')).toEqual(engine.answer('发票怎么开'));
+  });
+
+  it('returns the top k candidates with their nearest variant, best first (grounding for a generative provider)', () => {
+    const candidates = engine.candidates('退款多久能到账', 3);
+    expect(candidates).toHaveLength(3);
+    expect(candidates[0]).toMatchObject({ entryId: 'kb-refund-time', question: '退款多久到账' });
+    expect(candidates[0]!.score).toBeGreaterThanOrEqual(candidates[1]!.score);
+    expect(engine.candidates('退款多久能到账', 0)).toEqual([]);
+  });
+
+  it('offers suggestions only when they are relevant', () => {
+    const result = engine.answer('我要投诉你们');
+    expect(result.alternatives.every((a) => a.score >= 0.2)).toBe(true);
+  });
+
+  it('matches Traditional questions against Simplified variants and back', () => {
+    const result = engine.answer('請問怎麼開發票');
+    expect(result.kind === 'answer' ? result.entryId : `${result.kind}:${result.alternatives[0]?.entryId}`).toBe('kb-invoice');
+  });
+
+  it('does not load jieba for English knowledge and questions (injectable segmenter)', () => {
+    const calls: string[] = [];
+    const entry = (id: string, questions: string[]): KnowledgeEntry => ({ id, questions, answers: { default: id }, category: 'c', tags: [], status: 'published', version: 1, updatedAt: '2026-01-01T00:00:00Z' });
+    const english = new LocalAnswerEngine([entry('a', ['where is my parcel', 'track my order']), entry('b', ['how do I return an item'])], now, { segmenter: (t) => (calls.push(t), []) });
+    expect(english.answer('where is my parcel?').kind).toBe('answer');
+    expect(calls).toEqual([]);
+  });
+
+  it('works with a single entry (no classifier, similarity only)', () => {
+    const one = new LocalAnswerEngine([{ id: 'only', questions: ['how do I reset my password'], answers: { default: 'x' }, category: 'c', tags: [], status: 'published', version: 1, updatedAt: '2026-01-01T00:00:00Z' }], now);
+    expect(one.answer('how do I reset my password').kind).toBe('answer');
+    expect(one.answer('what is the weather like').kind).toBe('out_of_scope');
   });
 });

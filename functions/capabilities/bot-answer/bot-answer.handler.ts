@@ -3,17 +3,39 @@ import * as z from 'zod/mini';
 import { makeAnswerQuestion } from '../../../shared/application/capability.use-cases.ts';
 import { clock, knowledgeRepository, knowledgeSource } from '../../../shared/adapters/wiring/storage.ts';
 import { once } from '../../../shared/adapters/wiring/once.ts';
+import { ANSWER_PROVIDER_ENV } from '../../../shared/manifest/manifest.ts';
 import { httpFunction, httpOrTask, logger, taskFunction, validate } from '../../../shared/observability/handler-kit.ts';
 
 /** How often the knowledge base revision is read: a publish reaches every running function within this time. */
 const REVISION_CHECK_MS = Number(process.env.KNOWLEDGE_REVISION_CHECK_MS ?? 5_000);
-const answerQuestion = once(() =>
+
+/**
+ * Bedrock writes the answer when the deployment names a model (ANSWER_PROVIDER_ENV, set by the CDK app from the
+ * bedrockModelId context); its SDK client is loaded only then, so the local-only default pays nothing for it.
+ */
+async function groundedAnswer() {
+  if (process.env[ANSWER_PROVIDER_ENV.provider] !== 'bedrock') return undefined;
+  const [{ BedrockAnswerProvider }, { makeGroundedAnswer }] = await Promise.all([
+    import('../../../shared/adapters/bedrock/bedrock-answer-provider.ts'),
+    import('../../../shared/application/grounded-answer.use-cases.ts'),
+  ]);
+  const guardrailId = process.env[ANSWER_PROVIDER_ENV.guardrailId];
+  const guardrailVersion = process.env[ANSWER_PROVIDER_ENV.guardrailVersion];
+  const provider = new BedrockAnswerProvider({
+    ...(process.env[ANSWER_PROVIDER_ENV.modelId] ? { modelId: process.env[ANSWER_PROVIDER_ENV.modelId] } : {}),
+    ...(guardrailId && guardrailVersion ? { guardrail: { identifier: guardrailId, version: guardrailVersion } } : {}),
+  });
+  return makeGroundedAnswer({ provider, timeoutMs: Number(process.env[ANSWER_PROVIDER_ENV.timeoutMs] ?? 2_000), minGroundingScore: 0.22, maxGrounding: 4 });
+}
+
+const answerQuestion = once(async () =>
   makeAnswerQuestion({
     knowledge: knowledgeSource(),
     repository: knowledgeRepository(),
     clock,
     revisionCheckMs: REVISION_CHECK_MS,
     onError: (error) => logger.warn('could not record an unanswered question', { error: error as Error }),
+    ...(await groundedAnswer().then((grounded) => (grounded ? { grounded } : {}))),
   }),
 );
 
@@ -22,8 +44,8 @@ const taskSchema = z.object({ action: z.literal('answer'), conversationId: z.str
 
 export const handler = httpOrTask(
   httpFunction('bot-answer', {
-    answer: async ({ body }) => ({ status: 200, body: await answerQuestion()(validate(textSchema, body)) }),
+    answer: async ({ body }) => ({ status: 200, body: await (await answerQuestion())(validate(textSchema, body)) }),
   }),
   // In a conversation: what the bot could not answer goes to the review list.
-  taskFunction('bot-answer', taskSchema, (input) => answerQuestion()({ text: input.text, conversationId: input.conversationId, record: true })),
+  taskFunction('bot-answer', taskSchema, async (input) => (await answerQuestion())({ text: input.text, conversationId: input.conversationId, record: true })),
 );

@@ -1,27 +1,29 @@
 /**
- * Text normalisation and features shared by the local engines: Traditional → Simplified folding for the characters
- * customer service meets most, lower-casing, CJK character unigrams and bigrams, and Latin word tokens.
+ * Text normalisation and features shared by the local engines: Traditional → Simplified folding (OpenCC's character
+ * table plus a few customer-service phrases, see traditional-simplified.ts), lower-casing, CJK character unigrams and
+ * bigrams, and Latin word tokens.
  */
-const traditionalPairs =
-  '貨货運运單单號号發发帳账務务購购買买賣卖錢钱麼么這这裡里裏里郵邮遞递們们為为時时間间會会還还換换價价顧顾訂订態态讓让說说請请問问題题個个給给碼码戶户開开關关專专業业' +
-  '東东書书車车門门電电話话網网頁页圖图線线費费銷销盤盘條条號号類类擇择選选處处辦办證证驗验註注冊册碼码機机撥拨實实際际絡络點点擊击應应該该負负責责' +
-  '隨随與与從从並并將将來来對对於于無无誤误錯错補补償偿賠赔換换貨货過过進进達达邊边壞坏損损傷伤醫医療疗險险額额稅税務务導导師师級级寶宝優优惠惠勢势狀状況况' +
-  '憤愤滿满意意極极糟糟氣气垃垃圾圾騙骗麼么謝谢幫帮歡欢喜喜樂乐難难過过擔担憂忧慮虑緊紧張张焦焦確确認认裝装嗎吗訴诉惱恼氣气慢慢聯联繫系您您';
+import { AMBIGUOUS_TRADITIONAL, OPENCC_TS_CHARACTER_PAIRS, PHRASE_FOLDS, SUPPLEMENT_PAIRS } from './traditional-simplified.ts';
+
 const traditionalToSimplified = new Map<string, string>();
-for (let i = 0; i + 1 < traditionalPairs.length; i += 2) {
-  traditionalToSimplified.set(traditionalPairs[i]!, traditionalPairs[i + 1]!);
+for (const pairs of [OPENCC_TS_CHARACTER_PAIRS, SUPPLEMENT_PAIRS]) {
+  const chars = [...pairs];
+  for (let i = 0; i + 1 < chars.length; i += 2) traditionalToSimplified.set(chars[i]!, chars[i + 1]!);
 }
+const ambiguous = new Set([...AMBIGUOUS_TRADITIONAL]);
 
 const cjk = /[\u3400-\u9fff\uf900-\ufaff]/u;
 
 export function foldTraditional(text: string): string {
   let out = '';
   for (const ch of text) out += traditionalToSimplified.get(ch) ?? ch;
+  for (const [from, to] of PHRASE_FOLDS) if (out.includes(from)) out = out.split(from).join(to);
   return out;
 }
 
+/** True when the text has a character that only Traditional script uses (退貨, not 退货). */
 export function hasTraditional(text: string): boolean {
-  for (const ch of text) if (traditionalToSimplified.has(ch) && traditionalToSimplified.get(ch) !== ch) return true;
+  for (const ch of text) if (traditionalToSimplified.has(ch) && !ambiguous.has(ch)) return true;
   return false;
 }
 

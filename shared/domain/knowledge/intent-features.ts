@@ -1,0 +1,77 @@
+/**
+ * Features for the intent classifier of the local answer engine, in two groups that are weighted separately:
+ *  - words: English words and word bigrams (apostrophes dropped, no stemming or stopword removal: the classifier
+ *    learns which words matter) and jieba words of two or more characters for Chinese;
+ *  - characters: English character n-grams of length 2–5 inside word boundaries (" card " → " c", "ca", … "ard "),
+ *    which absorb inflection and typos, and Chinese character 1–3-grams inside runs of Chinese text.
+ * Text is normalised first (NFKC, lower case, Traditional folded to Simplified), so 退貨 and 退货 share features.
+ */
+import { normalise } from './text-features.ts';
+import type { Segmenter } from './segmenter.ts';
+
+export interface FeatureBag {
+  readonly words: string[];
+  readonly chars: string[];
+}
+
+const cjk = /[\u3400-\u9fff\uf900-\ufaff]/u;
+const latin = /[a-z0-9]/;
+
+export function intentFeatures(text: string, segmenter: Segmenter): FeatureBag {
+  const normalised = normalise(text);
+  const words: string[] = [];
+  const chars: string[] = [];
+  const latinWords: string[] = [];
+  let run = '';
+  let word = '';
+  const flushWord = () => {
+    if (!word) return;
+    latinWords.push(word);
+    const padded = ` ${word} `;
+    for (let n = 2; n <= 5; n++) for (let i = 0; i + n <= padded.length; i++) chars.push(padded.slice(i, i + n));
+    word = '';
+  };
+  const flushLatinPhrase = () => {
+    flushWord();
+    for (let i = 0; i < latinWords.length; i++) {
+      words.push(latinWords[i]!);
+      if (i + 1 < latinWords.length) words.push(`${latinWords[i]} ${latinWords[i + 1]}`);
+    }
+    latinWords.length = 0;
+  };
+  const flushRun = () => {
+    if (!run) return;
+    const cs = [...run];
+    for (let i = 0; i < cs.length; i++) {
+      chars.push(cs[i]!);
+      if (i + 1 < cs.length) chars.push(cs[i]! + cs[i + 1]!);
+      if (i + 2 < cs.length) chars.push(cs[i]! + cs[i + 1]! + cs[i + 2]!);
+    }
+    for (const w of segmenter(run)) if (w.length > 1) words.push(`_${w}`);
+    run = '';
+  };
+  for (const ch of normalised) {
+    if (cjk.test(ch)) {
+      flushLatinPhrase();
+      run += ch;
+    } else if (latin.test(ch)) {
+      flushRun();
+      word += ch;
+    } else if (ch === "'" || ch === '’') {
+      // "hasn't" → "hasnt"
+    } else {
+      flushRun();
+      flushWord();
+      // Sentence punctuation ends a phrase; spaces do not.
+      if (ch !== ' ') flushLatinPhrase();
+    }
+  }
+  flushRun();
+  flushLatinPhrase();
+  return { words, chars };
+}
+
+/** Whether the text has any Chinese character (jieba is only ever needed then). */
+export function hasChinese(text: string): boolean {
+  return cjk.test(text);
+}
