@@ -21,6 +21,7 @@ Kefu is running locally (ready in ${(runtime.readyInMs / 1000).toFixed(1)} s)
   Agent console   ${runtime.url}/console/
   Token issuer    ${runtime.issuer.issuer}   (stands in for Cognito)
   DynamoDB Local  ${runtime.dynamoDbEndpoint}   (data in ${dataDir})
+  Demo orders     ${runtime.demoOrderServiceUrl}/orders/KF20240001   (the shop system the demo flows call)
 
   Token for a seeded agent:   npm run token -- agent-li      (others: agent-wang, agent-chen [supervisor], admin)
   Try it:                     see "Try the whole path" in README.md

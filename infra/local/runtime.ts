@@ -40,6 +40,8 @@ export interface LocalRuntime {
   readonly tables: Record<string, string>;
   readonly readyInMs: number;
   tokenFor(agentId: string): Promise<string>;
+  /** The demo shop's order system (loopback) that the demo flows call. */
+  readonly demoOrderServiceUrl: string;
   stop(): Promise<void>;
 }
 
@@ -142,8 +144,14 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
   const url = `http://localhost:${port}`;
   const issuer = await createLocalIssuer({ issuer: `${url}/local-issuer`, ...(dataDir ? { keyFile: join(dataDir, 'issuer-keys.json') } : {}) });
 
+  // The demo shop's order system on loopback, which the demo flows reach through the HTTP connector (a company points
+  // KEFU_FLOW_CONNECTORS at its own systems instead).
+  const { startDemoOrderService } = await import('./demo-order-service.ts');
+  const orders = await startDemoOrderService({ port: 0 });
+
   // The functions' environment: the same names the CDK app sets, pointing at the local stand-ins.
   Object.assign(process.env, {
+    KEFU_FLOW_CONNECTORS: process.env.KEFU_FLOW_CONNECTORS ?? JSON.stringify({ shop: { baseUrl: orders.url, timeoutMs: 3000 } }),
     AWS_REGION: 'us-east-1',
     AWS_ACCESS_KEY_ID: 'local',
     AWS_SECRET_ACCESS_KEY: 'local',
@@ -358,6 +366,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
     issuer,
     stepFunctions,
     dynamoDbEndpoint: ddb.endpoint,
+    demoOrderServiceUrl: orders.url,
     tables,
     readyInMs,
     tokenFor: async (agentId: string) => {
@@ -374,6 +383,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
       wss.close();
       await new Promise<void>((r) => server.close(() => r()));
       server.closeAllConnections?.();
+      await orders.close();
       await (ddb as DynamoDbLocal).stop();
     },
   };

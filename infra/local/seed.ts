@@ -11,6 +11,8 @@ import { DynamoDbAgentDirectory, DynamoDbCustomerDirectory } from '../../shared/
 import { DynamoDbKnowledgeRepository } from '../../shared/adapters/dynamodb/knowledge.repository.dynamodb.ts';
 import { changedFields } from '../../shared/domain/knowledge/knowledge-admin.ts';
 import { DomainError } from '../../shared/domain/errors.ts';
+import { DynamoDbFlowCatalog } from '../../shared/adapters/dynamodb/flows.dynamodb.ts';
+import { demoFlows } from '../../shared/domain/flows/demo-flows.ts';
 
 const updatedAt = '2026-11-01T00:00:00.000Z';
 
@@ -123,6 +125,31 @@ export const DEMO_KNOWLEDGE: readonly KnowledgeEntry[] = [
       'zh-Hans': '人工客服每天 9:00–22:00（北京时间）在线；其他时间您可以留言，我们会在上班后第一时间回复。',
       en: 'Our agents are online every day 9:00–22:00 (Beijing time). Outside those hours, leave a message and we will reply first thing.',
     }),
+  entry('kb-complaint', 'complaints',
+    ['我要投诉', '投诉快递员', '我要给差评', '你们服务太差了我要投诉', '我要投訴', 'i want to file a complaint', 'i want to complain', 'make a complaint'],
+    {
+      'zh-Hans': '非常抱歉给您带来不好的体验，投诉由人工客服专门处理。',
+      en: 'We are sorry about your experience; complaints are handled personally by a colleague.',
+    }),
+  entry('kb-warranty', 'after-sales',
+    ['保修多久', '坏了能保修吗', '怎么申请维修', '保固多久', 'how long is the warranty', 'can i get it repaired', 'repair request'],
+    {
+      'zh-Hans': '电器类商品整机保修 1 年，主要部件 3 年。在“我的订单 → 申请售后 → 维修”提交故障描述和照片，审核后我们寄送上门取件单，维修期间运费由我们承担。',
+      'zh-Hant': '電器類商品整機保固 1 年，主要部件 3 年。在「我的訂單 → 申請售後 → 維修」提交故障描述和照片，審核後我們安排到府取件，維修期間運費由我們負擔。',
+      en: 'Appliances carry a 1-year warranty (3 years on main parts). Submit the fault with photos under My orders → After-sales → Repair; we then send a free pick-up, and cover shipping both ways.',
+    }),
+  entry('kb-coupon-stack', 'promotions',
+    ['优惠券能叠加吗', '可以用两张券吗', '满减和优惠券能一起用吗', '優惠券可以疊加嗎', 'can i combine coupons', 'use two coupons'],
+    {
+      'zh-Hans': '每笔订单限用一张店铺优惠券，可与平台满减活动同时使用；积分抵扣另计，不影响优惠券。',
+      en: 'One shop coupon per order; it combines with store-wide spend-and-save offers, and points can be used on top.',
+    }),
+  entry('kb-invoice-change', 'invoices',
+    ['发票开错了', '发票抬头写错了怎么办', '重开发票', '發票開錯了', 'wrong invoice details', 'reissue my invoice'],
+    {
+      'zh-Hans': '发票信息有误可在开票后 30 天内于“我的订单 → 发票详情 → 申请换开”修改抬头或税号，新发票 1 个工作日内发到您的邮箱，原发票自动作废。',
+      en: 'Within 30 days of issue, open My orders → Invoice details → Request a new invoice to correct the name or tax number; the new one arrives within one business day and the old one is voided.',
+    }),
   entry('kb-promo-expired', 'promotions',
     ['双十一活动怎么参加', '雙十一活動', 'singles day sale'],
     { 'zh-Hans': '双十一活动已于 11 月 12 日结束。', en: 'The Singles Day sale ended on 12 November.' },
@@ -180,4 +207,6 @@ export async function seedDemoCompany(): Promise<void> {
   await Promise.all([...DEMO_AGENTS.map((a) => agents.put(a)), ...DEMO_CUSTOMERS.map((c) => customers.put(c))]);
   // One at a time: every published entry moves the same revision counter.
   for (const entry of DEMO_KNOWLEDGE) await seedEntry(entry);
+  const flows = new DynamoDbFlowCatalog(client, tableName('knowledge-log'));
+  for (const flow of demoFlows()) if (!(await flows.get(flow.id))) await flows.put(flow, { actor: 'seed', at: updatedAt });
 }

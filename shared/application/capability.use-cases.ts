@@ -32,6 +32,7 @@ export interface AnswerDeps {
 
 export type AnswerQuestionResult = AnswerResult & {
   provider: string;
+  category?: string;
   latencyMs: number;
   revision: number;
   citations?: readonly string[];
@@ -123,7 +124,9 @@ export function makeAnswerQuestion(deps: AnswerDeps) {
         deps.onError?.(error);
       }
     }
-    return { provider: 'local', ...result, latencyMs, revision: builtRevision };
+    // The entry's category goes along: the reply policy hands some categories to a human first.
+    const category = result.kind === 'answer' ? byId.get(result.entryId)?.category : undefined;
+    return { provider: 'local', ...result, ...(category ? { category } : {}), latencyMs, revision: builtRevision };
   };
 }
 

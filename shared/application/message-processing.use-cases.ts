@@ -4,7 +4,9 @@
  */
 import { messageView, type Channel, type Conversation, type ConversationStatus } from '../domain/conversation/conversation.ts';
 import { DomainError } from '../domain/errors.ts';
-import { decide, type AnswerOutcome, type PolicyOptions, defaultPolicyOptions } from '../domain/policy/reply-policy.ts';
+import { decide, decideFlowTurn, type AnswerOutcome, type Decision, type PolicyOptions, defaultPolicyOptions } from '../domain/policy/reply-policy.ts';
+import type { Language } from '../domain/knowledge/text-features.ts';
+import type { FlowTurnResult } from '../ports/flows.ts';
 import type { SentimentResult } from '../domain/sentiment/local-sentiment-engine.ts';
 import type { ConversationStore } from '../ports/conversation.store.ts';
 import type { Clock, EscalationInput, Ids, LiveUpdates, WorkflowGateway } from '../ports/gateways.ts';
@@ -56,6 +58,17 @@ export interface PolicyDeps {
   readonly ids: Ids;
   readonly escalation: { maxOffers: number };
   readonly options?: PolicyOptions;
+  /**
+   * Multi-turn flows (order status, returns...): a running flow, or one the message starts, takes the message before
+   * the knowledge answer; `handled: false` leaves it to the answer.
+   */
+  readonly flowTurn?: (input: {
+    conversationId: string;
+    messageId: string;
+    text: string;
+    language?: Language;
+    classify?: { entryId?: string; confidence: number };
+  }) => Promise<FlowTurnResult>;
 }
 
 export interface PolicyInput {
@@ -97,7 +110,21 @@ export function makeDecideReply(deps: PolicyDeps) {
       }
       return { handoff: false, skipped: `owned by ${conversation.status}` };
     }
-    const decision = decide({ conversation, text: input.text, sentiment: input.analysis.sentiment, answer: input.analysis.answer }, deps.options ?? defaultPolicyOptions);
+    const sentimentLanguage = input.analysis.sentiment?.language;
+    const language = sentimentLanguage && sentimentLanguage !== 'unknown' ? sentimentLanguage : undefined;
+    let decision: Decision | undefined;
+    if (deps.flowTurn) {
+      const answer = input.analysis.answer;
+      const turn = await deps.flowTurn({
+        conversationId: input.conversationId,
+        messageId: input.messageId,
+        text: input.text,
+        ...(language ? { language: language as Language } : {}),
+        classify: answer.kind === 'answer' ? { entryId: answer.entryId, confidence: answer.confidence } : { confidence: answer.confidence },
+      });
+      if (turn.handled) decision = decideFlowTurn(turn, { conversation, ...(input.analysis.sentiment ? { sentiment: input.analysis.sentiment } : {}) });
+    }
+    decision ??= decide({ conversation, text: input.text, sentiment: input.analysis.sentiment, answer: input.analysis.answer }, deps.options ?? defaultPolicyOptions);
     const now = deps.clock.now().toISOString();
     const mood = input.analysis.sentiment?.emotion;
     if (decision.kind === 'reply') {
@@ -107,7 +134,14 @@ export function makeDecideReply(deps: PolicyDeps) {
         {
           idempotencyKey,
           current: conversation,
-          set: { failedAnswers: decision.answered ? 0 : conversation.failedAnswers + 1, ...(mood ? { lastMood: mood } : {}), ...(input.analysis.sentiment?.language ? { language: input.analysis.sentiment.language } : {}) },
+          set: {
+            failedAnswers: decision.answered ? 0 : conversation.failedAnswers + 1,
+            // What the loop check compares the next answer with (cleared by any reply that did not come from an entry).
+            lastEntryId: decision.entryId ?? '',
+            lastEntryLanguage: language ?? conversation.language ?? '',
+            ...(mood ? { lastMood: mood } : {}),
+            ...(language ? { language } : {}),
+          },
         },
       );
       if (!result.duplicate) await live.publish({ type: 'message', conversationId: input.conversationId, message: messageView(result.message) });

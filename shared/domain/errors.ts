@@ -20,7 +20,8 @@ export type ErrorCode =
   | 'KNOWLEDGE.NOT_FOUND'
   | 'KNOWLEDGE.ALREADY_EXISTS'
   | 'KNOWLEDGE.VERSION_CONFLICT'
-  | 'UNANSWERED.NOT_FOUND';
+  | 'UNANSWERED.NOT_FOUND'
+  | 'FLOW.NOT_FOUND';
 
 export class DomainError extends Error {
   constructor(

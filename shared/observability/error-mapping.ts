@@ -20,6 +20,7 @@ const statusByCode: Record<ErrorCode, number> = {
   'KNOWLEDGE.ALREADY_EXISTS': 409,
   'KNOWLEDGE.VERSION_CONFLICT': 409,
   'UNANSWERED.NOT_FOUND': 404,
+  'FLOW.NOT_FOUND': 404,
 };
 
 export interface HttpErrorResponse {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Conversation } from '../../shared/domain/conversation/conversation.ts';
 import { isHandoffRequest } from '../../shared/domain/conversation/handoff-request.ts';
-import { decide } from '../../shared/domain/policy/reply-policy.ts';
+import { decide, decideFlowTurn, defaultPolicyOptions } from '../../shared/domain/policy/reply-policy.ts';
 import { scoreSentiment } from '../../shared/domain/sentiment/local-sentiment-engine.ts';
 
 function conversation(overrides: Partial<Conversation> = {}): Conversation {
@@ -39,5 +39,29 @@ describe('the reply policy', () => {
     const sentiment = scoreSentiment('我很着急，包裹怎么还没到');
     const decision = decide({ conversation: conversation(), text: 'x', sentiment, answer: answered });
     expect(decision.kind === 'reply' ? decision.text : '').toMatch(/^理解您的心情/);
+  });
+});
+
+describe('the handoff policy beyond explicit requests', () => {
+  it('hands human-first categories to a human instead of answering', () => {
+    const complaint = { ...answered, category: 'complaints' };
+    expect(decide({ conversation: conversation(), text: '我要投诉', answer: complaint })).toMatchObject({ kind: 'handoff', reason: 'human_first' });
+    const options = { ...defaultPolicyOptions, humanFirstCategories: ['refunds'] };
+    expect(decide({ conversation: conversation(), text: 'refund?', answer: { ...answered, category: 'refunds' } }, options)).toMatchObject({ kind: 'handoff', reason: 'human_first' });
+    expect(decide({ conversation: conversation(), text: '我要投诉', answer: complaint }, options)).toMatchObject({ kind: 'reply' });
+  });
+
+  it('hands over when the same entry is asked again right after it was served, in the same language', () => {
+    const sentiment = scoreSentiment('怎么开发票');
+    const after = conversation({ lastEntryId: 'kb-1', lastEntryLanguage: sentiment.language });
+    expect(decide({ conversation: after, text: '怎么开发票', sentiment, answer: answered })).toMatchObject({ kind: 'handoff', reason: 'loop' });
+    expect(decide({ conversation: after, text: 'how do I get an invoice', sentiment: scoreSentiment('how do I get an invoice'), answer: answered })).toMatchObject({ kind: 'reply' });
+    expect(decide({ conversation: conversation({ lastEntryId: 'kb-2', lastEntryLanguage: sentiment.language }), text: '怎么开发票', sentiment, answer: answered })).toMatchObject({ kind: 'reply' });
+  });
+
+  it('turns a flow turn into replies, or a handoff that keeps the flow reason apart from an explicit request', () => {
+    expect(decideFlowTurn({ messages: ['a', 'b'] }, { conversation: conversation() })).toEqual({ kind: 'reply', text: 'a\n\nb', answered: true });
+    expect(decideFlowTurn({ messages: [], handoff: { reason: 'requested' } }, { conversation: conversation() })).toMatchObject({ kind: 'handoff', reason: 'requested' });
+    expect(decideFlowTurn({ messages: ['抱歉，查不到'], handoff: { reason: 'order_not_found' } }, { conversation: conversation() })).toMatchObject({ kind: 'handoff', reason: 'flow_unresolved', text: '抱歉，查不到' });
   });
 });

@@ -10,6 +10,8 @@ import { once } from '../../../shared/adapters/wiring/once.ts';
 import { DomainError } from '../../../shared/domain/errors.ts';
 import { LIMITS } from '../../../shared/domain/knowledge/knowledge-admin.ts';
 import { httpFunction, validate, type HttpRequest } from '../../../shared/observability/handler-kit.ts';
+import { flowCatalog } from '../../../shared/adapters/wiring/flows.ts';
+import { parseFlowDefinition } from '../../../shared/domain/flows/flow-definition.ts';
 
 const admin = once(() => makeKnowledgeAdmin({ repository: knowledgeRepository(), csv: knowledgeCsv, clock, ids }));
 
@@ -88,6 +90,24 @@ export const handler = httpFunction(
     knowledgeAudit: async ({ query }) => {
       const q = validate(limitQuery, query);
       return { status: 200, body: { events: await admin().audit(withoutUndefined({ entryId: q.entryId, limit: q.limit ? Math.min(500, Number(q.limit)) : undefined })) } };
+    },
+    listFlows: async () => ({ status: 200, body: { flows: await flowCatalog().items() } }),
+    getFlow: async ({ params }) => {
+      const flow = await flowCatalog().get(params.flowId!);
+      if (!flow) throw new DomainError('FLOW.NOT_FOUND', `flow ${params.flowId} does not exist`);
+      return { status: 200, body: flow };
+    },
+    // The definition is checked as a whole (schema, step targets, slots, connectors) before anything is stored.
+    putFlow: async (request) => {
+      const flow = parseFlowDefinition(request.body);
+      if (flow.id !== request.params.flowId) throw new DomainError('REQUEST.VALIDATION_FAILED', `id: the definition's id "${flow.id}" is not the flow in the path`);
+      await flowCatalog().put(flow, { actor: actor(request), at: clock.now().toISOString() });
+      return { status: 200, body: await flowCatalog().get(flow.id) };
+    },
+    deleteFlow: async (request) => {
+      actor(request);
+      if (!(await flowCatalog().delete(request.params.flowId!))) throw new DomainError('FLOW.NOT_FOUND', `flow ${request.params.flowId} does not exist`);
+      return { status: 204 };
     },
     listUnanswered: async ({ query }) => {
       const q = validate(limitQuery, query);

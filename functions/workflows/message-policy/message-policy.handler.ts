@@ -3,8 +3,9 @@ import * as z from 'zod/mini';
 import { makeDecideReply } from '../../../shared/application/message-processing.use-cases.ts';
 import { liveUpdates } from '../../../shared/adapters/wiring/live-updates.ts';
 import { clock, conversationStore, escalation, ids } from '../../../shared/adapters/wiring/storage.ts';
+import { flowTurn } from '../../../shared/adapters/wiring/flows.ts';
 import { taskFunction } from '../../../shared/observability/handler-kit.ts';
-import type { AnswerOutcome } from '../../../shared/domain/policy/reply-policy.ts';
+import { defaultPolicyOptions, type AnswerOutcome, type PolicyOptions } from '../../../shared/domain/policy/reply-policy.ts';
 import type { SentimentResult } from '../../../shared/domain/sentiment/local-sentiment-engine.ts';
 
 const schema = z.object({
@@ -18,8 +19,15 @@ const schema = z.object({
   }),
 });
 
+/** Knowledge categories a human handles first (comma-separated; default: complaints). */
+const humanFirst = process.env.KEFU_HUMAN_FIRST_CATEGORIES;
+const options: PolicyOptions = {
+  ...defaultPolicyOptions,
+  ...(humanFirst !== undefined ? { humanFirstCategories: humanFirst.split(',').map((c) => c.trim()).filter(Boolean) } : {}),
+};
+
 export const handler = taskFunction('message-policy', schema, (input) =>
-  makeDecideReply({ store: conversationStore(), live: liveUpdates(), clock, ids, escalation: escalation() })({
+  makeDecideReply({ store: conversationStore(), live: liveUpdates(), clock, ids, escalation: escalation(), options, flowTurn: flowTurn() })({
     conversationId: input.conversationId,
     messageId: input.messageId,
     text: input.text,

@@ -17,6 +17,9 @@ export interface Conversation {
   readonly seq: number;
   /** Bot answers in a row that did not find an answer; two in a row offer a human. */
   readonly failedAnswers: number;
+  /** Knowledge entry of the bot's last answer (the same entry asked again right away is a loop). */
+  readonly lastEntryId?: string;
+  readonly lastEntryLanguage?: string;
   readonly handoffs: number;
   readonly assignedAgentId?: string;
   readonly priority?: number;

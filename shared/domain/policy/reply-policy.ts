@@ -1,17 +1,21 @@
 /**
- * The reply policy: given the customer's message, its sentiment and the bot's answer, decide whether the bot replies
- * or the conversation goes to a human, and with what words. Pure: no I/O, no clock.
+ * The reply policy, the one place that decides handoffs: given the customer's message, its sentiment and the bot's
+ * answer (or a multi-turn flow's turn), decide whether the bot replies or the conversation goes to a human, and why.
+ * A human is offered when the customer asks for one (at any turn, also inside a flow), for human-first categories
+ * (complaints by default), after two answers in a row that found nothing, when the customer asks the same question
+ * again right after it was answered (the answer did not help), on anger above the threshold, and when a flow cannot
+ * finish. The bot never refuses a handoff. Pure: no I/O, no clock.
  */
 import { isHandoffRequest } from '../conversation/handoff-request.ts';
 import type { Conversation } from '../conversation/conversation.ts';
 import type { SentimentResult } from '../sentiment/local-sentiment-engine.ts';
 
 export type AnswerOutcome =
-  | { readonly kind: 'answer'; readonly entryId: string; readonly text: string; readonly confidence: number; readonly alternatives?: readonly { entryId: string; question: string }[] }
+  | { readonly kind: 'answer'; readonly entryId: string; readonly text: string; readonly confidence: number; readonly category?: string; readonly alternatives?: readonly { entryId: string; question: string }[] }
   | { readonly kind: 'suggest'; readonly confidence: number; readonly alternatives: readonly { entryId: string; question: string }[] }
   | { readonly kind: 'out_of_scope' | 'unavailable'; readonly confidence: number; readonly alternatives?: readonly { entryId: string; question: string }[] };
 
-export type HandoffReason = 'requested' | 'repeated_failure' | 'negative_emotion';
+export type HandoffReason = 'requested' | 'repeated_failure' | 'negative_emotion' | 'human_first' | 'loop' | 'flow_unresolved';
 
 export type Decision =
   | { readonly kind: 'reply'; readonly text: string; readonly entryId?: string; readonly answered: boolean }
@@ -22,9 +26,11 @@ export interface PolicyOptions {
   readonly maxFailedAnswers: number;
   /** Intensity of anger at or above which the conversation goes to a human first. */
   readonly angerThreshold: number;
+  /** Knowledge categories a human handles: the bot hands over instead of answering (e.g. complaints, refunds). */
+  readonly humanFirstCategories: readonly string[];
 }
 
-export const defaultPolicyOptions: PolicyOptions = { maxFailedAnswers: 2, angerThreshold: 0.6 };
+export const defaultPolicyOptions: PolicyOptions = { maxFailedAnswers: 2, angerThreshold: 0.6, humanFirstCategories: ['complaints'] };
 
 type Lang = 'zh' | 'en';
 
@@ -44,6 +50,11 @@ const phrases: Record<string, Record<Lang, string>> = {
   },
   suggest: { zh: '您是想问以下问题吗？', en: 'Did you mean one of these?' },
   soothe: { zh: '理解您的心情，', en: 'I understand this is frustrating. ' },
+  humanFirst: { zh: '这个问题由人工客服为您专门处理，正在为您转接，请稍候。', en: 'A colleague handles this kind of request personally. I am connecting you now.' },
+  loop: {
+    zh: '看来刚才的回答没能解决您的问题，我为您转接人工客服。',
+    en: 'It looks like my last answer did not solve this. I am connecting you to a colleague.',
+  },
 };
 
 function lang(language: string | undefined): Lang {
@@ -71,6 +82,15 @@ export function decide(
   if (s && s.emotion === 'angry' && s.intensity >= options.angerThreshold) {
     return { kind: 'handoff', reason: 'negative_emotion', priority, text: phrases.handoffEmotion![language] };
   }
+  if (input.answer.kind === 'answer' && input.answer.category && options.humanFirstCategories.includes(input.answer.category)) {
+    return { kind: 'handoff', reason: 'human_first', priority, text: phrases.humanFirst![language] };
+  }
+  // The same entry again, in the same language, right after the bot served it: the answer did not help, so a human
+  // takes over (the same question in another language is a customer trying the bot, not a loop).
+  const messageLanguage = input.sentiment?.language ?? input.conversation.language;
+  if (input.answer.kind === 'answer' && input.conversation.lastEntryId === input.answer.entryId && input.conversation.lastEntryLanguage === messageLanguage) {
+    return { kind: 'handoff', reason: 'loop', priority, text: phrases.loop![language] };
+  }
   const upset = s !== undefined && s.polarity === 'negative' && s.emotion !== 'neutral';
   const soothe = upset ? phrases.soothe![language] : '';
   if (input.answer.kind === 'answer') {
@@ -85,4 +105,18 @@ export function decide(
     return { kind: 'reply', text: `${soothe}${phrases.suggest![language]}\n${list}`, answered: false };
   }
   return { kind: 'reply', text: `${soothe}${phrases.notKnown![language]}`, answered: false };
+}
+
+/** A multi-turn flow's turn as a decision: its replies, or a handoff (asked for, or the flow could not finish). */
+export function decideFlowTurn(
+  turn: { readonly messages: readonly string[]; readonly handoff?: { readonly reason: string } },
+  input: { conversation: Conversation; sentiment?: SentimentResult },
+): Decision {
+  const language = lang(input.sentiment?.language ?? input.conversation.language);
+  const text = turn.messages.join('\n\n');
+  if (turn.handoff) {
+    const reason: HandoffReason = turn.handoff.reason === 'requested' ? 'requested' : 'flow_unresolved';
+    return { kind: 'handoff', reason, priority: priorityFor(input.sentiment), text: text || phrases.handoff![language] };
+  }
+  return { kind: 'reply', text, answered: true };
 }

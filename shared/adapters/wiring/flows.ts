@@ -1,0 +1,45 @@
+/**
+ * The multi-turn flows a function runs: definitions from the knowledge-log table (edited through the admin API),
+ * sessions on the conversations table, the company's systems through the HTTP connector (KEFU_FLOW_CONNECTORS), and
+ * tickets in the tickets table with an id derived from the flow's idempotency key (a retried turn finds the same one).
+ */
+import { createHash } from 'node:crypto';
+import { makeFlowTurn } from '../../application/flow.use-cases.ts';
+import { tableName } from '../../config/runtime-config.ts';
+import { logger } from '../../observability/powertools.ts';
+import { connectorConfigFromEnv, HttpConnector } from '../connector/http-connector.ts';
+import { dynamoDocumentClient } from '../dynamodb/document-client.ts';
+import { DynamoDbFlowCatalog, DynamoDbFlowSessions } from '../dynamodb/flows.dynamodb.ts';
+import { once } from './once.ts';
+import { clock, conversationStore, ticketStore } from './storage.ts';
+
+/** How long a ticket a flow opens may wait for its first answer. */
+const FLOW_TICKET_DUE_HOURS = 24;
+
+export const flowCatalog = once(() => new DynamoDbFlowCatalog(dynamoDocumentClient(), tableName('knowledge-log')));
+
+export const flowTurn = once(() =>
+  makeFlowTurn({
+    flows: flowCatalog(),
+    sessions: new DynamoDbFlowSessions(dynamoDocumentClient(), tableName('conversations')),
+    connector: new HttpConnector(connectorConfigFromEnv(), { log: (entry) => logger.info('connector call', { ...entry }) }),
+    tickets: async (draft) => {
+      const conversation = await conversationStore().get(draft.conversationId);
+      const now = clock.now();
+      const ticket = await ticketStore().createOnce({
+        id: `tkt_${createHash('sha256').update(draft.idempotencyKey).digest('hex').slice(0, 20)}`,
+        conversationId: draft.conversationId,
+        customerId: conversation?.customerId ?? 'unknown',
+        type: draft.type,
+        status: 'new',
+        priority: draft.priority,
+        subject: draft.subject,
+        description: draft.description,
+        createdAt: now.toISOString(),
+        dueAt: new Date(now.getTime() + FLOW_TICKET_DUE_HOURS * 3_600_000).toISOString(),
+      });
+      return { id: ticket.id };
+    },
+    clock,
+  }),
+);
