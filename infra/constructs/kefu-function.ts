@@ -48,6 +48,7 @@ export interface KefuFunctionProps {
   readonly tables: Readonly<Record<TableId, ITableV2>>;
   /** Signing key of customer tokens; read access only when the spec says `usesCustomerTokenSecret`. */
   readonly customerTokenSecret: ISecret;
+  readonly connectorsSecret: ISecret;
   /** WebSocket stage whose @connections endpoint the function may call when the spec says `pushesLiveUpdates`. */
   readonly webSocketStage: WebSocketStage;
   readonly jwt: JwtSettings;
@@ -104,7 +105,7 @@ export class KefuFunction extends Construct {
       environment: { ...BUNDLE_RUNTIME_ENV, ...commonEnvironment(spec, config, props) },
       // The customer-token secret comes from AWS's Parameters and Secrets extension over localhost (cached for five
       // minutes) rather than the Secrets Manager SDK client: fewer calls, and no SDK client to import at cold start.
-      ...(spec.usesCustomerTokenSecret
+      ...(spec.usesCustomerTokenSecret || spec.usesConnectorsSecret
         ? { paramsAndSecrets: lambda.ParamsAndSecretsLayerVersion.fromVersion(lambda.ParamsAndSecretsVersions.V1_0_103, { logLevel: lambda.ParamsAndSecretsLogLevel.WARN }) }
         : {}),
     });
@@ -114,6 +115,7 @@ export class KefuFunction extends Construct {
       this.grantTable(tableId, props.tables[tableId], access);
     }
     if (spec.usesCustomerTokenSecret) props.customerTokenSecret.grantRead(this.function);
+    if (spec.usesConnectorsSecret) props.connectorsSecret.grantRead(this.function);
     if (spec.pushesLiveUpdates) {
       props.webSocketStage.grantManagementApiAccess(this.function);
       const stack = Stack.of(this);
@@ -226,6 +228,7 @@ function commonEnvironment(spec: FunctionSpec, config: KefuConfig, props: KefuFu
     [COMMON_ENV.jwtIssuer]: props.jwt.issuer,
     [COMMON_ENV.jwtAudience]: props.jwt.audience,
     ...(spec.usesCustomerTokenSecret ? { [COMMON_ENV.customerTokenSecretArn]: props.customerTokenSecret.secretArn } : {}),
+    ...(spec.usesConnectorsSecret ? { [COMMON_ENV.connectorsSecretArn]: props.connectorsSecret.secretArn } : {}),
     ...(spec.pushesLiveUpdates ? { [COMMON_ENV.webSocketEndpoint]: props.webSocketStage.callbackUrl } : {}),
   };
 }

@@ -51,6 +51,7 @@ export function addKefuStacks(app: App, options: AddKefuStacksOptions = {}): Kef
     userPool: stateful.userPool,
     consoleClient: stateful.consoleClient,
     customerTokenSecret: stateful.customerTokenSecret,
+    connectorsSecret: stateful.connectorsSecret,
     ...(options.repositoryRoot ? { repositoryRoot: options.repositoryRoot } : {}),
   });
   stateless.addStackDependency(stateful, 'the application uses the tables, user pool, secret and buckets');

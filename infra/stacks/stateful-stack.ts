@@ -43,6 +43,8 @@ export class StatefulStack extends Stack {
   readonly userPool: cognito.UserPool;
   readonly consoleClient: cognito.UserPoolClient;
   readonly customerTokenSecret: secretsmanager.Secret;
+  /** Base URLs and credentials of the company's own systems that multi-turn flows call (JSON, see docs/FLOWS.md). */
+  readonly connectorsSecret: secretsmanager.Secret;
   readonly consoleBucket: s3.Bucket;
   readonly accessLogsBucket: s3.Bucket;
 
@@ -111,6 +113,19 @@ export class StatefulStack extends Stack {
       reason:
         'HMAC signing key of short-lived customer tokens, not a credential of another service: rotating it on a schedule ' +
         'would sign every open web chat out at once; rotate by redeploying a new secret when it is suspected to leak',
+    });
+
+    // Starts as {} (no connector): the company writes its systems' base URLs and credentials into it after deploying.
+    this.connectorsSecret = new secretsmanager.Secret(this, 'FlowConnectorsSecret', {
+      description: `Kefu ${this.config.stage}: base URLs and credentials of the company systems multi-turn flows call (JSON)`,
+      secretObjectValue: {},
+      removalPolicy,
+    });
+    Validations.of(this.connectorsSecret).acknowledge({
+      id: 'AwsSolutions-SMG4',
+      reason:
+        "holds credentials that the company's own systems issue (API keys of its order service); they rotate there, " +
+        'and the company updates this secret when they do, so Secrets Manager cannot rotate them itself',
     });
 
     this.accessLogsBucket = new s3.Bucket(this, 'AccessLogsBucket', {

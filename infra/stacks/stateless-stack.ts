@@ -56,6 +56,7 @@ export interface StatelessStackProps extends StackProps {
   readonly userPool: { readonly userPoolId: string };
   readonly consoleClient: { readonly userPoolClientId: string };
   readonly customerTokenSecret: Secret;
+  readonly connectorsSecret: Secret;
   /**
    * Repository root that manifest paths are relative to.
    *
@@ -125,6 +126,7 @@ export class StatelessStack extends Stack {
         config: this.config,
         tables: props.tables,
         customerTokenSecret: props.customerTokenSecret,
+        connectorsSecret: props.connectorsSecret,
         webSocketStage: this.webSocketStage,
         jwt,
         repositoryRoot: this.root,

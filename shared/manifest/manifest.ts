@@ -91,6 +91,8 @@ export interface FunctionSpec {
   readonly pushesLiveUpdates?: boolean;
   /** Signs or verifies customer tokens with the webchat token secret. */
   readonly usesCustomerTokenSecret?: boolean;
+  /** Reads the flow connectors secret (the company systems that multi-turn flows call). */
+  readonly usesConnectorsSecret?: boolean;
   /** Calls the generative answer provider (Bedrock) when the deployment configures one. */
   readonly usesAnswerProvider?: boolean;
   readonly streamSource?: StreamSourceSpec;
@@ -291,6 +293,7 @@ export const manifest: Manifest = {
       memoryMb: 256,
       timeoutSeconds: 20,
       tables: { conversations: 'readwrite', messages: 'readwrite', idempotency: 'readwrite', connections: 'read', 'knowledge-log': 'read', tickets: 'readwrite' },
+      usesConnectorsSecret: true,
       pushesLiveUpdates: true,
     },
     {
@@ -413,6 +416,8 @@ export const COMMON_ENV = {
   serviceName: 'POWERTOOLS_SERVICE_NAME',
   metricsNamespace: 'POWERTOOLS_METRICS_NAMESPACE',
   customerTokenSecretArn: 'CUSTOMER_TOKEN_SECRET_ARN',
+  /** The flow connectors secret (JSON); locally KEFU_FLOW_CONNECTORS holds the JSON itself. */
+  connectorsSecretArn: 'KEFU_FLOW_CONNECTORS_SECRET_ARN',
   customerTokenSecret: 'CUSTOMER_TOKEN_SECRET',
   webSocketEndpoint: 'WEBSOCKET_ENDPOINT',
   maxOffers: 'MAX_OFFERS',

@@ -107,3 +107,22 @@ describe('readConfig', () => {
     });
   });
 });
+
+describe('Bedrock configuration', () => {
+  it('keeps a model id and a guardrail given together', () => {
+    expect(applyDefaults({ stage: 'dev', bedrockModelId: 'amazon.nova-micro-v1:0', bedrockGuardrailId: 'abc123', bedrockGuardrailVersion: 'DRAFT' })).toMatchObject({
+      bedrockModelId: 'amazon.nova-micro-v1:0',
+      bedrockGuardrail: { id: 'abc123', version: 'DRAFT' },
+    });
+  });
+
+  it.each([
+    [{ bedrockGuardrailId: 'abc123' }, /go together/],
+    [{ bedrockGuardrailId: 'abc123', bedrockGuardrailVersion: '1' }, /needs bedrockModelId/],
+    [{ bedrockModelId: 'bad model id!' }, /bedrockModelId must be/],
+    [{ bedrockModelId: 'amazon.nova-micro-v1:0', bedrockGuardrailId: 'abc123', bedrockGuardrailVersion: 'latest' }, /DRAFT or a number/],
+  ])('rejects %j', (raw, message) => {
+    expect(() => applyDefaults({ stage: 'dev', ...raw })).toThrow(message);
+  });
+});
+

@@ -72,14 +72,16 @@ function routesByKey(apiLogicalIdPrefix: string): Map<string, Json> {
 }
 
 describe('functions', () => {
-  it.each(manifest.functions.map((spec) => [spec.id, spec] as const))('gives %s the Parameters and Secrets extension only when it reads the customer-token secret', (id, spec) => {
+  it.each(manifest.functions.map((spec) => [spec.id, spec] as const))('gives %s the Parameters and Secrets extension only when it reads a secret', (id, spec) => {
     // Act
     const properties = functions[id]!.properties;
     const variables = (properties['Environment'] as { Variables: Json }).Variables;
+    const readsSecret = spec.usesCustomerTokenSecret === true || spec.usesConnectorsSecret === true;
 
     // Assess
-    expect(Array.isArray(properties['Layers']) && (properties['Layers'] as unknown[]).length === 1).toBe(spec.usesCustomerTokenSecret === true);
-    expect(variables['PARAMETERS_SECRETS_EXTENSION_HTTP_PORT'] !== undefined).toBe(spec.usesCustomerTokenSecret === true);
+    expect(Array.isArray(properties['Layers']) && (properties['Layers'] as unknown[]).length === 1).toBe(readsSecret);
+    expect(variables['PARAMETERS_SECRETS_EXTENSION_HTTP_PORT'] !== undefined).toBe(readsSecret);
+    expect(variables[COMMON_ENV.connectorsSecretArn] !== undefined).toBe(spec.usesConnectorsSecret === true);
   });
 
   it('creates one tagged function per manifest function', () => {
@@ -462,5 +464,33 @@ describe('outputs', () => {
   it('outputs what a client needs to connect', () => {
     // Assess
     expect(Object.keys(json.Outputs ?? {}).sort()).toEqual(['ConsoleUrl', 'HttpApiUrl', 'Region', 'UserPoolClientId', 'UserPoolId', 'WebSocketUrl']);
+  });
+});
+
+describe('Bedrock answers', () => {
+  const policyStatements = (t: CfnTemplate) =>
+    Object.values(t.Resources)
+      .filter((r) => r.Type === 'AWS::IAM::Policy')
+      .flatMap((r) => ((r.Properties as Json).PolicyDocument as { Statement: Json[] }).Statement);
+  const actionsOf = (statement: Json) => [statement.Action].flat() as string[];
+
+  it('grants no Bedrock permission and sets no provider when no model is configured', () => {
+    expect(policyStatements(json).some((st) => actionsOf(st).some((a) => a.startsWith('bedrock:')))).toBe(false);
+    expect(JSON.stringify(json)).not.toContain('KEFU_ANSWER_PROVIDER');
+  });
+
+  it('lets only the bot-answer function invoke the configured model, profile and guardrail', () => {
+    const t = synthStage('prod', { bedrockModelId: 'us.amazon.nova-micro-v1:0', bedrockGuardrailId: 'gr0abc123', bedrockGuardrailVersion: '2' });
+    const bedrockStatements = policyStatements(t).filter((st) => actionsOf(st).some((a) => a.startsWith('bedrock:')));
+    const text = JSON.stringify(bedrockStatements);
+    expect(text).toContain('inference-profile/us.amazon.nova-micro-v1:0');
+    expect(text).toContain(':bedrock:*::foundation-model/amazon.nova-micro-v1:0');
+    expect(text).toContain('guardrail/gr0abc123');
+    expect(new Set(bedrockStatements.flatMap(actionsOf))).toEqual(new Set(['bedrock:InvokeModel', 'bedrock:GetInferenceProfile', 'bedrock:ApplyGuardrail']));
+    const functions = Object.values(t.Resources).filter((r) => r.Type === 'AWS::Lambda::Function');
+    const withProvider = functions.filter((f) => JSON.stringify(f.Properties).includes('KEFU_ANSWER_PROVIDER'));
+    expect(withProvider).toHaveLength(1);
+    const env = ((withProvider[0]!.Properties as Json).Environment as { Variables: Record<string, string> }).Variables;
+    expect(env).toMatchObject({ KEFU_ANSWER_PROVIDER: 'bedrock', KEFU_BEDROCK_MODEL_ID: 'us.amazon.nova-micro-v1:0', KEFU_BEDROCK_GUARDRAIL_ID: 'gr0abc123', KEFU_BEDROCK_GUARDRAIL_VERSION: '2' });
   });
 });

@@ -7,7 +7,11 @@ import { createHash } from 'node:crypto';
 import { makeFlowTurn } from '../../application/flow.use-cases.ts';
 import { tableName } from '../../config/runtime-config.ts';
 import { logger } from '../../observability/powertools.ts';
-import { connectorConfigFromEnv, HttpConnector } from '../connector/http-connector.ts';
+import { COMMON_ENV } from '../../manifest/manifest.ts';
+import { optionalEnv, requireEnv } from '../../config/runtime-config.ts';
+import type { Connector } from '../../ports/flows.ts';
+import { CONNECTORS_ENV, connectorConfigFromEnv, HttpConnector, parseConnectorConfig } from '../connector/http-connector.ts';
+import { secretStringFromExtension } from '../secrets/secrets-extension.ts';
 import { dynamoDocumentClient } from '../dynamodb/document-client.ts';
 import { DynamoDbFlowCatalog, DynamoDbFlowSessions } from '../dynamodb/flows.dynamodb.ts';
 import { once } from './once.ts';
@@ -16,13 +20,40 @@ import { clock, conversationStore, ticketStore } from './storage.ts';
 /** How long a ticket a flow opens may wait for its first answer. */
 const FLOW_TICKET_DUE_HOURS = 24;
 
+/**
+ * The HTTP connector, configured on first use: locally from KEFU_FLOW_CONNECTORS (JSON), in AWS from the flow
+ * connectors secret through the Parameters and Secrets extension (cached by the extension for five minutes).
+ */
+function lazyConnector(): Connector {
+  let connector: Promise<HttpConnector> | undefined;
+  const load = async () => {
+    const log = { log: (entry: object) => logger.info('connector call', { ...entry }) };
+    if (optionalEnv(CONNECTORS_ENV) !== undefined || optionalEnv(COMMON_ENV.connectorsSecretArn) === undefined) return new HttpConnector(connectorConfigFromEnv(), log);
+    const secret = await secretStringFromExtension(requireEnv(COMMON_ENV.connectorsSecretArn), {
+      port: Number(optionalEnv('PARAMETERS_SECRETS_EXTENSION_HTTP_PORT') ?? 2773),
+      sessionToken: requireEnv('AWS_SESSION_TOKEN'),
+    });
+    return new HttpConnector(parseConnectorConfig(JSON.parse(secret)), log);
+  };
+  return {
+    call: async (name, request, options) => {
+      connector ??= load();
+      // A failed read is retried on the next call rather than cached.
+      connector.catch(() => {
+        connector = undefined;
+      });
+      return (await connector).call(name, request, options);
+    },
+  };
+}
+
 export const flowCatalog = once(() => new DynamoDbFlowCatalog(dynamoDocumentClient(), tableName('knowledge-log')));
 
 export const flowTurn = once(() =>
   makeFlowTurn({
     flows: flowCatalog(),
     sessions: new DynamoDbFlowSessions(dynamoDocumentClient(), tableName('conversations')),
-    connector: new HttpConnector(connectorConfigFromEnv(), { log: (entry) => logger.info('connector call', { ...entry }) }),
+    connector: lazyConnector(),
     tickets: async (draft) => {
       const conversation = await conversationStore().get(draft.conversationId);
       const now = clock.now();
