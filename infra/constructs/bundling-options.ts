@@ -44,6 +44,21 @@ export const kefuBundlingOptions: BundlingOptions = {
   esbuildArgs: Object.fromEntries(Object.entries(BUILTIN_ALIASES).map(([from, to]) => [`--alias:${from}`, to])),
 };
 
+/**
+ * Shell commands (run after esbuild, on the machine that synthesizes) that copy the listed files of each runtime
+ * package from the project's node_modules into the asset's node_modules, where `require` finds them on Lambda.
+ */
+export function copyRuntimePackages(packages: readonly { readonly name: string; readonly files: readonly string[] }[], inputDir: string, outputDir: string): string[] {
+  return packages.flatMap(({ name, files }) => {
+    const from = `${inputDir}/node_modules/${name}`;
+    const to = `${outputDir}/node_modules/${name}`;
+    return files.map((file) => {
+      const parent = file.includes('/') ? `${to}/${file.slice(0, file.lastIndexOf('/'))}` : to;
+      return `mkdir -p "${parent}" && cp -R "${from}/${file}" "${parent}/"`;
+    });
+  });
+}
+
 /** Environment each function needs for the options above: stack traces mapped back to TypeScript. */
 export const BUNDLE_RUNTIME_ENV: Readonly<Record<string, string>> = { NODE_OPTIONS: '--enable-source-maps' };
 

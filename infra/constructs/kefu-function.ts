@@ -28,7 +28,7 @@ import {
   type WorkflowId,
 } from '../../shared/manifest/manifest.ts';
 import { isProd, type KefuConfig } from '../config/kefu-config.ts';
-import { BUNDLE_RUNTIME_ENV, kefuBundlingOptions } from './bundling-options.ts';
+import { BUNDLE_RUNTIME_ENV, copyRuntimePackages, kefuBundlingOptions } from './bundling-options.ts';
 import { REPOSITORY_ROOT } from './paths.ts';
 
 /** Tag carried by every function, with its manifest id as value; the local runtime finds functions by it. */
@@ -101,7 +101,16 @@ export class KefuFunction extends Construct {
       loggingFormat: lambda.LoggingFormat.JSON,
       logGroup: this.logGroup,
       role: this.role,
-      bundling: kefuBundlingOptions,
+      bundling: spec.runtimePackages?.length
+        ? {
+            ...kefuBundlingOptions,
+            commandHooks: {
+              beforeBundling: () => [],
+              beforeInstall: () => [],
+              afterBundling: (inputDir: string, outputDir: string) => copyRuntimePackages(spec.runtimePackages ?? [], inputDir, outputDir),
+            },
+          }
+        : kefuBundlingOptions,
       environment: { ...BUNDLE_RUNTIME_ENV, ...commonEnvironment(spec, config, props) },
       // The customer-token secret comes from AWS's Parameters and Secrets extension over localhost (cached for five
       // minutes) rather than the Secrets Manager SDK client: fewer calls, and no SDK client to import at cold start.

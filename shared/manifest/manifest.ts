@@ -91,6 +91,11 @@ export interface FunctionSpec {
   readonly pushesLiveUpdates?: boolean;
   /** Signs or verifies customer tokens with the webchat token secret. */
   readonly usesCustomerTokenSecret?: boolean;
+  /**
+   * Packages loaded at run time from node_modules rather than bundled (e.g. jieba's WebAssembly build, which reads its
+   * .wasm file next to itself): the listed files of each are copied into the function's asset.
+   */
+  readonly runtimePackages?: readonly { readonly name: string; readonly files: readonly string[] }[];
   /** Reads the flow connectors secret (the company systems that multi-turn flows call). */
   readonly usesConnectorsSecret?: boolean;
   /** Calls the generative answer provider (Bedrock) when the deployment configures one. */
@@ -213,6 +218,7 @@ export const manifest: Manifest = {
       timeoutSeconds: 10,
       tables: { knowledge: 'read', 'knowledge-log': 'readwrite', conversations: 'read', messages: 'read' },
       usesAnswerProvider: true,
+      runtimePackages: [{ name: 'jieba-wasm', files: ['package.json', 'LICENSE', 'pkg/nodejs'] }],
     },
     {
       id: 'sentiment',

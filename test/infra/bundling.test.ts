@@ -9,7 +9,9 @@ import { pathToFileURL } from 'node:url';
 import { promisify } from 'node:util';
 import { build } from 'esbuild';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { BUNDLE_RUNTIME_ENV, esbuildBuildOptions, kefuBundlingOptions } from '../../infra/constructs/bundling-options.ts';
+import { createRequire } from 'node:module';
+import { tmpdir } from 'node:os';
+import { BUNDLE_RUNTIME_ENV, copyRuntimePackages, esbuildBuildOptions, kefuBundlingOptions } from '../../infra/constructs/bundling-options.ts';
 import { manifest } from '../../shared/manifest/manifest.ts';
 
 const ROOT = resolve(import.meta.dirname, '..', '..');
@@ -52,5 +54,22 @@ describe('function bundles', () => {
       env: { ...process.env, ...BUNDLE_RUNTIME_ENV, AWS_REGION: 'us-east-1' },
     });
     expect(stdout.trim()).toBe('function');
+  });
+});
+
+describe('runtime packages', () => {
+  it('copies jieba into the bot-answer asset so that require finds it there, outside the repository', async () => {
+    const spec = manifest.functions.find((f) => f.id === 'bot-answer')!;
+    expect(spec.runtimePackages?.map((p) => p.name)).toEqual(['jieba-wasm']);
+    const out = mkdtempSync(join(tmpdir(), 'kefu-asset-'));
+    try {
+      for (const command of copyRuntimePackages(spec.runtimePackages!, ROOT, out)) {
+        await promisify(execFile)('sh', ['-c', command]);
+      }
+      const jieba = createRequire(join(out, 'index.mjs'))('jieba-wasm') as { cut(text: string, hmm: boolean): string[] };
+      expect(jieba.cut('退货怎么办', true)).toContain('退货');
+    } finally {
+      rmSync(out, { recursive: true, force: true });
+    }
   });
 });
