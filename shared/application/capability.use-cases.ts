@@ -3,7 +3,8 @@
  * knowledge, score a text's sentiment. The answer index is rebuilt when the knowledge base's revision moves (every
  * publish, archive or edit of a published entry moves it) or when an entry's validity window opens or closes, so a
  * running function serves newly published knowledge within seconds and never serves expired knowledge, without a
- * redeploy. Questions the bot could not answer are recorded for review.
+ * redeploy. `makeRecordUnanswered` keeps the questions the bot could not answer for review (the reply policy calls it,
+ * once it knows that neither a flow nor a handoff request took the message).
  */
 import { LocalAnswerEngine, type AnswerResult } from '../domain/knowledge/local-answer-engine.ts';
 import { answerFor, nextValidityChange, type KnowledgeEntry } from '../domain/knowledge/knowledge-entry.ts';
@@ -18,14 +19,11 @@ import type { Clock } from '../ports/gateways.ts';
 
 export interface AnswerDeps {
   readonly knowledge: KnowledgeSource;
-  /** The revision and the unanswered-question log; without it the index is rebuilt every `revisionCheckMs`. */
-  readonly repository?: Pick<KnowledgeRepository, 'revision' | 'recordUnanswered'>;
+  /** The knowledge revision; without it the index is rebuilt every `revisionCheckMs`. */
+  readonly repository?: Pick<KnowledgeRepository, 'revision'>;
   readonly clock: Clock;
   /** How often the knowledge base's revision is read (one small read); the index is rebuilt only when it moved. */
   readonly revisionCheckMs: number;
-  /** Answers below this confidence are recorded for review too (they were served, but the match was weak). */
-  readonly lowConfidence?: number;
-  readonly onError?: (error: unknown) => void;
   /** The generative provider composed over the local result (Bedrock when configured); absent: the local engine alone. */
   readonly grounded?: (input: GroundedAnswerInput) => Promise<GroundedAnswerResult>;
 }
@@ -88,7 +86,7 @@ export function makeAnswerQuestion(deps: AnswerDeps) {
     })();
     return building;
   };
-  return async (input: { text: string; conversationId?: string; record?: boolean }): Promise<AnswerQuestionResult> => {
+  return async (input: { text: string }): Promise<AnswerQuestionResult> => {
     const text = validateText(input.text);
     const engineNow = await current();
     const started = performance.now();
@@ -105,25 +103,6 @@ export function makeAnswerQuestion(deps: AnswerDeps) {
       result = fromGrounded(local, await deps.grounded({ question: text, language: local.language, local: localView, candidates }));
     }
     const latencyMs = Math.round((performance.now() - started) * 1000) / 1000;
-    const weak = result.kind === 'answer' && deps.lowConfidence !== undefined && result.confidence < deps.lowConfidence;
-    const key = unansweredKey(text, normalise);
-    if (input.record && deps.repository && key && (result.kind !== 'answer' || weak)) {
-      const nearest = result.kind === 'answer' ? { entryId: result.entryId, question: '', score: result.confidence } : result.alternatives[0];
-      try {
-        await deps.repository.recordUnanswered({
-          key,
-          text: text.trim().slice(0, 500),
-          language: result.language,
-          outcome: result.kind === 'answer' ? 'low_confidence' : result.kind,
-          ...(nearest ? { nearest: { entryId: nearest.entryId, question: nearest.question, score: nearest.score } } : {}),
-          ...(input.conversationId ? { lastConversationId: input.conversationId } : {}),
-          at: deps.clock.now().toISOString(),
-        });
-      } catch (error) {
-        // The review log must never cost the customer an answer.
-        deps.onError?.(error);
-      }
-    }
     // The entry's category goes along: the reply policy hands some categories to a human first.
     const category = result.kind === 'answer' ? byId.get(result.entryId)?.category : undefined;
     return { provider: 'local', ...result, ...(category ? { category } : {}), latencyMs, revision: builtRevision };
@@ -132,4 +111,33 @@ export function makeAnswerQuestion(deps: AnswerDeps) {
 
 export function makeScoreSentiment() {
   return async (input: { text: string }): Promise<SentimentResult> => scoreSentiment(validateText(input.text));
+}
+
+export interface UnansweredQuestionInput {
+  readonly text: string;
+  readonly language: string;
+  readonly outcome: 'out_of_scope' | 'suggest' | 'low_confidence';
+  readonly nearest?: { readonly entryId: string; readonly question: string; readonly score: number };
+  readonly conversationId?: string;
+}
+
+/** Counts a question the bot could not answer; never fails the caller (the review list is not worth a lost reply). */
+export function makeRecordUnanswered(deps: { log: Pick<KnowledgeRepository, 'recordUnanswered'>; clock: Clock; onError?: (error: unknown) => void }) {
+  return async (question: UnansweredQuestionInput): Promise<void> => {
+    const key = unansweredKey(question.text, normalise);
+    if (!key) return;
+    try {
+      await deps.log.recordUnanswered({
+        key,
+        text: question.text.trim().slice(0, 500),
+        language: question.language,
+        outcome: question.outcome,
+        ...(question.nearest ? { nearest: question.nearest } : {}),
+        ...(question.conversationId ? { lastConversationId: question.conversationId } : {}),
+        at: deps.clock.now().toISOString(),
+      });
+    } catch (error) {
+      deps.onError?.(error);
+    }
+  };
 }

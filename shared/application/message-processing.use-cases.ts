@@ -7,6 +7,7 @@ import { DomainError } from '../domain/errors.ts';
 import { decide, decideFlowTurn, type AnswerOutcome, type Decision, type PolicyOptions, defaultPolicyOptions } from '../domain/policy/reply-policy.ts';
 import type { Language } from '../domain/knowledge/text-features.ts';
 import type { FlowTurnResult } from '../ports/flows.ts';
+import type { UnansweredQuestionInput } from './capability.use-cases.ts';
 import type { SentimentResult } from '../domain/sentiment/local-sentiment-engine.ts';
 import type { ConversationStore } from '../ports/conversation.store.ts';
 import type { Clock, EscalationInput, Ids, LiveUpdates, WorkflowGateway } from '../ports/gateways.ts';
@@ -69,6 +70,8 @@ export interface PolicyDeps {
     language?: Language;
     classify?: { entryId?: string; confidence: number };
   }) => Promise<FlowTurnResult>;
+  /** Keeps what the bot could not answer for review (not handoff requests, not flow turns). */
+  readonly recordUnanswered?: (question: UnansweredQuestionInput) => Promise<void>;
 }
 
 export interface PolicyInput {
@@ -124,7 +127,21 @@ export function makeDecideReply(deps: PolicyDeps) {
       });
       if (turn.handled) decision = decideFlowTurn(turn, { conversation, ...(input.analysis.sentiment ? { sentiment: input.analysis.sentiment } : {}) });
     }
-    decision ??= decide({ conversation, text: input.text, sentiment: input.analysis.sentiment, answer: input.analysis.answer }, deps.options ?? defaultPolicyOptions);
+    if (!decision) {
+      decision = decide({ conversation, text: input.text, sentiment: input.analysis.sentiment, answer: input.analysis.answer }, deps.options ?? defaultPolicyOptions);
+      const answer = input.analysis.answer;
+      const botFailed = (decision.kind === 'reply' && !decision.answered) || (decision.kind === 'handoff' && decision.reason === 'repeated_failure');
+      if (botFailed && deps.recordUnanswered && (answer.kind === 'out_of_scope' || answer.kind === 'suggest')) {
+        const nearest = answer.alternatives?.[0] as { entryId: string; question: string; score?: number } | undefined;
+        await deps.recordUnanswered({
+          text: input.text,
+          language: sentimentLanguage ?? 'unknown',
+          outcome: answer.kind,
+          conversationId: input.conversationId,
+          ...(nearest ? { nearest: { entryId: nearest.entryId, question: nearest.question, score: nearest.score ?? answer.confidence } } : {}),
+        });
+      }
+    }
     const now = deps.clock.now().toISOString();
     const mood = input.analysis.sentiment?.emotion;
     if (decision.kind === 'reply') {

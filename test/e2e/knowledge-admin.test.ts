@@ -133,6 +133,19 @@ describe('knowledge base administration', () => {
     expect((await platform.request('GET', '/v1/admin/unanswered', { token: admin })).body.questions.some((q: any) => q.key === question.key)).toBe(false);
   });
 
+  it('does not count a handoff request or a flow step as an unanswered question', async () => {
+    const conversation = await platform.openConversation();
+    await platform.say(conversation, '我要退货');
+    await platform.waitFor(async () => (await platform.transcript(conversation)).some((m) => m.role === 'bot'), 'the flow to ask for the order');
+    await platform.say(conversation, 'KF20240008');
+    await platform.waitFor(async () => (await platform.transcript(conversation)).filter((m) => m.role === 'bot').length === 2, 'the flow to list the items');
+    await platform.say(conversation, '转人工');
+    await platform.waitFor(async () => (await platform.request('GET', `/v1/webchat/conversations/${conversation.conversationId}`, { token: conversation.token })).body.status === 'queued', 'the handoff');
+    const texts = (await platform.request('GET', '/v1/admin/unanswered', { token: admin })).body.questions.map((q: any) => q.text);
+    expect(texts).not.toContain('转人工');
+    expect(texts).not.toContain('KF20240008');
+  });
+
   it('lets only admins write and supervisors read; agents get 403, no token 401', async () => {
     const body = { questions: ['x'], answers: { en: 'y' }, category: 'c' };
     expect((await platform.request('POST', '/v1/admin/knowledge', { token: agent, body })).status).toBe(403);

@@ -4,7 +4,7 @@ import { makeAnswerQuestion } from '../../../shared/application/capability.use-c
 import { clock, knowledgeRepository, knowledgeSource } from '../../../shared/adapters/wiring/storage.ts';
 import { once } from '../../../shared/adapters/wiring/once.ts';
 import { ANSWER_PROVIDER_ENV } from '../../../shared/manifest/manifest.ts';
-import { httpFunction, httpOrTask, logger, taskFunction, validate } from '../../../shared/observability/handler-kit.ts';
+import { httpFunction, httpOrTask, taskFunction, validate } from '../../../shared/observability/handler-kit.ts';
 
 /** How often the knowledge base revision is read: a publish reaches every running function within this time. */
 const REVISION_CHECK_MS = Number(process.env.KNOWLEDGE_REVISION_CHECK_MS ?? 5_000);
@@ -34,7 +34,6 @@ const answerQuestion = once(async () =>
     repository: knowledgeRepository(),
     clock,
     revisionCheckMs: REVISION_CHECK_MS,
-    onError: (error) => logger.warn('could not record an unanswered question', { error: error as Error }),
     ...(await groundedAnswer().then((grounded) => (grounded ? { grounded } : {}))),
   }),
 );
@@ -46,6 +45,5 @@ export const handler = httpOrTask(
   httpFunction('bot-answer', {
     answer: async ({ body }) => ({ status: 200, body: await (await answerQuestion())(validate(textSchema, body)) }),
   }),
-  // In a conversation: what the bot could not answer goes to the review list.
-  taskFunction('bot-answer', taskSchema, async (input) => (await answerQuestion())({ text: input.text, conversationId: input.conversationId, record: true })),
+  taskFunction('bot-answer', taskSchema, async (input) => (await answerQuestion())({ text: input.text })),
 );

@@ -4,6 +4,9 @@ import { makeDecideReply } from '../../../shared/application/message-processing.
 import { liveUpdates } from '../../../shared/adapters/wiring/live-updates.ts';
 import { clock, conversationStore, escalation, ids } from '../../../shared/adapters/wiring/storage.ts';
 import { flowTurn } from '../../../shared/adapters/wiring/flows.ts';
+import { unansweredLog } from '../../../shared/adapters/wiring/storage.ts';
+import { makeRecordUnanswered } from '../../../shared/application/capability.use-cases.ts';
+import { logger } from '../../../shared/observability/handler-kit.ts';
 import { taskFunction } from '../../../shared/observability/handler-kit.ts';
 import { defaultPolicyOptions, type AnswerOutcome, type PolicyOptions } from '../../../shared/domain/policy/reply-policy.ts';
 import type { SentimentResult } from '../../../shared/domain/sentiment/local-sentiment-engine.ts';
@@ -26,8 +29,14 @@ const options: PolicyOptions = {
   ...(humanFirst !== undefined ? { humanFirstCategories: humanFirst.split(',').map((c) => c.trim()).filter(Boolean) } : {}),
 };
 
+const recordUnanswered = makeRecordUnanswered({
+  log: { recordUnanswered: (q) => unansweredLog().recordUnanswered(q) },
+  clock,
+  onError: (error) => logger.warn('could not record an unanswered question', { error: error as Error }),
+});
+
 export const handler = taskFunction('message-policy', schema, (input) =>
-  makeDecideReply({ store: conversationStore(), live: liveUpdates(), clock, ids, escalation: escalation(), options, flowTurn: flowTurn() })({
+  makeDecideReply({ store: conversationStore(), live: liveUpdates(), clock, ids, escalation: escalation(), options, flowTurn: flowTurn(), recordUnanswered })({
     conversationId: input.conversationId,
     messageId: input.messageId,
     text: input.text,

@@ -44,7 +44,10 @@ export class DynamoDbKnowledgeRepository extends DynamoDbKnowledgeSource impleme
     private readonly tables: { readonly knowledge: string; readonly log: string },
   ) {
     super(documents, tables.knowledge);
+    this.unanswered = new DynamoDbUnansweredLog(documents, tables);
   }
+
+  private readonly unanswered: DynamoDbUnansweredLog;
 
   async get(entryId: string): Promise<KnowledgeEntry | undefined> {
     const res = await this.documents.send(new GetCommand({ TableName: this.tables.knowledge, Key: { pk: entryId }, ConsistentRead: true }));
@@ -113,6 +116,27 @@ export class DynamoDbKnowledgeRepository extends DynamoDbKnowledgeSource impleme
     const res = await this.documents.send(new GetCommand({ TableName: this.tables.log, Key: REVISION_KEY }));
     return Number(res.Item?.revision ?? 0);
   }
+
+  recordUnanswered(q: Omit<UnansweredQuestion, 'count' | 'firstSeen' | 'status' | 'lastSeen'> & { at: string }): Promise<void> {
+    return this.unanswered.recordUnanswered(q);
+  }
+
+  listUnanswered(options: { status?: 'open' | 'resolved'; limit: number }): Promise<UnansweredQuestion[]> {
+    return this.unanswered.listUnanswered(options);
+  }
+
+  getUnanswered(key: string): Promise<UnansweredQuestion | undefined> {
+    return this.unanswered.getUnanswered(key);
+  }
+
+  resolveUnanswered(key: string, resolution: { actor: string; entryId: string; at: string }): Promise<void> {
+    return this.unanswered.resolveUnanswered(key, resolution);
+  }
+}
+
+/** Questions the bot could not answer, counted by normalised text (pk = "unanswered", sk = the key). */
+export class DynamoDbUnansweredLog implements Pick<KnowledgeRepository, 'recordUnanswered' | 'listUnanswered' | 'getUnanswered' | 'resolveUnanswered'> {
+  constructor(private readonly documents: DynamoDBDocumentClient, private readonly tables: { readonly log: string }) {}
 
   async recordUnanswered(q: Omit<UnansweredQuestion, 'count' | 'firstSeen' | 'status' | 'lastSeen'> & { at: string }): Promise<void> {
     await this.documents.send(

@@ -9,7 +9,7 @@ import { systemClock, type Clock, type Ids } from '../../ports/gateways.ts';
 import { dynamoDocumentClient } from '../dynamodb/document-client.ts';
 import { DynamoDbConversationStore } from '../dynamodb/conversation.store.dynamodb.ts';
 import { DynamoDbAgentDirectory, DynamoDbCustomerDirectory, DynamoDbKnowledgeSource, DynamoDbTicketStore } from '../dynamodb/directory.dynamodb.ts';
-import { DynamoDbKnowledgeRepository } from '../dynamodb/knowledge.repository.dynamodb.ts';
+import { DynamoDbKnowledgeRepository, DynamoDbUnansweredLog } from '../dynamodb/knowledge.repository.dynamodb.ts';
 import { ConnectionRegistry } from '../websocket/connection-registry.dynamodb.ts';
 import { once } from './once.ts';
 
@@ -24,6 +24,7 @@ export const agentDirectory = once(() => new DynamoDbAgentDirectory(dynamoDocume
 export const customerDirectory = once(() => new DynamoDbCustomerDirectory(dynamoDocumentClient(), tableName('customers')));
 export const knowledgeSource = once(() => new DynamoDbKnowledgeSource(dynamoDocumentClient(), tableName('knowledge')));
 export const knowledgeRepository = once(() => new DynamoDbKnowledgeRepository(dynamoDocumentClient(), { knowledge: tableName('knowledge'), log: tableName('knowledge-log') }));
+export const unansweredLog = once(() => new DynamoDbUnansweredLog(dynamoDocumentClient(), { log: tableName('knowledge-log') }));
 export const ticketStore = once(() => new DynamoDbTicketStore(dynamoDocumentClient(), tableName('tickets')));
 export const connectionRegistry = once(() => new ConnectionRegistry(dynamoDocumentClient(), tableName('connections')));
 export const escalation = once(() => escalationSettings());
