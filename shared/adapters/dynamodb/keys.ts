@@ -14,7 +14,9 @@
  *   - has this request already been accepted, and what did it produce   GetItem / conditional Put
  * customers      pk = <customerId>
  * agents         pk = <agentId>; the whole (small) directory is read with Scan and cached
- * knowledge      pk = <entryId>; the engine is built from a Scan of all entries at cold start
+ * knowledge      pk = <entryId>; the current version of each entry, Scanned when an answer index is (re)built
+ * knowledge-log  see knowledge.repository.dynamodb.ts (versions, audit, revision, unanswered) and flows.dynamodb.ts
+ * conversations  also pk = "flow#<conversationId>": the conversation's flow session (flows.dynamodb.ts)
  * tickets        pk = <ticketId>; byConversation: conversationId, createdAt
  * connections    pk = <connectionId>; byAudience: audience ("conversation:<id>" | "agents"), pk
  */
