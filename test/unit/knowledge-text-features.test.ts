@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { detectLanguage, foldTraditional, hasTraditional, normalise } from '../../shared/domain/knowledge/text-features.ts';
-import { intentFeatures } from '../../shared/domain/knowledge/intent-features.ts';
+import { intentFeatures, isFunctionFeature } from '../../shared/domain/knowledge/intent-features.ts';
 import { noSegmenter, type Segmenter } from '../../shared/domain/knowledge/segmenter.ts';
 import { trainOneVsRest } from '../../shared/domain/knowledge/linear-svm.ts';
 
@@ -48,6 +48,15 @@ describe('intent features', () => {
     const bag = intentFeatures('退貨流程', segmenter);
     expect(bag.chars).toEqual(expect.arrayContaining(['退', '退货', '退货流', '流程']));
     expect(bag.words).toEqual(['_退货', '_流程']);
+  });
+});
+
+describe('function features', () => {
+  it('tells politeness and function words from topic words', () => {
+    for (const f of ['_请问', 'please', 'can you', 'how do']) expect(isFunctionFeature(f, 'words')).toBe(true);
+    for (const f of ['请问', '请', '吗']) expect(isFunctionFeature(f, 'chars')).toBe(true);
+    for (const f of ['_发票', '_开发票', 'refund', 'my card']) expect(isFunctionFeature(f, 'words')).toBe(false);
+    for (const f of ['请假', '发', 'to', ' pl', 'the ']) expect(isFunctionFeature(f, 'chars')).toBe(false);
   });
 });
 

@@ -75,6 +75,50 @@ describe('the local answer engine', () => {
     expect(calls).toEqual([]);
   });
 
+  it('answers, suggests and lists candidates in the order rank() gives (partial selection = full sort)', () => {
+    for (const question of ['怎么退货', 'where is my parcel', '请问怎么开发票', '我要投诉你们', '发票开错了', 'how long is the warranty']) {
+      const ranked = engine.rank(question);
+      expect(engine.candidates(question, 4).map((c) => c.entryId)).toEqual(ranked.slice(0, 4).map((r) => r.entryId));
+      const result = engine.answer(question);
+      if (result.kind === 'answer') expect(result.entryId).toBe(ranked[0]!.entryId);
+      for (const r of ranked) expect(r.agreement).toBeGreaterThanOrEqual(0);
+      for (const r of ranked) expect(r.agreement).toBeLessThanOrEqual(1);
+    }
+  });
+
+  it('does not hold politeness that no entry knows against a question (请问 …)', () => {
+    const plain = engine.rank('怎么开发票')[0]!;
+    const polite = engine.rank('请问怎么开发票')[0]!;
+    expect(polite.entryId).toBe(plain.entryId);
+    expect(polite.cosine).toBeGreaterThan(0.7);
+  });
+
+  it('stays consistent above 2,000 variants (approximate similarity, exact re-scored neighbours)', () => {
+    const topics = ['card', 'refund', 'transfer', 'pin', 'account', 'cash', 'fee', 'rate', 'limit', 'app', 'phone', 'address', 'top up', 'wallet', 'statement', 'cheque', 'loan', 'savings', 'crypto', 'travel', 'atm', 'salary'];
+    const frames = ['how do i change my {t}', 'my {t} is not working', 'why was my {t} declined', 'can i get a new {t}', 'what is the {t} for', 'i have a problem with the {t}', 'where do i find my {t}', 'is there a charge for {t}', 'help me with {t} please', 'i want to cancel the {t}'];
+    const extras = ['today', 'again', 'right now', 'urgently', 'this week', 'abroad', 'online', 'at the shop', 'on my phone', 'for my child', 'yesterday'];
+    const many: KnowledgeEntry[] = topics.map((t) => ({
+      id: `kb-${t.replace(' ', '-')}`,
+      questions: frames.flatMap((f) => extras.map((x) => `${f.replace('{t}', t)} ${x}`)),
+      answers: { default: t },
+      category: 'c',
+      tags: [],
+      status: 'published',
+      version: 1,
+      updatedAt: '2026-01-01T00:00:00Z',
+    }));
+    const big = new LocalAnswerEngine(many, now);
+    expect(big.size).toBeGreaterThan(2000);
+    for (const question of ['my refund has not arrived', 'the atm kept my card', 'how much is the fee', 'what is the weather like']) {
+      const ranked = big.rank(question);
+      expect(big.candidates(question, 3).map((c) => c.entryId)).toEqual(ranked.slice(0, 3).map((r) => r.entryId));
+      const result = big.answer(question);
+      if (result.kind === 'answer') expect(result.entryId).toBe(ranked[0]!.entryId);
+    }
+    const exact = big.rank('my refund is not working today')[0]!;
+    expect(exact).toMatchObject({ entryId: 'kb-refund', agreement: 1 });
+  });
+
   it('works with a single entry (no classifier, similarity only)', () => {
     const one = new LocalAnswerEngine([{ id: 'only', questions: ['how do I reset my password'], answers: { default: 'x' }, category: 'c', tags: [], status: 'published', version: 1, updatedAt: '2026-01-01T00:00:00Z' }], now);
     expect(one.answer('how do I reset my password').kind).toBe('answer');

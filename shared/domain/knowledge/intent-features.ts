@@ -71,6 +71,28 @@ export function intentFeatures(text: string, segmenter: Segmenter): FeatureBag {
   return { words, chars };
 }
 
+/**
+ * Function characters and words: a feature made only of them (请问, 请, 吗, "please", "can you") says nothing about
+ * the topic. The engine does not let such a feature count against a question when no entry knows it, so that
+ * "请问怎么开发票" is as close to "怎么开发票" as it should be.
+ */
+const functionChars = new Set([...'的了吗呢啊吧么我你您他她它是在有能怎可以要想请一下这那个什和就都也还很到呀哦嗯为啥谁几多少会让给对把被从去来说问']);
+const functionWords = new Set(
+  'a an the is are was were be been am i you he she it we they me my your our their its to of in on at for from by with and or but not do does did can could would should will shall have has had this that these those there here what which who whom how why when where please hi hello thanks thank'.split(' '),
+);
+
+export function isFunctionFeature(feature: string, group: 'words' | 'chars'): boolean {
+  const t = feature.startsWith('_') ? feature.slice(1) : feature;
+  if (!t) return false;
+  if (cjk.test(t)) {
+    for (const ch of t) if (!functionChars.has(ch)) return false;
+    return true;
+  }
+  // English words and word bigrams; English character n-grams ("to" inside "total") are never function features.
+  if (group === 'chars' || !/^[a-z0-9]+( [a-z0-9]+)?$/.test(t)) return false;
+  return t.split(' ').every((w) => functionWords.has(w));
+}
+
 /** Whether the text has any Chinese character (jieba is only ever needed then). */
 export function hasChinese(text: string): boolean {
   return cjk.test(text);
