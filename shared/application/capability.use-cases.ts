@@ -3,14 +3,11 @@
  * knowledge, score a text's sentiment. The answer index is rebuilt when the knowledge base's revision moves (every
  * publish, archive or edit of a published entry moves it) or when an entry's validity window opens or closes, so a
  * running function serves newly published knowledge within seconds and never serves expired knowledge, without a
- * redeploy. `makeRecordUnanswered` keeps the questions the bot could not answer for review (the reply policy calls it,
- * once it knows that neither a flow nor a handoff request took the message).
+ * redeploy.
  */
 import { LocalAnswerEngine, type AnswerResult } from '../domain/knowledge/local-answer-engine.ts';
 import { answerFor, nextValidityChange, type KnowledgeEntry } from '../domain/knowledge/knowledge-entry.ts';
 import type { GroundedAnswerInput, GroundedAnswerResult } from './grounded-answer.use-cases.ts';
-import { unansweredKey } from '../domain/knowledge/knowledge-admin.ts';
-import { normalise } from '../domain/knowledge/text-features.ts';
 import type { KnowledgeRepository } from '../ports/knowledge.ts';
 import { scoreSentiment, type SentimentResult } from '../domain/sentiment/local-sentiment-engine.ts';
 import { validateText } from './conversation.use-cases.ts';
@@ -111,33 +108,4 @@ export function makeAnswerQuestion(deps: AnswerDeps) {
 
 export function makeScoreSentiment() {
   return async (input: { text: string }): Promise<SentimentResult> => scoreSentiment(validateText(input.text));
-}
-
-export interface UnansweredQuestionInput {
-  readonly text: string;
-  readonly language: string;
-  readonly outcome: 'out_of_scope' | 'suggest' | 'low_confidence';
-  readonly nearest?: { readonly entryId: string; readonly question: string; readonly score: number };
-  readonly conversationId?: string;
-}
-
-/** Counts a question the bot could not answer; never fails the caller (the review list is not worth a lost reply). */
-export function makeRecordUnanswered(deps: { log: Pick<KnowledgeRepository, 'recordUnanswered'>; clock: Clock; onError?: (error: unknown) => void }) {
-  return async (question: UnansweredQuestionInput): Promise<void> => {
-    const key = unansweredKey(question.text, normalise);
-    if (!key) return;
-    try {
-      await deps.log.recordUnanswered({
-        key,
-        text: question.text.trim().slice(0, 500),
-        language: question.language,
-        outcome: question.outcome,
-        ...(question.nearest ? { nearest: question.nearest } : {}),
-        ...(question.conversationId ? { lastConversationId: question.conversationId } : {}),
-        at: deps.clock.now().toISOString(),
-      });
-    } catch (error) {
-      deps.onError?.(error);
-    }
-  };
 }

@@ -55,6 +55,11 @@ export interface FlowTurnInput {
   readonly language?: Language;
   /** What the answer engine thinks the message is (entry or flow, with confidence). */
   readonly classify?: Classification;
+  /**
+   * The caller knows that no flow is running in the conversation (it keeps that on the conversation): the session is
+   * not read, which saves a round trip on every message outside a flow.
+   */
+  readonly noRunningFlow?: boolean;
 }
 
 const MINUTE = 60_000;
@@ -158,7 +163,7 @@ export function makeFlowTurn(deps: FlowTurnDeps) {
   });
 
   return async (input: FlowTurnInput): Promise<FlowTurnResult> => {
-    const session = await deps.sessions.get(input.conversationId);
+    const session = input.noRunningFlow ? undefined : await deps.sessions.get(input.conversationId);
     if (session?.lastMessageId === input.messageId) return session.lastTurn;
     const now = deps.clock.now();
     const catalog = await deps.flows.list();

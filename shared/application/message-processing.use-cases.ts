@@ -7,7 +7,7 @@ import { DomainError } from '../domain/errors.ts';
 import { decide, decideFlowTurn, type AnswerOutcome, type Decision, type PolicyOptions, defaultPolicyOptions } from '../domain/policy/reply-policy.ts';
 import type { Language } from '../domain/knowledge/text-features.ts';
 import type { FlowTurnResult } from '../ports/flows.ts';
-import type { UnansweredQuestionInput } from './capability.use-cases.ts';
+import type { UnansweredQuestionInput } from './unanswered.use-cases.ts';
 import type { SentimentResult } from '../domain/sentiment/local-sentiment-engine.ts';
 import type { ConversationStore } from '../ports/conversation.store.ts';
 import type { Clock, EscalationInput, Ids, LiveUpdates, WorkflowGateway } from '../ports/gateways.ts';
@@ -69,6 +69,7 @@ export interface PolicyDeps {
     text: string;
     language?: Language;
     classify?: { entryId?: string; confidence: number };
+    noRunningFlow?: boolean;
   }) => Promise<FlowTurnResult>;
   /** Keeps what the bot could not answer for review (not handoff requests, not flow turns). */
   readonly recordUnanswered?: (question: UnansweredQuestionInput) => Promise<void>;
@@ -116,6 +117,7 @@ export function makeDecideReply(deps: PolicyDeps) {
     const sentimentLanguage = input.analysis.sentiment?.language;
     const language = sentimentLanguage && sentimentLanguage !== 'unknown' ? sentimentLanguage : undefined;
     let decision: Decision | undefined;
+    let flowRunning = false;
     if (deps.flowTurn) {
       const answer = input.analysis.answer;
       const turn = await deps.flowTurn({
@@ -124,7 +126,10 @@ export function makeDecideReply(deps: PolicyDeps) {
         text: input.text,
         ...(language ? { language: language as Language } : {}),
         classify: answer.kind === 'answer' ? { entryId: answer.entryId, confidence: answer.confidence } : { confidence: answer.confidence },
+        // The conversation remembers whether a flow is running (written with each reply below).
+        ...(conversation.flowRunning === false ? { noRunningFlow: true } : {}),
       });
+      flowRunning = turn.handled && turn.ended === undefined && turn.handoff === undefined;
       if (turn.handled) decision = decideFlowTurn(turn, { conversation, ...(input.analysis.sentiment ? { sentiment: input.analysis.sentiment } : {}) });
     }
     if (!decision) {
@@ -156,6 +161,7 @@ export function makeDecideReply(deps: PolicyDeps) {
             // What the loop check compares the next answer with (cleared by any reply that did not come from an entry).
             lastEntryId: decision.entryId ?? '',
             lastEntryLanguage: language ?? conversation.language ?? '',
+            ...(deps.flowTurn ? { flowRunning } : {}),
             ...(mood ? { lastMood: mood } : {}),
             ...(language ? { language } : {}),
           },

@@ -155,11 +155,14 @@ async function runLevel(runtime: LocalRuntime, plan: LevelPlan): Promise<LevelRe
   let answered = 0;
   let next = 0;
   const started = performance.now();
-  // Each conversation takes the next message number until the level's fixed count is used up.
+  // Each conversation takes the next message number until the level's fixed count is used up, and walks through the
+  // questions in turn from its own starting point: asking the question just answered again would be a loop, which the
+  // reply policy hands to a human.
   await Promise.all(
-    customers.map(async (customer) => {
+    customers.map(async (customer, c) => {
+      let asked = 0;
       for (let n = next++; n < plan.messages; n = next++) {
-        const { ms, ackMs, reply } = await customer.ask(QUESTIONS[n % QUESTIONS.length]!);
+        const { ms, ackMs, reply } = await customer.ask(QUESTIONS[(c + asked++) % QUESTIONS.length]!);
         samples.push(ms);
         acks.push(ackMs);
         if (reply.entryId) answered++;

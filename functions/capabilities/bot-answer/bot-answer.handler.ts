@@ -18,6 +18,8 @@ async function groundedAnswer() {
   const [{ BedrockAnswerProvider }, { makeGroundedAnswer }] = await Promise.all([
     import('../../../shared/adapters/bedrock/bedrock-answer-provider.ts'),
     import('../../../shared/application/grounded-answer.use-cases.ts'),
+    // Loaded now, so that the first answer's deadline does not include loading the client.
+    import('@aws-sdk/client-bedrock-runtime'),
   ]);
   const guardrailId = process.env[ANSWER_PROVIDER_ENV.guardrailId];
   const guardrailVersion = process.env[ANSWER_PROVIDER_ENV.guardrailVersion];

@@ -5,7 +5,7 @@ import { liveUpdates } from '../../../shared/adapters/wiring/live-updates.ts';
 import { clock, conversationStore, escalation, ids } from '../../../shared/adapters/wiring/storage.ts';
 import { flowTurn } from '../../../shared/adapters/wiring/flows.ts';
 import { unansweredLog } from '../../../shared/adapters/wiring/storage.ts';
-import { makeRecordUnanswered } from '../../../shared/application/capability.use-cases.ts';
+import { makeRecordUnanswered } from '../../../shared/application/unanswered.use-cases.ts';
 import { logger } from '../../../shared/observability/handler-kit.ts';
 import { taskFunction } from '../../../shared/observability/handler-kit.ts';
 import { defaultPolicyOptions, type AnswerOutcome, type PolicyOptions } from '../../../shared/domain/policy/reply-policy.ts';

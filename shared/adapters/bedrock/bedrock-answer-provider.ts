@@ -6,7 +6,10 @@
  * evaluate tool-call arguments (output.message.content[].toolUse.input), so an answer delivered through a tool would
  * reach the customer unguarded. Text output is evaluated by the guardrail and works with every Converse model.
  */
-import { BedrockRuntimeClient, ConverseCommand, type ContentBlock, type ConverseCommandInput, type ConverseCommandOutput, type GuardrailTrace, type Message } from '@aws-sdk/client-bedrock-runtime';
+// The SDK is loaded on the first answer: esbuild hoists a bundled module's static imports of external packages to the
+// top of the bundle, so a static import here would load the Bedrock client at every bot-answer cold start, Bedrock
+// configured or not.
+import type { BedrockRuntimeClient, ContentBlock, ConverseCommandInput, ConverseCommandOutput, GuardrailTrace, Message } from '@aws-sdk/client-bedrock-runtime';
 import type { AnswerProvider, GroundedAnswer, GroundedAnswerRequest, GroundingEntry, TokenUsage } from '../../ports/answer-provider.ts';
 import { withDeadline } from './deadline.ts';
 
@@ -106,8 +109,9 @@ export class BedrockAnswerProvider implements AnswerProvider {
     if (grounding.length === 0) return { kind: 'not_known', reason: 'no_grounding', usage: this.usage(), latencyMs: 0 };
     const input = this.converseInput({ ...request, grounding });
     const started = performance.now();
-    const client = (this.client ??= new BedrockRuntimeClient(this.props.region ? { region: this.props.region } : {}));
-    const output = await withDeadline('bedrock converse', options.timeoutMs, (abortSignal) => client.send(new ConverseCommand(input), { abortSignal }));
+    const sdk = await import('@aws-sdk/client-bedrock-runtime');
+    const client = (this.client ??= new sdk.BedrockRuntimeClient(this.props.region ? { region: this.props.region } : {}));
+    const output = await withDeadline('bedrock converse', options.timeoutMs, (abortSignal) => client.send(new sdk.ConverseCommand(input), { abortSignal }));
     return this.interpret(output, grounding, Math.round(performance.now() - started));
   }
 

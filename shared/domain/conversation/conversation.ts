@@ -20,6 +20,8 @@ export interface Conversation {
   /** Knowledge entry of the bot's last answer (the same entry asked again right away is a loop). */
   readonly lastEntryId?: string;
   readonly lastEntryLanguage?: string;
+  /** Whether a multi-turn flow is waiting for the customer's next message (false: no flow session to read). */
+  readonly flowRunning?: boolean;
   readonly handoffs: number;
   readonly assignedAgentId?: string;
   readonly priority?: number;
