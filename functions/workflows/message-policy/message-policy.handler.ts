@@ -24,8 +24,11 @@ const schema = z.object({
 
 /** Knowledge categories a human handles first (comma-separated; default: complaints). */
 const humanFirst = process.env.KEFU_HUMAN_FIRST_CATEGORIES;
+const angerThreshold = Number(process.env.KEFU_ANGER_HANDOFF_THRESHOLD ?? defaultPolicyOptions.angerThreshold);
+if (!(angerThreshold > 0 && angerThreshold <= 1)) throw new Error('KEFU_ANGER_HANDOFF_THRESHOLD must be a number in (0, 1]');
 const options: PolicyOptions = {
   ...defaultPolicyOptions,
+  angerThreshold,
   ...(humanFirst !== undefined ? { humanFirstCategories: humanFirst.split(',').map((c) => c.trim()).filter(Boolean) } : {}),
 };
 
