@@ -73,6 +73,8 @@ export interface PolicyDeps {
   }) => Promise<FlowTurnResult>;
   /** Keeps what the bot could not answer for review (not handoff requests, not flow turns). */
   readonly recordUnanswered?: (question: UnansweredQuestionInput) => Promise<void>;
+  /** Answers served with a confidence below this are kept for review too, as low-confidence (default 0.75). */
+  readonly reviewBelowConfidence?: number;
 }
 
 export interface PolicyInput {
@@ -136,6 +138,16 @@ export function makeDecideReply(deps: PolicyDeps) {
       decision = decide({ conversation, text: input.text, sentiment: input.analysis.sentiment, answer: input.analysis.answer }, deps.options ?? defaultPolicyOptions);
       const answer = input.analysis.answer;
       const botFailed = (decision.kind === 'reply' && !decision.answered) || (decision.kind === 'handoff' && decision.reason === 'repeated_failure');
+      const weak = decision.kind === 'reply' && decision.answered && answer.kind === 'answer' && answer.confidence < (deps.reviewBelowConfidence ?? 0.75);
+      if (weak && deps.recordUnanswered && answer.kind === 'answer') {
+        await deps.recordUnanswered({
+          text: input.text,
+          language: sentimentLanguage ?? 'unknown',
+          outcome: 'low_confidence',
+          conversationId: input.conversationId,
+          nearest: { entryId: answer.entryId, question: '', score: answer.confidence },
+        });
+      }
       if (botFailed && deps.recordUnanswered && (answer.kind === 'out_of_scope' || answer.kind === 'suggest')) {
         const nearest = answer.alternatives?.[0] as { entryId: string; question: string; score?: number } | undefined;
         await deps.recordUnanswered({
