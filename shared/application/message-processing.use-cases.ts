@@ -73,8 +73,6 @@ export interface PolicyDeps {
   }) => Promise<FlowTurnResult>;
   /** Keeps what the bot could not answer for review (not handoff requests, not flow turns). */
   readonly recordUnanswered?: (question: UnansweredQuestionInput) => Promise<void>;
-  /** Answers served with a confidence below this are kept for review too, as low-confidence (default 0.75). */
-  readonly reviewBelowConfidence?: number;
 }
 
 export interface PolicyInput {
@@ -138,7 +136,7 @@ export function makeDecideReply(deps: PolicyDeps) {
       decision = decide({ conversation, text: input.text, sentiment: input.analysis.sentiment, answer: input.analysis.answer }, deps.options ?? defaultPolicyOptions);
       const answer = input.analysis.answer;
       const botFailed = (decision.kind === 'reply' && !decision.answered) || (decision.kind === 'handoff' && decision.reason === 'repeated_failure');
-      const weak = decision.kind === 'reply' && decision.answered && answer.kind === 'answer' && answer.confidence < (deps.reviewBelowConfidence ?? 0.75);
+      const weak = decision.kind === 'reply' && decision.weak === true;
       if (weak && deps.recordUnanswered && answer.kind === 'answer') {
         await deps.recordUnanswered({
           text: input.text,
@@ -169,7 +167,7 @@ export function makeDecideReply(deps: PolicyDeps) {
           idempotencyKey,
           current: conversation,
           set: {
-            failedAnswers: decision.answered ? 0 : conversation.failedAnswers + 1,
+            failedAnswers: decision.answered && !decision.weak ? 0 : conversation.failedAnswers + 1,
             // What the loop check compares the next answer with (cleared by any reply that did not come from an entry).
             lastEntryId: decision.entryId ?? '',
             lastEntryLanguage: language ?? conversation.language ?? '',

@@ -65,3 +65,12 @@ describe('the handoff policy beyond explicit requests', () => {
     expect(decideFlowTurn({ messages: ['抱歉，查不到'], handoff: { reason: 'order_not_found' } }, { conversation: conversation() })).toMatchObject({ kind: 'handoff', reason: 'flow_unresolved', text: '抱歉，查不到' });
   });
 });
+
+describe('weak answers', () => {
+  const weak = { ...answered, confidence: 0.66 };
+  it('serves a weak answer once, and hands over on the second weak or missing answer in a row', () => {
+    expect(decide({ conversation: conversation(), text: 'q', answer: weak })).toMatchObject({ kind: 'reply', answered: true, weak: true });
+    expect(decide({ conversation: conversation({ failedAnswers: 1 }), text: 'q', answer: weak })).toMatchObject({ kind: 'handoff', reason: 'repeated_failure' });
+    expect(decide({ conversation: conversation({ failedAnswers: 1 }), text: 'q', answer: answered })).toMatchObject({ kind: 'reply', answered: true });
+  });
+});

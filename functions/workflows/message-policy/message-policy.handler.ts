@@ -26,9 +26,12 @@ const schema = z.object({
 const humanFirst = process.env.KEFU_HUMAN_FIRST_CATEGORIES;
 const angerThreshold = Number(process.env.KEFU_ANGER_HANDOFF_THRESHOLD ?? defaultPolicyOptions.angerThreshold);
 if (!(angerThreshold > 0 && angerThreshold <= 1)) throw new Error('KEFU_ANGER_HANDOFF_THRESHOLD must be a number in (0, 1]');
+const lowConfidence = Number(process.env.KEFU_LOW_CONFIDENCE ?? defaultPolicyOptions.lowConfidence);
+if (!(lowConfidence >= 0 && lowConfidence <= 1)) throw new Error('KEFU_LOW_CONFIDENCE must be a number in [0, 1]');
 const options: PolicyOptions = {
   ...defaultPolicyOptions,
   angerThreshold,
+  lowConfidence,
   ...(humanFirst !== undefined ? { humanFirstCategories: humanFirst.split(',').map((c) => c.trim()).filter(Boolean) } : {}),
 };
 

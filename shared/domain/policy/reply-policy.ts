@@ -18,7 +18,7 @@ export type AnswerOutcome =
 export type HandoffReason = 'requested' | 'repeated_failure' | 'negative_emotion' | 'human_first' | 'loop' | 'flow_unresolved';
 
 export type Decision =
-  | { readonly kind: 'reply'; readonly text: string; readonly entryId?: string; readonly answered: boolean }
+  | { readonly kind: 'reply'; readonly text: string; readonly entryId?: string; readonly answered: boolean; readonly weak?: boolean }
   | { readonly kind: 'handoff'; readonly reason: HandoffReason; readonly priority: number; readonly text: string };
 
 export interface PolicyOptions {
@@ -28,9 +28,14 @@ export interface PolicyOptions {
   readonly angerThreshold: number;
   /** Knowledge categories a human handles: the bot hands over instead of answering (e.g. complaints, refunds). */
   readonly humanFirstCategories: readonly string[];
+  /**
+   * Confidence below which an answer is served but counts as weak: two weak or missing answers in a row hand over,
+   * and weak answers go to the review list.
+   */
+  readonly lowConfidence: number;
 }
 
-export const defaultPolicyOptions: PolicyOptions = { maxFailedAnswers: 2, angerThreshold: 0.6, humanFirstCategories: ['complaints'] };
+export const defaultPolicyOptions: PolicyOptions = { maxFailedAnswers: 2, angerThreshold: 0.6, humanFirstCategories: ['complaints'], lowConfidence: 0.75 };
 
 type Lang = 'zh' | 'en';
 
@@ -94,7 +99,11 @@ export function decide(
   const upset = s !== undefined && s.polarity === 'negative' && s.emotion !== 'neutral';
   const soothe = upset ? phrases.soothe![language] : '';
   if (input.answer.kind === 'answer') {
-    return { kind: 'reply', text: `${soothe}${input.answer.text}`, entryId: input.answer.entryId, answered: true };
+    const weak = input.answer.confidence < options.lowConfidence;
+    if (weak && input.conversation.failedAnswers + 1 >= options.maxFailedAnswers) {
+      return { kind: 'handoff', reason: 'repeated_failure', priority, text: phrases.handoffAfterFailures![language] };
+    }
+    return { kind: 'reply', text: `${soothe}${input.answer.text}`, entryId: input.answer.entryId, answered: true, ...(weak ? { weak } : {}) };
   }
   if (input.conversation.failedAnswers + 1 >= options.maxFailedAnswers) {
     return { kind: 'handoff', reason: 'repeated_failure', priority, text: phrases.handoffAfterFailures![language] };
