@@ -28,6 +28,7 @@ export interface AnswerDeps {
 export type AnswerQuestionResult = AnswerResult & {
   provider: string;
   category?: string;
+  attachments?: KnowledgeEntry['attachments'];
   latencyMs: number;
   revision: number;
   citations?: readonly string[];
@@ -83,7 +84,7 @@ export function makeAnswerQuestion(deps: AnswerDeps) {
     })();
     return building;
   };
-  return async (input: { text: string }): Promise<AnswerQuestionResult> => {
+  return async (input: { text: string; channel?: string }): Promise<AnswerQuestionResult> => {
     const text = validateText(input.text);
     const engineNow = await current();
     const started = performance.now();
@@ -100,9 +101,20 @@ export function makeAnswerQuestion(deps: AnswerDeps) {
       result = fromGrounded(local, await deps.grounded({ question: text, language: local.language, local: localView, candidates }));
     }
     const latencyMs = Math.round((performance.now() - started) * 1000) / 1000;
-    // The entry's category goes along: the reply policy hands some categories to a human first.
-    const category = result.kind === 'answer' ? byId.get(result.entryId)?.category : undefined;
-    return { provider: 'local', ...result, ...(category ? { category } : {}), latencyMs, revision: builtRevision };
+    // The entry's category goes along (the reply policy hands some categories to a human first), with its links and
+    // images, and the words the entry has for the customer's channel when it has some.
+    const entry = result.kind === 'answer' ? byId.get(result.entryId) : undefined;
+    if (entry && result.kind === 'answer' && input.channel && result.provider !== 'bedrock' && entry.channelAnswers?.[input.channel]) {
+      result = { ...result, text: answerFor(entry, result.language === 'unknown' ? 'default' : result.language, input.channel) };
+    }
+    return {
+      provider: 'local',
+      ...result,
+      ...(entry ? { category: entry.category } : {}),
+      ...(entry?.attachments?.length ? { attachments: entry.attachments } : {}),
+      latencyMs,
+      revision: builtRevision,
+    };
   };
 }
 

@@ -162,7 +162,14 @@ export function makeDecideReply(deps: PolicyDeps) {
     if (decision.kind === 'reply') {
       const result = await deps.store.append(
         input.conversationId,
-        { id: `msg_${deps.ids.next()}`, role: 'bot', text: decision.text, createdAt: now, ...(decision.entryId ? { entryId: decision.entryId } : {}) },
+        {
+          id: `msg_${deps.ids.next()}`,
+          role: 'bot',
+          text: decision.text,
+          createdAt: now,
+          ...(decision.entryId ? { entryId: decision.entryId } : {}),
+          ...(decision.attachments ? { attachments: decision.attachments } : {}),
+        },
         {
           idempotencyKey,
           current: conversation,

@@ -146,6 +146,33 @@ describe('knowledge base administration', () => {
     expect(texts).not.toContain('KF20240008');
   });
 
+  it('replies with the words an entry has for the channel, and its links and images', async () => {
+    const created = await platform.request('POST', '/v1/admin/knowledge', {
+      token: admin,
+      body: {
+        id: 'kb-test-size-guide',
+        status: 'published',
+        category: 'products',
+        questions: ['尺码表在哪里看', 'where is the size guide'],
+        answers: { 'zh-Hans': '尺码表见商品详情页。', en: 'The size guide is on the product page.' },
+        channelAnswers: { webchat: { 'zh-Hans': '尺码表见商品详情页，点击下方链接直接打开。' } },
+        attachments: [{ kind: 'link', url: 'https://shop.example/size-guide', title: '尺码表' }, { kind: 'image', url: 'https://shop.example/size-guide.png' }],
+      },
+    });
+    expect(created.status).toBe(201);
+    await new Promise((r) => setTimeout(r, 1200));
+    const conversation = await platform.openConversation();
+    await platform.say(conversation, '尺码表在哪里看');
+    const reply = await platform.waitFor(async () => {
+      const res = await platform.request('GET', `/v1/webchat/conversations/${conversation.conversationId}/messages`, { token: conversation.token });
+      return res.body.messages.find((m: any) => m.role === 'bot');
+    }, 'the bot reply');
+    expect(reply.text).toBe('尺码表见商品详情页，点击下方链接直接打开。');
+    expect(reply.attachments).toEqual([{ kind: 'link', url: 'https://shop.example/size-guide', title: '尺码表' }, { kind: 'image', url: 'https://shop.example/size-guide.png' }]);
+    const viaApi = await ask('尺码表在哪里看');
+    expect(viaApi.text).toBe('尺码表见商品详情页。');
+  });
+
   it('lets only admins write and supervisors read; agents get 403, no token 401', async () => {
     const body = { questions: ['x'], answers: { en: 'y' }, category: 'c' };
     expect((await platform.request('POST', '/v1/admin/knowledge', { token: agent, body })).status).toBe(403);

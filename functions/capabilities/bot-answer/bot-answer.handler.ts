@@ -41,11 +41,16 @@ const answerQuestion = once(async () =>
 );
 
 const textSchema = z.strictObject({ text: z.string().check(z.maxLength(10_000, 'text must be at most 10000 characters')) });
-const taskSchema = z.object({ action: z.literal('answer'), conversationId: z.string().check(z.minLength(1)), text: z.string().check(z.maxLength(10_000)) });
+const taskSchema = z.object({
+  action: z.literal('answer'),
+  conversationId: z.string().check(z.minLength(1)),
+  text: z.string().check(z.maxLength(10_000)),
+  channel: z.optional(z.string()),
+});
 
 export const handler = httpOrTask(
   httpFunction('bot-answer', {
     answer: async ({ body }) => ({ status: 200, body: await (await answerQuestion())(validate(textSchema, body)) }),
   }),
-  taskFunction('bot-answer', taskSchema, async (input) => (await answerQuestion())({ text: input.text })),
+  taskFunction('bot-answer', taskSchema, async (input) => (await answerQuestion())({ text: input.text, ...(input.channel ? { channel: input.channel } : {}) })),
 );

@@ -53,6 +53,8 @@ export interface MessageDraft {
   readonly agentId?: string;
   /** Knowledge entry a bot reply came from. */
   readonly entryId?: string;
+  /** Links and images of the entry a bot reply came from. */
+  readonly attachments?: readonly { readonly kind: 'link' | 'image'; readonly url: string; readonly title?: string }[];
   readonly mood?: string;
   /** Customer messages: the conversation's owner when the message was accepted (the policy re-checks the real one). */
   readonly ownerAtWrite?: ConversationStatus;
@@ -100,6 +102,7 @@ export function messageView(message: Message) {
     createdAt: message.createdAt,
     ...(message.agentId ? { agentId: message.agentId } : {}),
     ...(message.entryId ? { entryId: message.entryId } : {}),
+    ...(message.attachments?.length ? { attachments: message.attachments } : {}),
     ...(message.mood ? { mood: message.mood } : {}),
   };
 }

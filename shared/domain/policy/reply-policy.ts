@@ -11,14 +11,29 @@ import type { Conversation } from '../conversation/conversation.ts';
 import type { SentimentResult } from '../sentiment/local-sentiment-engine.ts';
 
 export type AnswerOutcome =
-  | { readonly kind: 'answer'; readonly entryId: string; readonly text: string; readonly confidence: number; readonly category?: string; readonly alternatives?: readonly { entryId: string; question: string }[] }
+  | {
+      readonly kind: 'answer';
+      readonly entryId: string;
+      readonly text: string;
+      readonly confidence: number;
+      readonly category?: string;
+      readonly attachments?: readonly { readonly kind: 'link' | 'image'; readonly url: string; readonly title?: string }[];
+      readonly alternatives?: readonly { entryId: string; question: string }[];
+    }
   | { readonly kind: 'suggest'; readonly confidence: number; readonly alternatives: readonly { entryId: string; question: string }[] }
   | { readonly kind: 'out_of_scope' | 'unavailable'; readonly confidence: number; readonly alternatives?: readonly { entryId: string; question: string }[] };
 
 export type HandoffReason = 'requested' | 'repeated_failure' | 'negative_emotion' | 'human_first' | 'loop' | 'flow_unresolved';
 
 export type Decision =
-  | { readonly kind: 'reply'; readonly text: string; readonly entryId?: string; readonly answered: boolean; readonly weak?: boolean }
+  | {
+      readonly kind: 'reply';
+      readonly text: string;
+      readonly entryId?: string;
+      readonly attachments?: readonly { readonly kind: 'link' | 'image'; readonly url: string; readonly title?: string }[];
+      readonly answered: boolean;
+      readonly weak?: boolean;
+    }
   | { readonly kind: 'handoff'; readonly reason: HandoffReason; readonly priority: number; readonly text: string };
 
 export interface PolicyOptions {
@@ -103,7 +118,14 @@ export function decide(
     if (weak && input.conversation.failedAnswers + 1 >= options.maxFailedAnswers) {
       return { kind: 'handoff', reason: 'repeated_failure', priority, text: phrases.handoffAfterFailures![language] };
     }
-    return { kind: 'reply', text: `${soothe}${input.answer.text}`, entryId: input.answer.entryId, answered: true, ...(weak ? { weak } : {}) };
+    return {
+      kind: 'reply',
+      text: `${soothe}${input.answer.text}`,
+      entryId: input.answer.entryId,
+      ...(input.answer.attachments?.length ? { attachments: input.answer.attachments } : {}),
+      answered: true,
+      ...(weak ? { weak } : {}),
+    };
   }
   if (input.conversation.failedAnswers + 1 >= options.maxFailedAnswers) {
     return { kind: 'handoff', reason: 'repeated_failure', priority, text: phrases.handoffAfterFailures![language] };
