@@ -1,7 +1,7 @@
 /** Bot answer capability: over the API for integrations, and as the message workflow's FindAnswer task. */
 import * as z from 'zod/mini';
 import { makeAnswerQuestion } from '../../../shared/application/capability.use-cases.ts';
-import { clock, knowledgeRepository, knowledgeSource } from '../../../shared/adapters/wiring/storage.ts';
+import { clock, knowledgeRepository } from '../../../shared/adapters/wiring/storage.ts';
 import { once } from '../../../shared/adapters/wiring/once.ts';
 import { ANSWER_PROVIDER_ENV } from '../../../shared/manifest/manifest.ts';
 import { httpFunction, httpOrTask, taskFunction, validate } from '../../../shared/observability/handler-kit.ts';
@@ -32,7 +32,7 @@ async function groundedAnswer() {
 
 const answerQuestion = once(async () =>
   makeAnswerQuestion({
-    knowledge: knowledgeSource(),
+    knowledge: knowledgeRepository(),
     repository: knowledgeRepository(),
     clock,
     revisionCheckMs: REVISION_CHECK_MS,

@@ -45,13 +45,11 @@ export class DynamoDbCustomerDirectory implements CustomerDirectory {
   }
 }
 
+/** Reads the current entries; every write goes through DynamoDbKnowledgeRepository (version, audit, revision). */
 export class DynamoDbKnowledgeSource implements KnowledgeSource {
   constructor(private readonly client: DynamoDBDocumentClient, private readonly table: string) {}
   async list(): Promise<KnowledgeEntry[]> {
     return (await scanAll(this.client, this.table)).map((i) => strip<KnowledgeEntry>(i));
-  }
-  async put(entry: KnowledgeEntry): Promise<void> {
-    await this.client.send(new PutCommand({ TableName: this.table, Item: { pk: entry.id, ...entry } }));
   }
 }
 

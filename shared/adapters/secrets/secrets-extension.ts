@@ -20,3 +20,17 @@ export async function secretStringFromExtension(secretId: string, options: Secre
   if (typeof body.SecretString !== 'string' || body.SecretString === '') throw new Error(`secret ${secretId} has no string value`);
   return body.SecretString;
 }
+
+/** A secret of this function through the extension, with the port and session token Lambda gives the function. */
+export function lambdaSecretString(secretId: string): Promise<string> {
+  return secretStringFromExtension(secretId, {
+    port: Number(process.env.PARAMETERS_SECRETS_EXTENSION_HTTP_PORT ?? 2773),
+    sessionToken: requireSessionToken(),
+  });
+}
+
+function requireSessionToken(): string {
+  const token = process.env.AWS_SESSION_TOKEN;
+  if (!token) throw new Error('AWS_SESSION_TOKEN is not set: the Parameters and Secrets extension needs it');
+  return token;
+}

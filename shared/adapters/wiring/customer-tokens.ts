@@ -2,7 +2,7 @@
 import { COMMON_ENV } from '../../manifest/manifest.ts';
 import { optionalEnv, requireEnv } from '../../config/runtime-config.ts';
 import type { CustomerTokens } from '../../ports/gateways.ts';
-import { secretStringFromExtension } from '../secrets/secrets-extension.ts';
+import { lambdaSecretString } from '../secrets/secrets-extension.ts';
 import { JoseCustomerTokens } from '../tokens/customer-tokens.jose.ts';
 import { onResetWiring } from './once.ts';
 
@@ -15,10 +15,7 @@ export function customerTokens(): Promise<CustomerTokens> {
   tokens ??= (async () => {
     const local = optionalEnv(COMMON_ENV.customerTokenSecret);
     if (local) return new JoseCustomerTokens(local);
-    const secret = await secretStringFromExtension(requireEnv(COMMON_ENV.customerTokenSecretArn), {
-      port: Number(optionalEnv('PARAMETERS_SECRETS_EXTENSION_HTTP_PORT') ?? 2773),
-      sessionToken: requireEnv('AWS_SESSION_TOKEN'),
-    });
+    const secret = await lambdaSecretString(requireEnv(COMMON_ENV.customerTokenSecretArn));
     return new JoseCustomerTokens(secret);
   })();
   // A failed read (throttling, the extension still starting) is retried by the next request rather than cached.

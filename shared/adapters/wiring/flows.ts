@@ -11,7 +11,7 @@ import { COMMON_ENV } from '../../manifest/manifest.ts';
 import { optionalEnv, requireEnv } from '../../config/runtime-config.ts';
 import type { Connector } from '../../ports/flows.ts';
 import { CONNECTORS_ENV, connectorConfigFromEnv, HttpConnector, parseConnectorConfig } from '../connector/http-connector.ts';
-import { secretStringFromExtension } from '../secrets/secrets-extension.ts';
+import { lambdaSecretString } from '../secrets/secrets-extension.ts';
 import { dynamoDocumentClient } from '../dynamodb/document-client.ts';
 import { DynamoDbFlowCatalog, DynamoDbFlowSessions } from '../dynamodb/flows.dynamodb.ts';
 import { once } from './once.ts';
@@ -29,19 +29,18 @@ function lazyConnector(): Connector {
   const load = async () => {
     const log = { log: (entry: object) => logger.info('connector call', { ...entry }) };
     if (optionalEnv(CONNECTORS_ENV) !== undefined || optionalEnv(COMMON_ENV.connectorsSecretArn) === undefined) return new HttpConnector(connectorConfigFromEnv(), log);
-    const secret = await secretStringFromExtension(requireEnv(COMMON_ENV.connectorsSecretArn), {
-      port: Number(optionalEnv('PARAMETERS_SECRETS_EXTENSION_HTTP_PORT') ?? 2773),
-      sessionToken: requireEnv('AWS_SESSION_TOKEN'),
-    });
+    const secret = await lambdaSecretString(requireEnv(COMMON_ENV.connectorsSecretArn));
     return new HttpConnector(parseConnectorConfig(JSON.parse(secret)), log);
   };
   return {
     call: async (name, request, options) => {
-      connector ??= load();
-      // A failed read is retried on the next call rather than cached.
-      connector.catch(() => {
-        connector = undefined;
-      });
+      if (!connector) {
+        connector = load();
+        // A failed read is retried on the next call rather than cached.
+        connector.catch(() => {
+          connector = undefined;
+        });
+      }
       return (await connector).call(name, request, options);
     },
   };

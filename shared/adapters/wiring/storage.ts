@@ -8,7 +8,7 @@ import { escalationSettings, tableName } from '../../config/runtime-config.ts';
 import { systemClock, type Clock, type Ids } from '../../ports/gateways.ts';
 import { dynamoDocumentClient } from '../dynamodb/document-client.ts';
 import { DynamoDbConversationStore } from '../dynamodb/conversation.store.dynamodb.ts';
-import { DynamoDbAgentDirectory, DynamoDbCustomerDirectory, DynamoDbKnowledgeSource, DynamoDbTicketStore } from '../dynamodb/directory.dynamodb.ts';
+import { DynamoDbAgentDirectory, DynamoDbCustomerDirectory, DynamoDbTicketStore } from '../dynamodb/directory.dynamodb.ts';
 import { DynamoDbKnowledgeRepository, DynamoDbUnansweredLog } from '../dynamodb/knowledge.repository.dynamodb.ts';
 import { ConnectionRegistry } from '../websocket/connection-registry.dynamodb.ts';
 import { once } from './once.ts';
@@ -22,7 +22,6 @@ export const conversationStore = once(
 );
 export const agentDirectory = once(() => new DynamoDbAgentDirectory(dynamoDocumentClient(), tableName('agents')));
 export const customerDirectory = once(() => new DynamoDbCustomerDirectory(dynamoDocumentClient(), tableName('customers')));
-export const knowledgeSource = once(() => new DynamoDbKnowledgeSource(dynamoDocumentClient(), tableName('knowledge')));
 export const knowledgeRepository = once(() => new DynamoDbKnowledgeRepository(dynamoDocumentClient(), { knowledge: tableName('knowledge'), log: tableName('knowledge-log') }));
 export const unansweredLog = once(() => new DynamoDbUnansweredLog(dynamoDocumentClient(), { log: tableName('knowledge-log') }));
 export const ticketStore = once(() => new DynamoDbTicketStore(dynamoDocumentClient(), tableName('tickets')));
