@@ -3,10 +3,17 @@
  * (`npx cdk deploy -c stage=prod -c alarmEmail=ops@example.com`). Parsed and validated once; defaults come from one
  * helper so that tests, the CLI and the local runtime see the same values.
  */
+import { existsSync, readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
 import { RetentionDays } from 'aws-cdk-lib/aws-logs';
+import { SentimentModel } from '../../shared/domain/sentiment/sentiment-model.ts';
 
 export const STAGES = ['dev', 'prod'] as const;
 export type Stage = (typeof STAGES)[number];
+
+/** Engines that can score sentiment: the local one (default, no AWS calls) or Amazon Comprehend. */
+export const SENTIMENT_PROVIDERS = ['local', 'comprehend'] as const;
+export type SentimentProviderChoice = (typeof SENTIMENT_PROVIDERS)[number];
 
 /** The validated configuration every stack and construct reads. */
 export interface KefuConfig {
@@ -30,6 +37,18 @@ export interface KefuConfig {
   readonly bedrockModelId?: string;
   /** Bedrock guardrail applied to every answer, with its version (both or neither). */
   readonly bedrockGuardrail?: { readonly id: string; readonly version: string };
+  /**
+   * Who scores sentiment: 'comprehend' calls Amazon Comprehend (the local engine stays the fallback); 'local' makes no
+   * Comprehend calls and grants no Comprehend permissions.
+   *
+   * @default 'local'
+   */
+  readonly sentimentProvider?: SentimentProviderChoice;
+  /**
+   * Absolute path of a sentiment model trained with `npm run kefu -- sentiment train` (checked at synth): shipped in
+   * the sentiment function's asset and used by the local engine (and as Comprehend's emotion source).
+   */
+  readonly sentimentModel?: string;
 }
 
 /** Context keys read by {@link readConfig}; their names are what a user passes with `-c`. */
@@ -44,12 +63,14 @@ export const CONTEXT_KEYS = {
   bedrockModelId: 'bedrockModelId',
   bedrockGuardrailId: 'bedrockGuardrailId',
   bedrockGuardrailVersion: 'bedrockGuardrailVersion',
+  sentimentProvider: 'sentimentProvider',
+  sentimentModel: 'sentimentModel',
 } as const;
 
 /** Raw values as they arrive from context: strings from `-c key=value`, any JSON type from cdk.json. */
 export type RawConfig = Partial<Record<keyof typeof CONTEXT_KEYS, unknown>>;
 
-const STAGE_DEFAULTS: Readonly<Record<Stage, Omit<KefuConfig, 'stage' | 'alarmEmail' | 'bedrockModelId' | 'bedrockGuardrail'>>> = {
+const STAGE_DEFAULTS: Readonly<Record<Stage, Omit<KefuConfig, 'stage' | 'alarmEmail' | 'bedrockModelId' | 'bedrockGuardrail' | 'sentimentProvider' | 'sentimentModel'>>> = {
   dev: { acceptTimeoutSeconds: 120, maxOffers: 3, logRetentionDays: RetentionDays.TWO_WEEKS, apiRateLimit: 50, apiBurstLimit: 100 },
   prod: { acceptTimeoutSeconds: 120, maxOffers: 3, logRetentionDays: RetentionDays.ONE_YEAR, apiRateLimit: 500, apiBurstLimit: 1000 },
 };
@@ -78,10 +99,14 @@ export function applyDefaults(raw: RawConfig): KefuConfig {
   if (guardrailId !== undefined && bedrockModelId === undefined) throw new Error('a Bedrock guardrail needs bedrockModelId');
   if (guardrailId !== undefined && !/^[a-z0-9]{1,64}$/.test(guardrailId)) throw new Error(`bedrockGuardrailId must be a guardrail id, got "${guardrailId}"`);
   if (guardrailVersion !== undefined && !/^(DRAFT|[1-9][0-9]{0,7})$/.test(guardrailVersion)) throw new Error(`bedrockGuardrailVersion must be DRAFT or a number, got "${guardrailVersion}"`);
+  const sentimentProvider = parseSentimentProvider(raw.sentimentProvider);
+  const sentimentModel = parseSentimentModel(raw.sentimentModel);
   return {
     stage,
     ...(bedrockModelId === undefined ? {} : { bedrockModelId }),
     ...(guardrailId === undefined || guardrailVersion === undefined ? {} : { bedrockGuardrail: { id: guardrailId, version: guardrailVersion } }),
+    ...(sentimentProvider === undefined ? {} : { sentimentProvider }),
+    ...(sentimentModel === undefined ? {} : { sentimentModel }),
     acceptTimeoutSeconds: integer('acceptTimeoutSeconds', raw.acceptTimeoutSeconds, defaults.acceptTimeoutSeconds, 1, 86400),
     maxOffers: integer('maxOffers', raw.maxOffers, defaults.maxOffers, 1, 20),
     logRetentionDays: logRetentionDays as RetentionDays,
@@ -113,6 +138,15 @@ function parseStage(value: unknown): Stage {
   return value as Stage;
 }
 
+function parseSentimentProvider(value: unknown): SentimentProviderChoice | undefined {
+  if (value === undefined || value === null || value === '') return undefined;
+  const choice = typeof value === 'string' ? value.trim() : value;
+  if (typeof choice !== 'string' || !(SENTIMENT_PROVIDERS as readonly string[]).includes(choice)) {
+    throw new Error(`sentimentProvider must be one of ${SENTIMENT_PROVIDERS.join(', ')}, got "${String(value)}"`);
+  }
+  return choice as SentimentProviderChoice;
+}
+
 function optionalString(value: unknown): string | undefined {
   if (value === undefined || value === null || value === '') return undefined;
   if (typeof value !== 'string') throw new Error(`expected a string, got ${typeof value}`);
@@ -126,4 +160,18 @@ function integer(name: string, value: unknown, fallback: number, min: number, ma
     throw new Error(`${name} must be an integer between ${min} and ${max}, got "${String(value)}"`);
   }
   return parsed;
+}
+
+/** A trained model's path: it must exist and be a Kefu sentiment model, so that a typo fails the synth, not the function. */
+function parseSentimentModel(value: unknown): string | undefined {
+  const path = optionalString(value);
+  if (path === undefined) return undefined;
+  const absolute = resolve(path);
+  if (!existsSync(absolute)) throw new Error(`sentimentModel ${absolute} does not exist (train one with npm run kefu -- sentiment train FILE)`);
+  try {
+    SentimentModel.fromJSON(JSON.parse(readFileSync(absolute, 'utf8')));
+  } catch (error) {
+    throw new Error(`sentimentModel ${absolute} is not a usable model: ${(error as Error).message}`);
+  }
+  return absolute;
 }

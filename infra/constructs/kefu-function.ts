@@ -18,8 +18,10 @@ import { StateMachineType } from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
 import {
   ANSWER_PROVIDER_ENV,
+  SENTIMENT_MODEL_ENV,
   COMMON_ENV,
   pascalCase,
+  SENTIMENT_PROVIDER_ENV,
   tableSpec,
   workflowSpec,
   type FunctionSpec,
@@ -61,6 +63,9 @@ export interface KefuFunctionProps {
 }
 
 /** A manifest function as a bundled, traced, least-privilege Lambda function. */
+/** File name of a shipped sentiment model inside the function's asset. */
+const SENTIMENT_MODEL_FILE = 'sentiment-model.json';
+
 export class KefuFunction extends Construct {
   readonly function: NodejsFunction;
   readonly role: iam.Role;
@@ -74,6 +79,7 @@ export class KefuFunction extends Construct {
     const root = props.repositoryRoot ?? REPOSITORY_ROOT;
     const entry = join(root, spec.entry);
     if (!existsSync(entry)) throw new Error(`entry file of function ${spec.id} not found: ${spec.entry}`);
+    const sentimentModel = spec.usesSentimentProvider ? config.sentimentModel : undefined;
 
     this.logGroup = new logs.LogGroup(this, 'Logs', {
       retention: config.logRetentionDays,
@@ -101,17 +107,26 @@ export class KefuFunction extends Construct {
       loggingFormat: lambda.LoggingFormat.JSON,
       logGroup: this.logGroup,
       role: this.role,
-      bundling: spec.runtimePackages?.length
-        ? {
-            ...kefuBundlingOptions,
-            commandHooks: {
-              beforeBundling: () => [],
-              beforeInstall: () => [],
-              afterBundling: (inputDir: string, outputDir: string) => copyRuntimePackages(spec.runtimePackages ?? [], inputDir, outputDir),
-            },
-          }
-        : kefuBundlingOptions,
-      environment: { ...BUNDLE_RUNTIME_ENV, ...commonEnvironment(spec, config, props) },
+      bundling:
+        spec.runtimePackages?.length || sentimentModel
+          ? {
+              ...kefuBundlingOptions,
+              commandHooks: {
+                beforeBundling: () => [],
+                beforeInstall: () => [],
+                afterBundling: (inputDir: string, outputDir: string) => [
+                  ...copyRuntimePackages(spec.runtimePackages ?? [], inputDir, outputDir),
+                  // A company's trained sentiment model ships in the asset (its hash follows the model's content).
+                  ...(sentimentModel ? [`cp "${sentimentModel}" "${outputDir}/${SENTIMENT_MODEL_FILE}"`] : []),
+                ],
+              },
+            }
+          : kefuBundlingOptions,
+      environment: {
+        ...BUNDLE_RUNTIME_ENV,
+        ...commonEnvironment(spec, config, props),
+        ...(sentimentModel ? { [SENTIMENT_MODEL_ENV]: `/var/task/${SENTIMENT_MODEL_FILE}` } : {}),
+      },
       // The customer-token secret comes from AWS's Parameters and Secrets extension over localhost (cached for five
       // minutes) rather than the Secrets Manager SDK client: fewer calls, and no SDK client to import at cold start.
       ...(spec.usesCustomerTokenSecret || spec.usesConnectorsSecret
@@ -138,12 +153,17 @@ export class KefuFunction extends Construct {
     }
 
     if (spec.usesAnswerProvider && config.bedrockModelId) this.allowBedrockAnswers(config.bedrockModelId, config.bedrockGuardrail);
+    const comprehend = spec.usesSentimentProvider === true && config.sentimentProvider === 'comprehend';
+    if (comprehend) this.allowComprehendSentiment();
 
+    // One acknowledgment for every Resource::* statement of the role: cdk-nag's audit trail keeps one reason per finding.
     Validations.of(this.role).acknowledge({
       id: 'AwsSolutions-IAM5[Resource::*]',
       reason:
-        'xray:PutTraceSegments and xray:PutTelemetryRecords (active tracing) support no resource-level permissions; every ' +
-        'other statement of this role names its resources',
+        'xray:PutTraceSegments and xray:PutTelemetryRecords (active tracing)' +
+        (comprehend ? ', and comprehend:DetectSentiment and comprehend:BatchDetectSentiment (sentiment scoring),' : '') +
+        ' support no resource-level permissions (the Service Authorization Reference lists no resource type for them); ' +
+        'every other statement of this role names its resources',
     });
   }
 
@@ -199,6 +219,15 @@ export class KefuFunction extends Construct {
       this.function.addEnvironment(ANSWER_PROVIDER_ENV.guardrailId, guardrail.id);
       this.function.addEnvironment(ANSWER_PROVIDER_ENV.guardrailVersion, guardrail.version);
     }
+  }
+
+  /**
+   * Sentiment scored by Comprehend. Its real-time detection actions support no resource-level permissions, so they are
+   * granted on '*' (acknowledged with the role's other Resource::* statements in the constructor).
+   */
+  private allowComprehendSentiment(): void {
+    this.role.addToPrincipalPolicy(new iam.PolicyStatement({ actions: ['comprehend:BatchDetectSentiment', 'comprehend:DetectSentiment'], resources: ['*'] }));
+    this.function.addEnvironment(SENTIMENT_PROVIDER_ENV.provider, 'comprehend');
   }
 
   /** Lets the function start a workflow and tells it the workflow's ARN through the workflow's manifest env var. */

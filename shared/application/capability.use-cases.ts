@@ -10,6 +10,9 @@ import { answerFor, nextValidityChange, type KnowledgeEntry } from '../domain/kn
 import type { GroundedAnswerInput, GroundedAnswerResult } from './grounded-answer.use-cases.ts';
 import type { KnowledgeRepository } from '../ports/knowledge.ts';
 import { scoreSentiment, type SentimentResult } from '../domain/sentiment/local-sentiment-engine.ts';
+import type { SentimentModel } from '../domain/sentiment/sentiment-model.ts';
+import type { SentimentProvider, SentimentRequest } from '../ports/sentiment.ts';
+import type { Language } from '../domain/knowledge/text-features.ts';
 import { validateText } from './conversation.use-cases.ts';
 import type { KnowledgeSource } from '../ports/directory.ts';
 import type { Clock } from '../ports/gateways.ts';
@@ -118,6 +121,22 @@ export function makeAnswerQuestion(deps: AnswerDeps) {
   };
 }
 
-export function makeScoreSentiment() {
-  return async (input: { text: string }): Promise<SentimentResult> => scoreSentiment(validateText(input.text));
+/** The local engine as a provider: the shipped lexicon and rules, or a company's trained model over them. */
+export function localSentimentProvider(model?: SentimentModel): SentimentProvider & { scoreNow(request: SentimentRequest): SentimentResult } {
+  const scoreNow = (request: SentimentRequest) => scoreSentiment(request.text, { ...(model ? { model } : {}), ...(request.language ? { language: request.language } : {}) });
+  return { name: 'local', scoreNow, score: async (request) => scoreNow(request) };
+}
+
+/**
+ * Scores a text with the configured provider (Comprehend when the deployment chose it, falling back to the local
+ * engine on error or timeout; the local engine otherwise), with the time it took.
+ */
+export function makeScoreSentiment(deps: { provider?: SentimentProvider } = {}) {
+  const provider = deps.provider ?? localSentimentProvider();
+  return async (input: { text: string; language?: Language }): Promise<SentimentResult & { latencyMs: number }> => {
+    const text = validateText(input.text);
+    const started = performance.now();
+    const result = await provider.score({ text, ...(input.language ? { language: input.language } : {}) });
+    return { ...result, latencyMs: Math.round((performance.now() - started) * 1000) / 1000 };
+  };
 }

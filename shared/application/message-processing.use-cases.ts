@@ -9,6 +9,7 @@ import type { Language } from '../domain/knowledge/text-features.ts';
 import type { FlowTurnResult } from '../ports/flows.ts';
 import type { UnansweredQuestionInput } from './unanswered.use-cases.ts';
 import type { SentimentResult } from '../domain/sentiment/local-sentiment-engine.ts';
+import { updateMood } from '../domain/sentiment/mood.ts';
 import type { ConversationStore } from '../ports/conversation.store.ts';
 import type { Clock, EscalationInput, Ids, LiveUpdates, WorkflowGateway } from '../ports/gateways.ts';
 import { conversationAudience } from './conversation.use-cases.ts';
@@ -78,6 +79,8 @@ export interface PolicyDeps {
 export interface PolicyInput {
   readonly conversationId: string;
   readonly messageId: string;
+  /** The customer message's sequence number: its sentiment is stored on it with the reply. */
+  readonly seq?: number;
   readonly text: string;
   readonly analysis: { readonly sentiment?: SentimentResult; readonly answer: AnswerOutcome };
 }
@@ -116,6 +119,14 @@ export function makeDecideReply(deps: PolicyDeps) {
     }
     const sentimentLanguage = input.analysis.sentiment?.language;
     const language = sentimentLanguage && sentimentLanguage !== 'unknown' ? sentimentLanguage : undefined;
+    // The mood moves with every scored customer message (not when sentiment was unavailable).
+    const sentiment = input.analysis.sentiment && input.analysis.sentiment.provider !== ('unavailable' as string) ? input.analysis.sentiment : undefined;
+    const policyOptions = deps.options ?? defaultPolicyOptions;
+    const mood = sentiment ? updateMood(conversation.mood, sentiment, input.messageId, deps.clock.now().toISOString(), policyOptions.moodTrendTurns || 3) : conversation.mood;
+    const annotate =
+      sentiment && input.seq !== undefined
+        ? { annotate: { seq: input.seq, fields: { sentiment: { polarity: sentiment.polarity, emotion: sentiment.emotion, intensity: sentiment.intensity, scores: sentiment.scores, provider: sentiment.provider } } } }
+        : {};
     let decision: Decision | undefined;
     let flowRunning = false;
     if (deps.flowTurn) {
@@ -130,10 +141,10 @@ export function makeDecideReply(deps: PolicyDeps) {
         ...(conversation.flowRunning === false ? { noRunningFlow: true } : {}),
       });
       flowRunning = turn.handled && turn.ended === undefined && turn.handoff === undefined;
-      if (turn.handled) decision = decideFlowTurn(turn, { conversation, ...(input.analysis.sentiment ? { sentiment: input.analysis.sentiment } : {}) });
+      if (turn.handled) decision = decideFlowTurn(turn, { conversation, ...(sentiment ? { sentiment } : {}), ...(mood ? { mood } : {}) }, policyOptions);
     }
     if (!decision) {
-      decision = decide({ conversation, text: input.text, sentiment: input.analysis.sentiment, answer: input.analysis.answer }, deps.options ?? defaultPolicyOptions);
+      decision = decide({ conversation, text: input.text, sentiment: input.analysis.sentiment, answer: input.analysis.answer, ...(mood ? { mood } : {}) }, policyOptions);
       const answer = input.analysis.answer;
       const botFailed = (decision.kind === 'reply' && !decision.answered) || (decision.kind === 'handoff' && decision.reason === 'repeated_failure');
       const weak = decision.kind === 'reply' && decision.weak === true;
@@ -158,7 +169,7 @@ export function makeDecideReply(deps: PolicyDeps) {
       }
     }
     const now = deps.clock.now().toISOString();
-    const mood = input.analysis.sentiment?.emotion;
+    const moodFields: Record<string, Readonly<Record<string, unknown>> | string> = mood ? { mood: mood as unknown as Readonly<Record<string, unknown>>, lastMood: mood.emotion } : {};
     if (decision.kind === 'reply') {
       const result = await deps.store.append(
         input.conversationId,
@@ -169,17 +180,19 @@ export function makeDecideReply(deps: PolicyDeps) {
           createdAt: now,
           ...(decision.entryId ? { entryId: decision.entryId } : {}),
           ...(decision.attachments ? { attachments: decision.attachments } : {}),
+          ...(decision.tone && decision.tone.style !== 'plain' ? { tone: { emotion: decision.tone.emotion, style: decision.tone.style } } : {}),
         },
         {
           idempotencyKey,
           current: conversation,
+          ...annotate,
           set: {
             failedAnswers: decision.answered && !decision.weak ? 0 : conversation.failedAnswers + 1,
             // What the loop check compares the next answer with (cleared by any reply that did not come from an entry).
             lastEntryId: decision.entryId ?? '',
             lastEntryLanguage: language ?? conversation.language ?? '',
             ...(deps.flowTurn ? { flowRunning } : {}),
-            ...(mood ? { lastMood: mood } : {}),
+            ...moodFields,
             ...(language ? { language } : {}),
           },
         },
@@ -196,6 +209,7 @@ export function makeDecideReply(deps: PolicyDeps) {
         {
           idempotencyKey,
           current: conversation,
+          ...annotate,
           statusChange: {
             from: ['bot'],
             to: 'queued',
@@ -206,7 +220,7 @@ export function makeDecideReply(deps: PolicyDeps) {
               handoffs,
               failedAnswers: 0,
               handoffMessageId: input.messageId,
-              ...(mood ? { lastMood: mood } : {}),
+              ...moodFields,
               ...(input.analysis.sentiment?.language && input.analysis.sentiment.language !== 'unknown' ? { language: input.analysis.sentiment.language } : {}),
             },
           },

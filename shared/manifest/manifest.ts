@@ -100,6 +100,8 @@ export interface FunctionSpec {
   readonly usesConnectorsSecret?: boolean;
   /** Calls the generative answer provider (Bedrock) when the deployment configures one. */
   readonly usesAnswerProvider?: boolean;
+  /** Scores sentiment with the cloud provider (Comprehend) when the deployment configures one. */
+  readonly usesSentimentProvider?: boolean;
   readonly streamSource?: StreamSourceSpec;
 }
 
@@ -228,6 +230,7 @@ export const manifest: Manifest = {
       memoryMb: 256,
       timeoutSeconds: 5,
       tables: {},
+      usesSentimentProvider: true,
     },
     {
       id: 'routing',
@@ -416,6 +419,12 @@ export const ANSWER_PROVIDER_ENV = {
   guardrailVersion: 'KEFU_BEDROCK_GUARDRAIL_VERSION',
   timeoutMs: 'KEFU_BEDROCK_TIMEOUT_MS',
 } as const;
+
+/** Environment of the sentiment provider (set only when Comprehend is configured). */
+export const SENTIMENT_PROVIDER_ENV = { provider: 'KEFU_SENTIMENT_PROVIDER', timeoutMs: 'KEFU_SENTIMENT_TIMEOUT_MS' } as const;
+
+/** Path of a company's trained sentiment model (JSON, `npm run kefu -- sentiment train`), when one is shipped. */
+export const SENTIMENT_MODEL_ENV = 'KEFU_SENTIMENT_MODEL';
 
 export const COMMON_ENV = {
   stage: 'KEFU_STAGE',

@@ -1,6 +1,10 @@
 /** Port: where conversations and their transcripts live. The DynamoDB adapter implements it. */
 import type { Conversation, ConversationStatus, Message, MessageDraft } from '../domain/conversation/conversation.ts';
 
+/** A conversation or message attribute: scalars, or a small JSON object (the mood, a message's sentiment). */
+export type FieldValue = string | number | boolean | null | Readonly<Record<string, unknown>>;
+export type Fields = Readonly<Record<string, FieldValue>>;
+
 export interface AppendResult {
   readonly message: Message;
   /** True when the idempotency key was already used: nothing new was stored and `message` is the original. */
@@ -11,7 +15,7 @@ export interface StatusChange {
   readonly from: readonly ConversationStatus[];
   readonly to: ConversationStatus;
   /** Fields set with the move; `null` removes a field. */
-  readonly set?: Readonly<Record<string, string | number | boolean | null>>;
+  readonly set?: Fields;
   /** Extra conditions: attribute = value. */
   readonly expect?: Readonly<Record<string, string | number>>;
 }
@@ -36,7 +40,9 @@ export interface ConversationStore {
     options?: {
       idempotencyKey?: string;
       statusChange?: StatusChange;
-      set?: Readonly<Record<string, string | number | boolean | null>>;
+      set?: Fields;
+      /** Fields set on an earlier message of the conversation in the same transaction (its sentiment scores). */
+      annotate?: { readonly seq: number; readonly fields: Fields };
       /** The caller's current view of the conversation: saves a read; a stale view only costs a retry. */
       current?: Conversation;
     },
@@ -45,7 +51,7 @@ export interface ConversationStore {
   /** Conditional status move; returns the updated conversation, or undefined when the condition failed. */
   changeStatus(conversationId: string, change: StatusChange): Promise<Conversation | undefined>;
   /** Sets fields without a status move, only while the conversation has one of the given statuses. */
-  update(conversationId: string, fields: Readonly<Record<string, string | number | boolean | null>>, whenStatus: readonly ConversationStatus[]): Promise<Conversation | undefined>;
+  update(conversationId: string, fields: Fields, whenStatus: readonly ConversationStatus[]): Promise<Conversation | undefined>;
   listQueue(limit: number): Promise<Conversation[]>;
   recordEvent(conversationId: string, event: AuditEvent): Promise<void>;
   listEvents(conversationId: string): Promise<AuditEvent[]>;

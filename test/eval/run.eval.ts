@@ -1,5 +1,6 @@
 /**
  * `npm run eval -- intents --train FILE --test FILE [--oos FILE] [--json] [--no-jieba]`
+ * `npm run eval -- sentiment --test FILE [--train FILE] [--json]`
  *
  * FILE is JSONL ({"text","label"} a line), CSV or TSV (text,label). Builds a knowledge base with one entry per train
  * label, asks every test row (and every --oos row, as out of scope) and prints the figures described in
@@ -8,9 +9,10 @@
 import { cpus, totalmem } from 'node:os';
 import { loadRows } from './datasets.ts';
 import { evaluateIntents, type IntentReport } from './intents.ts';
+import { evaluateSentiment, type SentimentReport } from './sentiment.ts';
 import { jiebaStatus, noSegmenter } from '../../shared/domain/knowledge/segmenter.ts';
 
-const USAGE = 'usage: npm run eval -- intents --train FILE --test FILE [--oos FILE] [--json] [--no-jieba]';
+const USAGE = 'usage: npm run eval -- intents --train FILE --test FILE [--oos FILE] [--json] [--no-jieba]\n       npm run eval -- sentiment --test FILE [--train FILE] [--json]';
 
 function parseArgs(argv: readonly string[]): { command: string | undefined; flags: Map<string, string | true> } {
   const flags = new Map<string, string | true>();
@@ -53,8 +55,37 @@ function print(report: IntentReport, files: { train: string; test: string; oos?:
   console.log(`machine                       ${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, ${(totalmem() / 2 ** 30).toFixed(0)} GB, Node ${process.version}`);
 }
 
+function printSentiment(report: SentimentReport, files: { train?: string; test: string }): void {
+  console.log(`${report.task} set ${files.test}: ${report.counts.test} rows; engine ${report.mode === 'trained' ? `trained on ${files.train} (${report.counts.train} rows, ${report.trainMs} ms)` : 'as shipped (lexicon and rules)'}`);
+  console.log('');
+  console.log(`accuracy                 ${pct(report.accuracy)}`);
+  console.log(`macro-F1                 ${pct(report.macroF1)}`);
+  console.log(`latency p50 / p99        ${report.latencyMs.p50.toFixed(4)} / ${report.latencyMs.p99.toFixed(4)} ms`);
+  console.log('');
+  const labels = report.confusion.labels;
+  const width = Math.max(12, ...labels.map((l) => l.length + 2));
+  console.log(`confusion (rows: actual, columns: predicted)`);
+  console.log(`${''.padEnd(width)}${labels.map((l) => l.padStart(width)).join('')}`);
+  report.confusion.matrix.forEach((row, i) => console.log(`${labels[i]!.padEnd(width)}${row.map((n) => String(n).padStart(width)).join('')}`));
+  console.log('');
+  for (const [label, m] of Object.entries(report.perLabel)) {
+    console.log(`${label.padEnd(width)} precision ${pct(m.precision)}  recall ${pct(m.recall)}  F1 ${pct(m.f1)}  (${m.support})`);
+  }
+  console.log(`machine                  ${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, Node ${process.version}`);
+}
+
+function sentiment(flags: Map<string, string | true>): void {
+  const train = flags.get('train');
+  const test = flags.get('test');
+  if (typeof test !== 'string' || (train !== undefined && typeof train !== 'string')) throw new Error(USAGE);
+  const report = evaluateSentiment(loadRows(test), train ? loadRows(train) : undefined);
+  if (flags.has('json')) console.log(JSON.stringify(report));
+  else printSentiment(report, { test, ...(train ? { train } : {}) });
+}
+
 function main(): void {
   const { command, flags } = parseArgs(process.argv.slice(2));
+  if (command === 'sentiment') return sentiment(flags);
   if (command !== 'intents') throw new Error(USAGE);
   const train = flags.get('train');
   const test = flags.get('test');

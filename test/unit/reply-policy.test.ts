@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import type { Conversation } from '../../shared/domain/conversation/conversation.ts';
 import { isHandoffRequest } from '../../shared/domain/conversation/handoff-request.ts';
-import { decide, decideFlowTurn, defaultPolicyOptions } from '../../shared/domain/policy/reply-policy.ts';
+import { decide, decideFlowTurn, defaultPolicyOptions, policyOptionsFrom, priorityFor, toneFor } from '../../shared/domain/policy/reply-policy.ts';
+import { updateMood, type ConversationMood } from '../../shared/domain/sentiment/mood.ts';
 import { scoreSentiment } from '../../shared/domain/sentiment/local-sentiment-engine.ts';
 
 function conversation(overrides: Partial<Conversation> = {}): Conversation {
@@ -38,7 +39,60 @@ describe('the reply policy', () => {
   it('acknowledges the emotion before the answer when the customer is upset', () => {
     const sentiment = scoreSentiment('我很着急，包裹怎么还没到');
     const decision = decide({ conversation: conversation(), text: 'x', sentiment, answer: answered });
-    expect(decision.kind === 'reply' ? decision.text : '').toMatch(/^理解您的心情/);
+    expect(decision.kind === 'reply' ? decision.text : '').toMatch(/^理解您着急的心情/);
+    expect(decision).toMatchObject({ kind: 'reply', tone: { emotion: 'anxious', style: 'soothe' } });
+  });
+
+  it('soothes each negative emotion with its own phrase, in the customer\'s language, and a company can replace them', () => {
+    const angry = { ...scoreSentiment('terrible service'), emotion: 'angry' as const, intensity: 0.3, polarity: 'negative' as const };
+    expect(toneFor(angry, 'en')?.acknowledgement).toMatch(/sorry/i);
+    expect(toneFor({ ...angry, emotion: 'disappointed' }, 'zh')?.acknowledgement).toBe('很抱歉让您失望了。');
+    const custom = { disappointed: { zh: '真不好意思，' } };
+    expect(toneFor({ ...angry, emotion: 'disappointed' }, 'zh', custom)?.acknowledgement).toBe('真不好意思，');
+    // A happy customer gets a warm tone and no apology; a neutral one no hint at all.
+    expect(toneFor(scoreSentiment('谢谢，太好了'), 'zh')).toMatchObject({ style: 'warm', acknowledgement: '' });
+    expect(toneFor(scoreSentiment('我的包裹到哪了'), 'zh')).toBeUndefined();
+  });
+
+  it('hands an anxious customer to a human when anxiety passes its threshold, not below it', () => {
+    const anxious = { ...scoreSentiment('急急急，怎么还没到'), emotion: 'anxious' as const, polarity: 'negative' as const };
+    expect(decide({ conversation: conversation(), text: 'x', sentiment: { ...anxious, intensity: 0.8 }, answer: answered })).toMatchObject({ kind: 'handoff', reason: 'negative_emotion' });
+    expect(decide({ conversation: conversation(), text: 'x', sentiment: { ...anxious, intensity: 0.5 }, answer: answered })).toMatchObject({ kind: 'reply' });
+    const strict = { ...defaultPolicyOptions, anxietyThreshold: 0.4 };
+    expect(decide({ conversation: conversation(), text: 'x', sentiment: { ...anxious, intensity: 0.5 }, answer: answered }, strict)).toMatchObject({ kind: 'handoff' });
+  });
+
+  it('hands off when the mood worsened steadily over the last turns, with one more point of priority', () => {
+    let mood: ConversationMood | undefined;
+    const at = '2026-11-22T00:00:00Z';
+    for (const [i, text] of ['我想查一下订单', '怎么还没发货', '太慢了，很不满意'].entries()) mood = updateMood(mood, scoreSentiment(text), `m${i}`, at);
+    expect(mood).toMatchObject({ trend: 'worsening', turns: 3 });
+    const sentiment = scoreSentiment('太慢了，很不满意');
+    const decision = decide({ conversation: conversation(), text: 'x', sentiment, answer: answered, mood });
+    expect(decision).toMatchObject({ kind: 'handoff', reason: 'mood_worsening' });
+    expect(priorityFor(sentiment, mood)).toBe(priorityFor(sentiment) + 1);
+    // Off when configured so.
+    expect(decide({ conversation: conversation(), text: 'x', sentiment, answer: answered, mood }, { ...defaultPolicyOptions, moodTrendTurns: 0 }).kind).toBe('reply');
+  });
+
+  it('ranks angry above anxious above disappointed above calm in the queue', () => {
+    const base = scoreSentiment('x');
+    const p = (emotion: 'angry' | 'anxious' | 'disappointed' | 'neutral') => priorityFor({ ...base, emotion, intensity: 1, polarity: 'negative' });
+    expect(p('angry')).toBeGreaterThan(p('anxious'));
+    expect(p('anxious')).toBeGreaterThan(p('disappointed'));
+    expect(p('disappointed')).toBeGreaterThan(p('neutral'));
+  });
+
+  it('reads its options from configuration and refuses bad values', () => {
+    expect(policyOptionsFrom({})).toEqual(defaultPolicyOptions);
+    expect(policyOptionsFrom({ KEFU_ANXIETY_HANDOFF_THRESHOLD: '0.5', KEFU_MOOD_TREND_TURNS: '4', KEFU_SOOTHING_PHRASES: '{"angry":{"en":"So sorry. "}}' })).toMatchObject({
+      anxietyThreshold: 0.5,
+      moodTrendTurns: 4,
+      soothingPhrases: { angry: { en: 'So sorry. ' } },
+    });
+    expect(() => policyOptionsFrom({ KEFU_ANGER_HANDOFF_THRESHOLD: '2' })).toThrow(/KEFU_ANGER_HANDOFF_THRESHOLD/);
+    expect(() => policyOptionsFrom({ KEFU_MOOD_TREND_TURNS: '-1' })).toThrow(/KEFU_MOOD_TREND_TURNS/);
+    expect(() => policyOptionsFrom({ KEFU_SOOTHING_PHRASES: '{"grumpy":{"en":"x"}}' })).toThrow(/KEFU_SOOTHING_PHRASES/);
   });
 });
 

@@ -6,7 +6,7 @@ import { TransactionCanceledException, ConditionalCheckFailedException } from '@
 import { GetCommand, PutCommand, QueryCommand, TransactWriteCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { Conversation, ConversationStatus, Message, MessageDraft } from '../../domain/conversation/conversation.ts';
 import { DomainError } from '../../domain/errors.ts';
-import type { AppendResult, AuditEvent, ConversationStore, StatusChange } from '../../ports/conversation.store.ts';
+import type { AppendResult, AuditEvent, ConversationStore, Fields as PortFields, StatusChange } from '../../ports/conversation.store.ts';
 import { keys, messageSortKey, MESSAGE_SORT_KEY_END } from './keys.ts';
 
 export interface ConversationStoreTables {
@@ -18,7 +18,7 @@ export interface ConversationStoreTables {
 const IDEMPOTENCY_TTL_SECONDS = 7 * 24 * 3600;
 const MAX_APPEND_ATTEMPTS = 12;
 
-type Fields = Readonly<Record<string, string | number | boolean | null>>;
+type Fields = PortFields;
 
 const internalConversationAttributes = new Set(['pk', 'queueKey', 'queueOrder']);
 
@@ -98,7 +98,7 @@ export class DynamoDbConversationStore implements ConversationStore {
   async append(
     conversationId: string,
     draft: MessageDraft,
-    options: { idempotencyKey?: string; statusChange?: StatusChange; set?: Fields; current?: Conversation } = {},
+    options: { idempotencyKey?: string; statusChange?: StatusChange; set?: Fields; annotate?: { seq: number; fields: Fields }; current?: Conversation } = {},
   ): Promise<AppendResult> {
     // Optimistic: write with the caller's view of the conversation (one round trip on the happy path); a cancelled
     // transaction says why, and only then is anything read again.
@@ -113,7 +113,7 @@ export class DynamoDbConversationStore implements ConversationStore {
       }
       const seq = conversation.seq + 1;
       const message: Message = { ...draft, conversationId, seq };
-      const fields: Record<string, string | number | boolean | null> = { seq, updatedAt: draft.createdAt, lastMessageAt: draft.createdAt, ...(options.set ?? {}) };
+      const fields: Record<string, PortFields[string]> = { seq, updatedAt: draft.createdAt, lastMessageAt: draft.createdAt, ...(options.set ?? {}) };
       if (options.statusChange) Object.assign(fields, { status: options.statusChange.to }, withQueueIndex(options.statusChange));
       const parts = updateParts(fields, 'f');
       parts.names['#seq'] = 'seq';
@@ -158,6 +158,20 @@ export class DynamoDbConversationStore implements ConversationStore {
             TableName: this.tables.idempotency,
             Item: { ...keys.idempotency(options.idempotencyKey), conversationId, messageId: draft.id, seq, createdAt: draft.createdAt, expiresAt: now + IDEMPOTENCY_TTL_SECONDS },
             ConditionExpression: 'attribute_not_exists(pk)',
+          },
+        });
+      }
+      if (options.annotate) {
+        // After the idempotency key, so that a cancellation reason's index still tells which item failed.
+        const note = updateParts(options.annotate.fields, 'a');
+        transactItems.push({
+          Update: {
+            TableName: this.tables.messages,
+            Key: keys.message(conversationId, options.annotate.seq),
+            UpdateExpression: expressionOf(note),
+            ConditionExpression: 'attribute_exists(pk)',
+            ExpressionAttributeNames: note.names,
+            ExpressionAttributeValues: note.values,
           },
         });
       }

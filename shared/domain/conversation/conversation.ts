@@ -3,6 +3,17 @@
  * so that bot and human never talk over each other.
  */
 import { DomainError } from '../errors.ts';
+import type { ConversationMood } from '../sentiment/mood.ts';
+import type { Emotion, Polarity, PolarityScores } from '../sentiment/sentiment.ts';
+
+/** What a customer message's sentiment left on the message (its mood marker in the transcript). */
+export interface MessageSentiment {
+  readonly polarity: Polarity;
+  readonly emotion: Emotion;
+  readonly intensity: number;
+  readonly scores: PolarityScores;
+  readonly provider: string;
+}
 
 export type ConversationStatus = 'bot' | 'queued' | 'agent' | 'resolved';
 export type MessageRole = 'customer' | 'bot' | 'agent' | 'system';
@@ -29,6 +40,8 @@ export interface Conversation {
   readonly handoffReason?: string;
   readonly language?: string;
   readonly lastMood?: string;
+  /** The customer's mood: current emotion, trend over the last turns, worst moment (updated on every message). */
+  readonly mood?: ConversationMood;
   readonly ticketId?: string;
   /** Task token of the escalation step waiting for an agent to accept. */
   readonly offerToken?: string;
@@ -56,6 +69,10 @@ export interface MessageDraft {
   /** Links and images of the entry a bot reply came from. */
   readonly attachments?: readonly { readonly kind: 'link' | 'image'; readonly url: string; readonly title?: string }[];
   readonly mood?: string;
+  /** Customer messages: their sentiment, set by the policy step with its reply. */
+  readonly sentiment?: MessageSentiment;
+  /** Bot replies: the tone they were written in (acknowledging the customer's emotion). */
+  readonly tone?: { readonly emotion: Emotion; readonly style: string };
   /** Customer messages: the conversation's owner when the message was accepted (the policy re-checks the real one). */
   readonly ownerAtWrite?: ConversationStatus;
   /** Customer messages: the channel the message arrived on. */
@@ -104,5 +121,7 @@ export function messageView(message: Message) {
     ...(message.entryId ? { entryId: message.entryId } : {}),
     ...(message.attachments?.length ? { attachments: message.attachments } : {}),
     ...(message.mood ? { mood: message.mood } : {}),
+    ...(message.sentiment ? { sentiment: message.sentiment } : {}),
+    ...(message.tone ? { tone: message.tone } : {}),
   };
 }

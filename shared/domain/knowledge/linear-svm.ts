@@ -26,6 +26,8 @@ export interface SvmOptions {
    * crowd out one with few (LIBLINEAR's per-class weighted C for the positive side).
    */
   readonly balanced?: boolean;
+  /** Train only these classes (the other classes' weights stay zero): one machine per class on its own rows. */
+  readonly only?: readonly number[];
 }
 
 export interface LinearModel {
@@ -70,6 +72,7 @@ export function trainOneVsRest(rows: SparseRows, labels: Int32Array, classes: nu
   const alpha = new Float64Array(n);
   const index = new Int32Array(n);
   for (let cls = 0; cls < classes; cls++) {
+    if (options.only && !options.only.includes(cls)) continue;
     w.fill(0);
     alpha.fill(0);
     let b = 0;

@@ -1,147 +1,129 @@
 /**
- * The local sentiment engine (default, no network): a hand-written lexicon of customer-service language in Chinese
- * (Simplified, with Traditional folded in) and English, with negation, intensifiers, repeated punctuation and
- * complaint / threat cues. Deterministic and allocation-light: well under a millisecond per message.
+ * The local sentiment engine (default, and the fallback when a cloud provider fails): the lexicon and rules of
+ * lexicon-scorer.ts turned into polarity scores, an emotion with its intensity and the detected language. When a
+ * company has trained a model on its own labelled messages (sentiment-model.ts), the model's linear scores decide
+ * polarity or emotion, with the lexicon's figures among its features. Deterministic; a few microseconds a message.
  */
-import { detectLanguage, normalise, type Language } from '../knowledge/text-features.ts';
+import { detectLanguage, type Language } from '../knowledge/text-features.ts';
+import { scoreWithLexicon, type LexiconScore } from './lexicon-scorer.ts';
+import { NEGATIVE_EMOTIONS, type Emotion, type Polarity, type PolarityScores, type SentimentResult } from './sentiment.ts';
+import type { SentimentModel } from './sentiment-model.ts';
 
-export type Polarity = 'positive' | 'neutral' | 'negative' | 'mixed';
-export type Emotion = 'angry' | 'anxious' | 'disappointed' | 'fearful' | 'happy' | 'neutral';
+export type { Emotion, Polarity, SentimentResult } from './sentiment.ts';
 
-export interface SentimentResult {
-  readonly polarity: Polarity;
-  readonly scores: { readonly positive: number; readonly negative: number; readonly neutral: number; readonly mixed: number };
-  readonly emotion: Emotion;
-  /** 0..1 */
-  readonly intensity: number;
-  readonly language: Language;
-  readonly provider: 'local';
+/** Mass that stands for "nothing said" in the polarity scores: one mild term is not yet a clear polarity. */
+const NEUTRAL_MASS = 1;
+/** An emotion is reported from this much lexicon weight (after emphasis); below it the message is neutral. */
+const EMOTION_FLOOR = 0.9;
+
+export interface LocalSentimentOptions {
+  /** A trained model (npm run kefu -- sentiment train); absent: the shipped lexicon and rules alone. */
+  readonly model?: SentimentModel;
+  readonly language?: Language;
 }
 
-type Cue = readonly [term: string, emotion: Emotion, weight: number];
-
-const cues: readonly Cue[] = [
-  // angry
-  ['投诉', 'angry', 2], ['差评', 'angry', 2], ['12315', 'angry', 2.5], ['垃圾', 'angry', 2], ['骗子', 'angry', 2.5], ['骗人', 'angry', 2],
-  ['气死', 'angry', 2.5], ['生气', 'angry', 2], ['恼火', 'angry', 2], ['愤怒', 'angry', 2.5], ['太差', 'angry', 1.5], ['什么破', 'angry', 2], ['滚', 'angry', 2], ['退钱', 'angry', 1.5],
-  ['曝光', 'angry', 2], ['律师', 'angry', 1.5], ['起诉', 'angry', 2], ['无语', 'angry', 1], ['坑', 'angry', 1.2], ['恶心', 'angry', 2],
-  ['angry', 'angry', 2], ['furious', 'angry', 2.5], ['ridiculous', 'angry', 1.5], ['unacceptable', 'angry', 2], ['scam', 'angry', 2.5],
-  ['worst', 'angry', 2], ['complaint', 'angry', 1.5], ['complain', 'angry', 1.5], ['lawyer', 'angry', 1.5], ['sue', 'angry', 1.5],
-  ['cancel my account', 'angry', 2], ['terrible', 'angry', 1.5], ['useless', 'angry', 1.5], ['rubbish', 'angry', 1.5], ['garbage', 'angry', 2],
-  ['fraud', 'angry', 2.5], ['wtf', 'angry', 2], ['refund now', 'angry', 1.5],
-  // anxious
-  ['着急', 'anxious', 2], ['急', 'anxious', 1], ['快点', 'anxious', 1.2], ['怎么还没', 'anxious', 1.5], ['还没到', 'anxious', 1.2], ['还没收到', 'anxious', 1.2],
-  ['赶紧', 'anxious', 1.2], ['马上', 'anxious', 0.8], ['等了', 'anxious', 1], ['太慢', 'anxious', 1.5], ['催', 'anxious', 1.2], ['担心', 'anxious', 1.5],
-  ['urgent', 'anxious', 2], ['asap', 'anxious', 1.5], ['hurry', 'anxious', 1.5], ['still waiting', 'anxious', 1.5], ['still not', 'anxious', 1.2],
-  ['worried', 'anxious', 1.5], ['how long', 'anxious', 1], ['where is my', 'anxious', 0.8], ['too slow', 'anxious', 1.5],
-  // disappointed / sad
-  ['失望', 'disappointed', 2], ['不满意', 'disappointed', 1.8], ['难过', 'disappointed', 1.5], ['遗憾', 'disappointed', 1.2], ['后悔', 'disappointed', 1.5],
-  ['伤心', 'disappointed', 1.5], ['不好', 'disappointed', 1], ['差', 'disappointed', 0.8], ['坏了', 'disappointed', 1.2], ['破损', 'disappointed', 1.2],
-  ['disappointed', 'disappointed', 2], ['disappointing', 'disappointed', 2], ['sad', 'disappointed', 1.5], ['unhappy', 'disappointed', 1.5],
-  ['broken', 'disappointed', 1.2], ['damaged', 'disappointed', 1.2], ['poor', 'disappointed', 1], ['bad', 'disappointed', 1], ['regret', 'disappointed', 1.5],
-  // fearful
-  ['害怕', 'fearful', 2], ['怕', 'fearful', 1], ['被盗', 'fearful', 2], ['盗刷', 'fearful', 2.5], ['泄露', 'fearful', 2], ['安全吗', 'fearful', 1.2],
-  ['scared', 'fearful', 2], ['afraid', 'fearful', 2], ['stolen', 'fearful', 2], ['hacked', 'fearful', 2.5], ['fraudulent charge', 'fearful', 2.5],
-  // happy
-  ['谢谢', 'happy', 1.2], ['感谢', 'happy', 1.5], ['满意', 'happy', 1.5], ['好评', 'happy', 2], ['太好了', 'happy', 2], ['不错', 'happy', 1.2],
-  ['开心', 'happy', 1.8], ['棒', 'happy', 1.5], ['给力', 'happy', 1.5], ['喜欢', 'happy', 1.2], ['👍', 'happy', 1.5], ['😊', 'happy', 1.5], ['😀', 'happy', 1.5],
-  ['thanks', 'happy', 1.2], ['thank you', 'happy', 1.5], ['great', 'happy', 1.5], ['awesome', 'happy', 1.8], ['perfect', 'happy', 1.8],
-  ['happy', 'happy', 1.5], ['love', 'happy', 1.5], ['excellent', 'happy', 1.8], ['helpful', 'happy', 1.2], ['good', 'happy', 1],
-  // emoji
-  ['😡', 'angry', 2.5], ['🤬', 'angry', 3], ['😠', 'angry', 2], ['😢', 'disappointed', 1.8], ['😭', 'disappointed', 2], ['😞', 'disappointed', 1.5], ['😰', 'anxious', 1.8], ['😱', 'fearful', 1.8],
-];
-
-const negations = ['不', '没', '没有', '别', '未', '并不', '不太', "not", "no", "never", "don't", "didn't", "isn't", "wasn't", "can't", "won't", 'hardly'];
-const intensifiers = ['非常', '特别', '太', '超', '极', '十分', '真的', '根本', 'very', 'so', 'really', 'extremely', 'totally', 'absolutely'];
-
-const negative: ReadonlySet<Emotion> = new Set(['angry', 'anxious', 'disappointed', 'fearful']);
-
-function isLatin(term: string): boolean {
-  return /^[a-z0-9' ]+$/.test(term);
+export function scoreSentiment(input: string, options: LocalSentimentOptions = {}): SentimentResult {
+  const language = options.language && options.language !== 'unknown' ? options.language : detectLanguage(input);
+  const lexicon = scoreWithLexicon(input);
+  const ruled = fromLexicon(lexicon);
+  const model = options.model;
+  if (!model) return { ...ruled, language, provider: 'local', ...(lexicon.cues.length ? { cues: lexicon.cues } : {}) };
+  const predicted = model.predict(input, lexicon);
+  let result: Omit<SentimentResult, 'language' | 'provider'> = ruled;
+  if (predicted.polarity) result = withPolarity(result, predicted.polarity.label as Polarity, predicted.polarity.probabilities, lexicon);
+  if (predicted.emotion) result = withEmotion(result, predicted.emotion.label as Emotion, predicted.emotion.confidence, lexicon);
+  return { ...result, language, provider: 'local', ...(lexicon.cues.length ? { cues: lexicon.cues } : {}) };
 }
 
-/** Finds a cue in the text; Latin cues only on word boundaries. Returns the start offsets. */
-function occurrences(text: string, term: string): number[] {
-  const found: number[] = [];
-  let from = 0;
-  for (;;) {
-    const at = text.indexOf(term, from);
-    if (at < 0) return found;
-    const before = text[at - 1];
-    const after = text[at + term.length];
-    if (!isLatin(term) || ((!before || !/[a-z0-9]/.test(before)) && (!after || !/[a-z0-9]/.test(after)))) found.push(at);
-    from = at + term.length;
-  }
+/** The rules' reading: polarity scores from the positive / negative mass, the strongest emotion of that polarity. */
+export function fromLexicon(lexicon: LexiconScore): Pick<SentimentResult, 'polarity' | 'scores' | 'emotion' | 'intensity'> {
+  const pos = Math.min(lexicon.positive, 8);
+  const neg = Math.min(lexicon.negative, 8);
+  const mixedMass = pos >= 1.2 && neg >= 1.2 && Math.min(pos, neg) / Math.max(pos, neg) >= 0.6 ? Math.min(pos, neg) : 0;
+  const total = pos + neg + NEUTRAL_MASS + mixedMass;
+  const scores = normalised({
+    positive: (pos - mixedMass / 2) / total,
+    negative: (neg - mixedMass / 2) / total,
+    neutral: NEUTRAL_MASS / total,
+    mixed: mixedMass / total,
+  });
+  const polarity = polarityOf(scores);
+  const { emotion, intensity } = emotionOf(lexicon, polarity);
+  return { polarity, scores, emotion, intensity };
 }
 
-function precededBy(text: string, at: number, words: readonly string[]): boolean {
-  const window = text.slice(Math.max(0, at - 8), at);
-  return words.some((w) => (isLatin(w) ? new RegExp(`(^|[^a-z])${w.replace("'", "'")}\\s+(\\w+\\s+)?$`).test(window) : window.endsWith(w) || window.endsWith(`${w}是`)));
+function polarityOf(scores: PolarityScores): Polarity {
+  const ranked = (Object.entries(scores) as Array<[Polarity, number]>).sort((a, b) => b[1] - a[1]);
+  return ranked[0]![0];
 }
 
-export function scoreSentiment(input: string): SentimentResult {
-  const language = detectLanguage(input);
-  const text = normalise(input);
-  const byEmotion = new Map<Emotion, number>();
-  const covered: Array<[number, number]> = [];
-  // Longer cues first so that 不满意 wins over 满意 and "thank you" over "thank".
-  const ordered = [...cues].sort((a, b) => b[0].length - a[0].length);
-  for (const [term, emotion, weight] of ordered) {
-    for (const at of occurrences(text, term)) {
-      if (covered.some(([s, e]) => at < e && at + term.length > s)) continue;
-      covered.push([at, at + term.length]);
-      let w = weight;
-      let target: Emotion = emotion;
-      if (precededBy(text, at, intensifiers)) w *= 1.5;
-      if (precededBy(text, at, negations)) {
-        // "不满意" is its own cue; a negated positive ("not good", "不开心") reads as disappointment, a negated
-        // negative ("不着急", "not angry") as calm.
-        if (emotion === 'happy') target = 'disappointed';
-        else {
-          w *= 0;
-        }
-      }
-      byEmotion.set(target, (byEmotion.get(target) ?? 0) + w);
-    }
-  }
-  const exclamations = (input.match(/[!！]/g) ?? []).length;
-  const questions = (input.match(/[?？]{2,}/g) ?? []).length;
-  const emphasis = 1 + Math.min(exclamations, 5) * 0.15 + questions * 0.2;
-  let neg = 0;
-  let pos = byEmotion.get('happy') ?? 0;
-  for (const e of negative) neg += byEmotion.get(e) ?? 0;
-  neg *= emphasis;
+function emotionOf(lexicon: LexiconScore, polarity: Polarity): { emotion: Emotion; intensity: number } {
   let emotion: Emotion = 'neutral';
   let best = 0;
-  for (const [e, w] of byEmotion) {
-    const weighted = negative.has(e) ? w * emphasis : w;
-    if (weighted > best) {
-      best = weighted;
+  for (const [e, w] of lexicon.emotions) {
+    // A negative message is angry, anxious, … not happy; a positive one is not angry.
+    if (polarity === 'negative' && e === 'happy') continue;
+    if (polarity === 'positive' && NEGATIVE_EMOTIONS.has(e)) continue;
+    if (w > best) {
+      best = w;
       emotion = e;
     }
   }
-  if (best < 0.8) emotion = 'neutral';
-  pos = Math.min(pos, 6);
-  neg = Math.min(neg, 6);
-  const neutralMass = 1.2;
-  const total = pos + neg + neutralMass;
-  const mixedMass = pos > 0.8 && neg > 0.8 ? Math.min(pos, neg) : 0;
-  const scores = {
-    positive: round((pos - mixedMass / 2) / (total + mixedMass)),
-    negative: round((neg - mixedMass / 2) / (total + mixedMass)),
-    neutral: round(neutralMass / (total + mixedMass)),
-    mixed: round((mixedMass * 2) / (total + mixedMass)),
+  if (emotion === 'neutral' && polarity === 'negative' && lexicon.negative >= EMOTION_FLOOR) {
+    emotion = 'disappointed';
+    best = lexicon.negative * 0.6;
+  }
+  if (best < EMOTION_FLOOR) return { emotion: 'neutral', intensity: 0 };
+  return { emotion, intensity: intensityOf(best) };
+}
+
+/** A model's polarity over the rules' scores; the emotion follows the polarity (no angry "positive" message). */
+function withPolarity(
+  ruled: Omit<SentimentResult, 'language' | 'provider'>,
+  polarity: Polarity,
+  probabilities: Readonly<Record<string, number>>,
+  lexicon: LexiconScore,
+): Omit<SentimentResult, 'language' | 'provider'> {
+  const scores = normalised({
+    positive: probabilities.positive ?? 0,
+    negative: probabilities.negative ?? 0,
+    neutral: probabilities.neutral ?? 0,
+    mixed: probabilities.mixed ?? 0,
+  });
+  const { emotion, intensity } = emotionOf(lexicon, polarity);
+  if (polarity === 'negative' && emotion === 'neutral') return { polarity, scores, emotion: 'disappointed', intensity: round(Math.max(0.25, scores.negative / 2)) };
+  if (polarity === 'positive' && emotion === 'neutral') return { polarity, scores, emotion: 'happy', intensity: round(Math.max(0.25, scores.positive / 2)) };
+  return { ...ruled, polarity, scores, emotion, intensity };
+}
+
+/** A model's emotion over the rules' reading; intensity from the model's confidence and the lexicon's strength. */
+function withEmotion(
+  ruled: Omit<SentimentResult, 'language' | 'provider'>,
+  emotion: Emotion,
+  confidence: number,
+  lexicon: LexiconScore,
+): Omit<SentimentResult, 'language' | 'provider'> {
+  if (emotion === 'neutral') return { ...ruled, emotion, intensity: 0 };
+  const strength = intensityOf(lexicon.emotions.get(emotion) ?? 0);
+  const intensity = round(Math.min(1, Math.max(confidence * 0.6, strength)));
+  const polarity: Polarity = emotion === 'happy' ? (ruled.polarity === 'negative' ? 'mixed' : 'positive') : emotion === 'surprised' ? ruled.polarity : ruled.polarity === 'positive' ? 'mixed' : 'negative';
+  return { ...ruled, polarity, emotion, intensity };
+}
+
+/** Lexicon mass → 0..1, saturating: one strong cue ≈ 0.45, two ≈ 0.7, a pile-up with !!! → 0.9. */
+function intensityOf(mass: number): number {
+  return round(1 - Math.exp(-mass / 3.5));
+}
+
+function normalised(scores: PolarityScores): PolarityScores {
+  const clamp = (n: number) => Math.max(0, n);
+  const sum = clamp(scores.positive) + clamp(scores.negative) + clamp(scores.neutral) + clamp(scores.mixed) || 1;
+  return {
+    positive: round(clamp(scores.positive) / sum),
+    negative: round(clamp(scores.negative) / sum),
+    neutral: round(clamp(scores.neutral) / sum),
+    mixed: round(clamp(scores.mixed) / sum),
   };
-  const polarity: Polarity =
-    mixedMass > 0 && scores.mixed >= Math.max(scores.positive, scores.negative)
-      ? 'mixed'
-      : scores.negative > scores.neutral && scores.negative >= scores.positive
-        ? 'negative'
-        : scores.positive > scores.neutral
-          ? 'positive'
-          : 'neutral';
-  const intensity = emotion === 'neutral' ? 0 : round(Math.min(1, best / 4));
-  return { polarity, scores, emotion, intensity, language, provider: 'local' };
 }
 
 function round(n: number): number {
