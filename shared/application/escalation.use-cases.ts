@@ -145,6 +145,7 @@ export function makeListQueue(deps: Pick<EscalationDeps, 'store' | 'clock'>) {
           priority: c.priority ?? 5,
           reason: c.handoffReason ?? null,
           mood: c.lastMood ?? null,
+          moodTrend: c.mood?.trend ?? null,
           queuedAt: c.queuedAt ?? null,
           waitingSeconds: c.queuedAt ? Math.max(0, Math.round((now - Date.parse(c.queuedAt)) / 1000)) : 0,
           preview: lastCustomer?.text.slice(0, 140) ?? null,
@@ -177,6 +178,8 @@ export function makeGetConversationContext(deps: Pick<AgentDeps, 'store' | 'cust
         botReplies: messages.filter((m) => m.role === 'bot').length,
         handoffReason: conversation.handoffReason ?? null,
         mood: conversation.lastMood ?? null,
+        moodTrend: conversation.mood?.trend ?? null,
+        worstMoment: conversation.mood?.worst ?? null,
       },
     };
   };

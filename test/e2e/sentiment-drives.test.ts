@@ -42,7 +42,7 @@ describe('sentiment drives tone, priority and handoff', () => {
       const c = items.find((i) => i.conversationId === calm.conversationId);
       return a && c ? { a, c, items } : undefined;
     }, 'both conversations in the queue');
-    expect(queued.a).toMatchObject({ reason: 'negative_emotion', mood: 'angry' });
+    expect(queued.a).toMatchObject({ reason: 'negative_emotion', mood: 'angry', moodTrend: expect.any(String) });
     expect(queued.a.priority).toBeGreaterThan(queued.c.priority);
     // Ordered by priority: the angry customer is served before the calm one who came first.
     expect(queued.a.position).toBeLessThan(queued.c.position);

@@ -31,7 +31,7 @@ describe('the conversation mood', () => {
     expect(trendOf([0, 0, -0.9], 3)).toBe('worsening');
     expect(trendOf([0, -0.9, 0], 3)).toBe('steady');
     expect(trendOf([-0.5], 3)).toBe('steady');
-    expect(walk(['where is my order', 'still waiting, this is slow', 'This is the third time I am asking, terrible service']).trend).toBe('worsening');
+    expect(walk(['I ordered a jacket last week', 'still waiting, this is slow', 'This is the third time I am asking, terrible service']).trend).toBe('worsening');
   });
 
   it('keeps at most eight recent turns', () => {

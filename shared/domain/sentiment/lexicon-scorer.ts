@@ -1,14 +1,23 @@
 /**
  * The rule part of the local sentiment engine: one left-to-right pass over the normalised text (NFKC, lower case,
  * Traditional folded to Simplified) that matches lexicon terms longest-first (Chinese by characters, English on word
- * boundaries, emoji and emoticons anywhere), applies the negator / intensifier / diminisher that precedes a term
- * within a short window, weighs what follows a contrast (但是, "but") above what came before it and a concessive
- * clause (虽然, "although") below the rest, and scales negative terms by emphasis (!!!, ???, 了了了, SHOUTING).
- *
- * English words are also read through their everyday variants: curly apostrophes (don’t), dropped apostrophes
- * (dont), elongation (sooo, baaad), camel-case hashtags (#CustomerServiceFail) and a regular inflection of a lexicon
- * word (sucked → suck, delaying → delay) when the form itself is not an entry. No allocation per character beyond
- * the hits; a few microseconds per message.
+ * boundaries, emoji and emoticons anywhere) and applies these rules:
+ *  - a negator / intensifier / diminisher applies to a term that follows within a short window (不满意, "not happy",
+ *    很慢, "very slow", 有点贵, "a bit slow"); a negated positive reads as mild disappointment, a negated negative as
+ *    calm (不着急, "not bad");
+ *  - an English negator that no term takes ("no food, no water", "still haven't heard back") and a Chinese 没 / 没有
+ *    / 未 that no term takes (没有热水) count as a mild complaint of their own;
+ *  - within a sentence, what follows a contrast (但是, "but") counts a little more than what came before it, and a
+ *    concessive clause (虽然, "although") counts less;
+ *  - in an English clause that asks for information ("is my flight cancelled?") negative terms count less, and in a
+ *    Chinese question (这也叫五星级？) positive ones do;
+ *  - negative terms are scaled by emphasis (!!!, ???, 了了了, SHOUTING); English negative terms a little more
+ *    (EN_NEGATIVE_BALANCE: short English messages to a company state their complaint in fewer words);
+ *  - a long text whose mass passes MASS_CAP is scaled down as a whole, keeping the balance of the two sides.
+ * English words are also read through their everyday variants: curly apostrophes (don’t), dropped apostrophes (dont),
+ * elongation (sooo, baaad), hashtags (#CustomerServiceFail, #neveragain), digits glued to a unit (3hrs), and a
+ * regular inflection of a lexicon word (sucked → suck) when the form itself is not an entry. @handles and URLs are
+ * skipped. No allocation per character beyond the hits; a few microseconds per message.
  */
 import { normalise } from '../knowledge/text-features.ts';
 import type { Emotion } from './sentiment.ts';
@@ -22,6 +31,7 @@ import {
   SYMBOL_LEXICON,
   ZH_CONCESSIVE,
   ZH_CONTRAST,
+  ZH_DANGLING_NEGATORS,
   ZH_DIMINISHERS,
   ZH_INTENSIFIERS,
   ZH_LEXICON,
@@ -86,26 +96,44 @@ export function parseLexicon(source: string): LexiconTerm[] {
 
 type Modifier = { readonly kind: 'negator' } | { readonly kind: 'scale'; readonly factor: number } | { readonly kind: 'contrast' } | { readonly kind: 'concessive' };
 
-const cjk = /[\u3400-\u9fff\uf900-\ufaff]/u;
-const wordChar = /[a-z0-9']/;
 const CLAUSE_END = new Set([...',.!?;:，。！？；：…~～\n\r\t()（）【】[]"“”']);
 const SENTENCE_END = new Set([...'.!?;。！？；…\n']);
 const MAX_PHRASE_WORDS = 4;
 /** Chinese: a modifier applies to a term that starts at most this many characters after it ends. */
-const ZH_WINDOW = Number(process.env.X_ZHW ?? 3);
+const ZH_WINDOW = 3;
 /** English: … at most this many words after it. */
 const EN_WINDOW = 2;
+/** A chain of intensifiers (太太太, "really very") scales a term at most this much. */
+const MAX_FACTOR = 2.5;
+/** A negated positive term keeps this share of its weight, turned negative (不满意-like: 不好, "not happy"). */
+const NEGATED_POSITIVE = 0.9;
+/** A negated negative term keeps this share of its weight, turned positive (不贵, "not bad"): calm, not praise. */
+const NEGATED_NEGATIVE = 0.35;
+/** Within a sentence, terms before a contrast (环境不错，但是太吵) and after it. */
+const BEFORE_CONTRAST = 0.85;
+const AFTER_CONTRAST = 1.15;
+/** A concessive clause (虽然贵了点, "although it was late"). */
+const CONCESSIVE = 0.5;
+/** Negative terms in an English information question (is my flight cancelled?). */
+const INFO_QUESTION_NEGATIVE = 0.6;
+/** Positive terms in a Chinese question (这也叫好吃？). */
+const ZH_QUESTION_POSITIVE = 0.3;
+/** English negative terms against positive ones (complaints to a company are terse: "flight delayed again"). */
+const EN_NEGATIVE_BALANCE = 1.3;
+/**
+ * An English negator that no term takes ("no food, no water", "still haven't heard back", "can't get through"): in
+ * customer-service English a bare no / never / didn't mostly reports something that went wrong.
+ */
+const DANGLING_NEGATION: LexiconTerm = { term: 'no', weight: -1 };
+/** "Really?" / "seriously!" closing a clause. */
+const EXASPERATION: LexiconTerm = { term: 'really?', weight: -1.5, emotion: 'angry' };
+/** A Chinese 没 / 没有 / 未 that no term takes (没有热水, 没送到): something missing. */
+const ZH_DANGLING_NEGATION: LexiconTerm = { term: '没', weight: -0.8 };
 /**
  * The engine caps each side's mass at 8; a long review can pass that on both sides and then reads as a tie. Above this
  * mass all figures are scaled down together, which keeps the balance between the two sides (and the emotions).
  */
 const MASS_CAP = 7.5;
-/**
- * An English negator that no term takes ("no food, no water", "still haven't heard", "can't get anyone on the phone")
- * is itself a mild complaint: in customer-service English a bare "no" / "never" / "didn't" mostly reports something
- * that went wrong.
- */
-const DANGLING_NEGATION: LexiconTerm = { term: 'no', weight: -Number(process.env.X_DANG ?? 0.8) };
 /** A clause that opens with one of these and ends with "?" asks for information ("is my flight cancelled?"). */
 const INFO_QUESTION = new Set(['is', 'are', 'am', 'was', 'were', 'can', 'could', 'do', 'does', 'did', 'will', 'would', 'should', 'when', 'what', 'where', 'which', 'who', 'how', 'any', 'has', 'have']);
 
@@ -114,6 +142,9 @@ export interface LexiconIndex {
   readonly byFirstChar: ReadonlyMap<string, readonly LexiconTerm[]>;
   /** English words and phrases (single spaces). */
   readonly phrases: ReadonlyMap<string, LexiconTerm>;
+  /** The same terms by their text, and the longest term length per first character. */
+  readonly symbols: ReadonlyMap<string, LexiconTerm>;
+  readonly longestByFirstChar: ReadonlyMap<string, number>;
   readonly zhModifiers: ReadonlyMap<string, readonly (readonly [string, Modifier])[]>;
   readonly enModifiers: ReadonlyMap<string, Modifier>;
 }
@@ -134,22 +165,28 @@ export function buildLexiconIndex(terms: readonly LexiconTerm[]): LexiconIndex {
     }
   }
   for (const list of byFirstChar.values()) list.sort((a, b) => b.term.length - a.term.length);
+  const symbols = new Map<string, LexiconTerm>();
+  const longestByFirstChar = new Map<string, number>();
+  for (const [first, list] of byFirstChar) {
+    for (const t of list) symbols.set(t.term, t);
+    longestByFirstChar.set(first, list[0]!.term.length);
+  }
   const zhModifiers = new Map<string, Array<readonly [string, Modifier]>>();
   const addZh = (term: string, modifier: Modifier) => {
     const list = zhModifiers.get(term[0]!) ?? [];
     list.push([term, modifier]);
     zhModifiers.set(term[0]!, list);
   };
-  for (const n of [...ZH_NEGATORS, ...(process.env.X_ZHNEG ? process.env.X_ZHNEG.split(',') : [])]) addZh(n, { kind: 'negator' });
-  for (const [t, factor] of [...ZH_INTENSIFIERS, ...ZH_DIMINISHERS, ...(process.env.X_ZHDIM ? process.env.X_ZHDIM.split(',').map((x) => [x.split(':')[0]!, Number(x.split(':')[1])] as const) : [])]) addZh(t, { kind: 'scale', factor });
-  for (const c of process.env.X_ZHC ? process.env.X_ZHC.split(',') : ZH_CONTRAST) addZh(c, { kind: 'contrast' });
+  for (const n of ZH_NEGATORS) addZh(n, { kind: 'negator' });
+  for (const [t, factor] of [...ZH_INTENSIFIERS, ...ZH_DIMINISHERS]) addZh(t, { kind: 'scale', factor });
+  for (const c of ZH_CONTRAST) addZh(c, { kind: 'contrast' });
   for (const c of ZH_CONCESSIVE) addZh(c, { kind: 'concessive' });
   for (const list of zhModifiers.values()) list.sort((a, b) => b[0].length - a[0].length);
   const enModifiers = new Map<string, Modifier>();
   for (const n of EN_NEGATORS) enModifiers.set(n, { kind: 'negator' });
   for (const [t, factor] of [...EN_INTENSIFIERS, ...EN_DIMINISHERS]) enModifiers.set(t, { kind: 'scale', factor });
   for (const c of EN_CONTRAST) enModifiers.set(c, { kind: EN_CONCESSIVE.includes(c) ? 'concessive' : 'contrast' });
-  return { byFirstChar, phrases, zhModifiers, enModifiers };
+  return { byFirstChar, phrases, symbols, longestByFirstChar, zhModifiers, enModifiers };
 }
 
 export const DEFAULT_LEXICON: readonly LexiconTerm[] = [...parseLexicon(ZH_LEXICON), ...parseLexicon(EN_LEXICON), ...parseLexicon(SYMBOL_LEXICON)];
@@ -159,16 +196,14 @@ export function defaultLexiconIndex(): LexiconIndex {
   return defaultIndex;
 }
 
-/** Where an English negator stood, and whether a term took it. */
+/** Where a negator stood, and whether a term took it. */
 interface NegatorSpot {
   readonly clause: number;
   readonly segment: number;
   readonly sentence: number;
+  readonly term: LexiconTerm;
   consumed: boolean;
-  zh?: boolean;
 }
-const ZH_DANG = new Set((process.env.X_ZHDANGSET ?? '').split(','));
-const ZH_DANGLING: LexiconTerm = { term: '没', weight: -Number(process.env.X_ZHDANG ?? 0) };
 
 interface PendingModifier {
   negated: boolean;
@@ -185,18 +220,54 @@ interface RawHit {
   clause: number;
   segment: number;
   sentence: number;
+  english: boolean;
+}
+
+/** Everyday words that hashtags are made of, besides the lexicon's own words. */
+const TAG_WORDS = new Set(
+  (
+    'i me my you your we us our they he she it its the a an to of in on at for with and or is are was be been am this that so just ever again all ' +
+    'day days night time today flight flights fly flying flew air airline airlines airport plane travel trip service customer customers bag bags ' +
+    'luggage seat seats crew staff pilot pilots gate home help team job people guys first class food wifi phone call line hold hour hours ' +
+    'check in out up down off over back can get got go going make made do did one two more less'
+  ).split(' '),
+);
+
+/**
+ * A lower-case hashtag as words (#worstairlineever → worst airline ever), when it splits into two to four known words
+ * (lexicon words, modifiers, TAG_WORDS) with the fewest pieces; otherwise as it is.
+ */
+function segmentTag(index: LexiconIndex, tag: string): string {
+  if (tag.length < 6 || tag.length > 30 || index.phrases.has(tag)) return tag;
+  const known = (w: string) => TAG_WORDS.has(w) || (w.length > 1 && (index.phrases.has(w) || index.enModifiers.has(w)));
+  // best[k]: the fewest words that spell tag[0..k).
+  const best: Array<string[] | undefined> = [[]];
+  for (let end = 1; end <= tag.length; end++) {
+    for (let start = Math.max(0, end - 15); start < end; start++) {
+      const before = best[start];
+      if (!before || !known(tag.slice(start, end))) continue;
+      if (!best[end] || before.length + 1 < best[end]!.length) best[end] = [...before, tag.slice(start, end)];
+    }
+  }
+  const words = best[tag.length];
+  return words && words.length >= 2 && words.length <= 4 ? words.join(' ') : tag;
 }
 
 /**
- * Before normalising: curly apostrophes become straight ones, camel-case hashtags are split into words
- * (#CustomerServiceFail → # Customer Service Fail) and a Latin letter repeated three times or more is kept twice
- * (sooooo → soo, goooood → good; the word lookup then tries the single letter).
+ * Before normalising: URLs go, curly apostrophes become straight ones, hashtags are split into words (camel case:
+ * #CustomerServiceFail → # Customer Service Fail; lower case: by known words) and a Latin letter repeated three times
+ * or more is kept twice (sooooo → soo, goooood → good; the word lookup then tries the single letter).
  */
-function prepare(input: string): string {
+function prepare(input: string, index: LexiconIndex): string {
   let text = input;
   if (text.includes('://') || text.includes('www.')) text = text.replace(/(?:https?:\/\/|www\.)\S+/gi, ' ');
   if (/[\u2018\u2019\u02bc`´]/.test(text)) text = text.replace(/[\u2018\u2019\u02bc`´]/g, "'");
-  if (text.includes('#')) text = text.replace(/#([A-Za-z][A-Za-z0-9]*)/g, (_m, tag: string) => `# ${tag.replace(/([a-z0-9])([A-Z])/g, '$1 $2').replace(/([A-Z]+)([A-Z][a-z])/g, '$1 $2')}`);
+  if (text.includes('#')) {
+    text = text.replace(/#([A-Za-z][A-Za-z0-9]*)/g, (_m, tag: string) =>
+      /[A-Z]/.test(tag.slice(1)) ? `# ${tag.replace(/([a-z0-9])([A-Z])/g, '$1 $2').replace(/([A-Z]+)([A-Z][a-z])/g, '$1 $2')}` : `# ${segmentTag(index, tag.toLowerCase())}`,
+    );
+  }
+  if (/[\u3400-\u9fff]\s+[\u3400-\u9fff]/.test(text)) text = text.replace(/([\u3400-\u9fff])\s+(?=[\u3400-\u9fff])/g, '$1，');
   if (/([A-Za-z])\1\1/.test(text)) text = text.replace(/([A-Za-z])\1{2,}/g, '$1$1');
   return text;
 }
@@ -211,13 +282,13 @@ function lookupModifier(index: LexiconIndex, phrase: string): Modifier | undefin
 }
 
 /**
- * A single word that is neither an entry nor a modifier: its de-elongated form (soo → so, baad → bad) or its stem by
- * a regular English inflection (sucked → suck, hated → hate, stopped → stop, delaying → delay, apologizes → apologize,
- * worries → worry). Only stems of three letters or more, so that short words do not turn into slang entries.
+ * A single word that is neither an entry nor a modifier: a unit after digits (3hrs → hrs), its de-elongated form
+ * (soo → so, baad → bad) or its stem by a regular English inflection (sucked → suck, hated → hate, stopped → stop,
+ * delaying → delay, apologizes → apologize, worries → worry). Only stems of three letters or more, so that short
+ * words do not turn into slang entries.
  */
 function variantOf(index: LexiconIndex, word: string): LexiconTerm | Modifier | undefined {
   const bare = word.replace(/'/g, '');
-  // 3hrs, 45min
   const unit = /^\d+([a-z]{2,})$/.exec(bare);
   if (unit) return index.phrases.get(unit[1]!);
   if (/([a-z])\1/.test(bare)) {
@@ -250,137 +321,184 @@ function variantOf(index: LexiconIndex, word: string): LexiconTerm | Modifier | 
 
 /** Scores one text with the lexicon and rules. */
 export function scoreWithLexicon(input: string, index: LexiconIndex = defaultLexiconIndex()): LexiconScore {
-  const text = normalise(process.env.X_NOPREP ? input : prepare(input));
-  const raw: RawHit[] = [];
-  const concessiveClauses = new Set<number>();
-  const questionClauses = new Set<number>();
-  let clauseOpener: string | undefined;
-  let clause = 0;
-  let segment = 0;
-  let sentence = 0;
-  let pending: PendingModifier | undefined;
-  let words = 0;
-  const n = text.length;
-  let i = 0;
-  const takeModifier = (at: number) => {
-    const p = pending && pending.expires >= at ? pending : undefined;
-    pending = undefined;
+  const scan = new Scan(index, normalise(prepare(input, index)));
+  scan.run();
+  return summarise(input, scan.hits(), scan);
+}
+
+/** a-z, 0-9 and the apostrophe: the characters of an English word after normalising. */
+function isWordChar(c: string | undefined): boolean {
+  if (c === undefined) return false;
+  const x = c.charCodeAt(0);
+  return (x >= 97 && x <= 122) || (x >= 48 && x <= 57) || x === 39;
+}
+
+function isCjk(c: string | undefined): boolean {
+  if (c === undefined) return false;
+  const x = c.charCodeAt(0);
+  return (x >= 0x3400 && x <= 0x9fff) || (x >= 0xf900 && x <= 0xfaff);
+}
+
+/** The left-to-right pass: hits with their modifiers, and what the clauses and sentences around them are. */
+class Scan {
+  readonly raw: RawHit[] = [];
+  readonly concessiveClauses = new Set<number>();
+  readonly infoQuestions = new Set<number>();
+  readonly zhQuestions = new Set<number>();
+  private readonly negators: NegatorSpot[] = [];
+  private clauseOpener: string | undefined;
+  private clause = 0;
+  private segment = 0;
+  private sentence = 0;
+  private pending: PendingModifier | undefined;
+  private words = 0;
+
+  constructor(
+    private readonly index: LexiconIndex,
+    private readonly text: string,
+  ) {}
+
+  /** The hits, with each negator that no term took as a hit of its own. */
+  hits(): RawHit[] {
+    for (const spot of this.negators) {
+      if (!spot.consumed) {
+        this.raw.push({ term: spot.term, negated: false, factor: 1, clause: spot.clause, segment: spot.segment, sentence: spot.sentence, english: spot.term === DANGLING_NEGATION });
+      }
+    }
+    return this.raw;
+  }
+
+  private takeModifier(at: number): PendingModifier | undefined {
+    const p = this.pending && this.pending.expires >= at ? this.pending : undefined;
+    this.pending = undefined;
     return p;
-  };
-  const danglers: NegatorSpot[] = [];
-  const addModifier = (modifier: Modifier, at: number, expires: number, spot?: NegatorSpot) => {
+  }
+
+  private addModifier(modifier: Modifier, at: number, expires: number, dangling?: LexiconTerm): void {
     if (modifier.kind === 'contrast') {
-      segment++;
-      pending = undefined;
+      this.segment++;
+      this.pending = undefined;
       return;
     }
     if (modifier.kind === 'concessive') {
-      concessiveClauses.add(clause);
+      this.concessiveClauses.add(this.clause);
       return;
     }
     // A chain (不太好, "not very good") carries on only while the earlier modifier is still in reach.
-    const base = pending && (process.env.X_OLDEXP || pending.expires >= at) ? pending : { negated: false, factor: 1, expires };
-    pending = {
-      negated: modifier.kind === 'negator' ? !base.negated : base.negated,
-      factor: modifier.kind === 'scale' ? base.factor * modifier.factor : base.factor,
+    const base = this.pending && this.pending.expires >= at ? this.pending : undefined;
+    let spot = base?.spot;
+    if (modifier.kind === 'negator' && dangling) {
+      spot = { clause: this.clause, segment: this.segment, sentence: this.sentence, term: dangling, consumed: false };
+      this.negators.push(spot);
+    }
+    this.pending = {
+      negated: modifier.kind === 'negator' ? !(base?.negated ?? false) : (base?.negated ?? false),
+      factor: Math.min(MAX_FACTOR, (base?.factor ?? 1) * (modifier.kind === 'scale' ? modifier.factor : 1)),
       expires,
-      spot: spot ?? base.spot,
+      ...(spot ? { spot } : {}),
     };
-  };
-  const addHit = (term: LexiconTerm, at: number) => {
-    const mod = takeModifier(at);
+  }
+
+  private addHit(term: LexiconTerm, at: number, english: boolean): void {
+    const mod = this.takeModifier(at);
     if (mod?.spot) mod.spot.consumed = true;
-    raw.push({ term, negated: mod?.negated ?? false, factor: mod?.factor ?? 1, clause, segment, sentence });
-  };
-  while (i < n) {
+    this.raw.push({ term, negated: mod?.negated ?? false, factor: mod?.factor ?? 1, clause: this.clause, segment: this.segment, sentence: this.sentence, english });
+  }
+
+  run(): void {
+    const { text } = this;
+    const n = text.length;
+    let i = 0;
+    while (i < n) {
+      const ch = text[i]!;
+      if (CLAUSE_END.has(ch)) i = this.clauseEnd(i);
+      else if (isWordChar(ch)) i = this.english(i);
+      else i = this.chinese(i);
+    }
+  }
+
+  private clauseEnd(i: number): number {
+    const { text } = this;
     const ch = text[i]!;
-    if (CLAUSE_END.has(ch)) {
-      // An emoticon that starts with punctuation (:( :-) ;) :d) ends the clause as well.
-      const symbol = process.env.X_NOEMO ? undefined : symbolAt(index, text, i);
-      if (symbol) {
-        addHit(symbol, i);
-        i += symbol.term.length;
-      } else {
-        if ((ch === '?' || ch === '？') && clauseOpener !== undefined && INFO_QUESTION.has(clauseOpener)) questionClauses.add(clause);
-        i++;
+    // An emoticon that starts with punctuation (:( :-) ;) :d) ends the clause as well.
+    const symbol = symbolAt(this.index, text, i);
+    let next = i + 1;
+    if (symbol) {
+      this.addHit(symbol, i, false);
+      next = i + symbol.term.length;
+    } else {
+      // "Really?", "seriously!": exasperation.
+      if ((ch === '?' || ch === '!') && /\b(?:really|seriously)\s*$/.test(text.slice(Math.max(0, i - 12), i))) this.addHit(EXASPERATION, this.words, true);
+      if (ch === '?' || ch === '？') {
+        if (this.clauseOpener !== undefined && INFO_QUESTION.has(this.clauseOpener)) this.infoQuestions.add(this.clause);
+        else if (isCjk(text[i - 1])) this.zhQuestions.add(this.clause);
       }
-      clause++;
-      if (SENTENCE_END.has(ch)) sentence++;
-      clauseOpener = undefined;
-      pending = undefined;
-      continue;
     }
-    if (wordChar.test(ch)) {
-      // @handles name someone; they say nothing about the sentiment.
-      if (text[i - 1] === '@') {
-        while (i < n && (wordChar.test(text[i]!) || text[i] === '_')) i++;
-        continue;
+    this.clause++;
+    if (SENTENCE_END.has(ch)) this.sentence++;
+    this.clauseOpener = undefined;
+    this.pending = undefined;
+    return next;
+  }
+
+  /** An English word: the longest phrase of up to four words from here, else a modifier, else a variant. */
+  private english(i: number): number {
+    const { text, index } = this;
+    const n = text.length;
+    // @handles name someone; they say nothing about the sentiment.
+    if (text[i - 1] === '@') {
+      while (i < n && (isWordChar(text[i]) || text[i] === '_')) i++;
+      return i;
+    }
+    const ends: number[] = [];
+    let j = i;
+    for (let w = 0; w < MAX_PHRASE_WORDS; w++) {
+      while (j < n && isWordChar(text[j])) j++;
+      ends.push(j);
+      if (j >= n || text[j] !== ' ' || !isWordChar(text[j + 1])) break;
+      j++;
+    }
+    this.clauseOpener ??= text.slice(i, ends[0]);
+    for (let w = ends.length; w >= 1; w--) {
+      const phrase = text.slice(i, ends[w - 1]!);
+      const term = lookupPhrase(index, phrase);
+      if (term) {
+        this.addHit(term, this.words, true);
+        this.words += w;
+        return ends[w - 1]!;
       }
-      // An English word: try the longest phrase of up to four words from here, then a modifier.
-      clauseOpener ??= text.slice(i, text.slice(i).search(/[^a-z0-9']|$/) + i);
-      const starts: number[] = [i];
-      const ends: number[] = [];
-      let j = i;
-      for (let w = 0; w < MAX_PHRASE_WORDS; w++) {
-        while (j < n && wordChar.test(text[j]!)) j++;
-        ends.push(j);
-        if (j >= n || text[j] !== ' ' || !wordChar.test(text[j + 1] ?? '')) break;
-        j++;
-        starts.push(j);
-      }
-      let matched = false;
-      for (let w = ends.length; w >= 1; w--) {
-        const phrase = text.slice(i, ends[w - 1]!);
-        const term = lookupPhrase(index, phrase);
-        if (term) {
-          addHit(term, words);
-          words += w;
-          i = ends[w - 1]!;
-          matched = true;
-          break;
-        }
-        if (w <= 2) {
-          const modifier = lookupModifier(index, phrase);
-          if (modifier) {
-            if (modifier.kind === 'negator') {
-              const spot = { clause, segment, sentence, consumed: false };
-              danglers.push(spot);
-              addModifier(modifier, words, words + w + EN_WINDOW, spot);
-            } else addModifier(modifier, words, words + w + EN_WINDOW);
-            words += w;
-            i = ends[w - 1]!;
-            matched = true;
-            break;
-          }
+      if (w <= 2) {
+        const modifier = lookupModifier(index, phrase);
+        if (modifier) {
+          this.addModifier(modifier, this.words, this.words + w + EN_WINDOW, DANGLING_NEGATION);
+          this.words += w;
+          return ends[w - 1]!;
         }
       }
-      if (!matched) {
-        // A mixed-script term (q弹) or a variant of a word (sooo, sucked).
-        const mixed = index.byFirstChar.get(ch)?.find((t) => text.startsWith(t.term, i));
-        if (mixed && !wordChar.test(text[i + mixed.term.length] ?? '')) {
-          addHit(mixed, words);
-          words++;
-          i += mixed.term.length;
-          continue;
-        }
-        const word = text.slice(i, ends[0]!);
-        const variant = process.env.X_NOVAR ? undefined : variantOf(index, word);
-        if (variant && 'term' in variant) addHit(variant, words);
-        else if (variant) addModifier(variant, words, words + 1 + EN_WINDOW);
-        words++;
-        i = ends[0]!;
-      }
-      continue;
     }
-    // Chinese, emoji and other symbols: the longest lexicon term here, unless a longer modifier starts here or a
-    // modifier is followed by a term (好慢: 好 intensifies 慢; 很好 is a term of its own).
-    const terms = index.byFirstChar.get(ch);
-    let term: LexiconTerm | undefined;
-    if (terms) for (const t of terms) if (text.startsWith(t.term, i) && (process.env.X_NOSYMEND || symbolEnds(text, i, t.term))) {
-      term = t;
-      break;
+    // A mixed-script term (q弹) or a variant of a word (sooo, sucked).
+    const mixed = cjkTermAt(index, text, i);
+    if (mixed) {
+      this.addHit(mixed, this.words, false);
+      this.words++;
+      return i + mixed.term.length;
     }
-    const modifiers = cjk.test(ch) ? index.zhModifiers.get(ch) : undefined;
+    const variant = variantOf(index, text.slice(i, ends[0]!));
+    if (variant && 'term' in variant) this.addHit(variant, this.words, true);
+    else if (variant) this.addModifier(variant, this.words, this.words + 1 + EN_WINDOW, DANGLING_NEGATION);
+    this.words++;
+    return ends[0]!;
+  }
+
+  /**
+   * Chinese, emoji and other symbols: the longest lexicon term here, unless a longer modifier starts here or a
+   * modifier is followed by a term (好慢: 好 intensifies 慢; 很好 is a term of its own).
+   */
+  private chinese(i: number): number {
+    const { text, index } = this;
+    const ch = text[i]!;
+    const term = cjkTermAt(index, text, i);
+    const modifiers = isCjk(ch) ? index.zhModifiers.get(ch) : undefined;
     let modifier: readonly [string, Modifier] | undefined;
     if (modifiers) for (const m of modifiers) if (text.startsWith(m[0], i)) {
       modifier = m;
@@ -389,53 +507,44 @@ export function scoreWithLexicon(input: string, index: LexiconIndex = defaultLex
     const modifierFirst =
       modifier && (!term || modifier[0].length > term.term.length || (modifier[0].length === term.term.length && startsTerm(index, text, i + modifier[0].length)));
     if (modifier && modifierFirst) {
-      if (modifier[1].kind === 'negator' && ZH_DANG.has(modifier[0])) {
-        const spot = { clause, segment, sentence, consumed: false, zh: true };
-        danglers.push(spot);
-        addModifier(modifier[1], i, i + modifier[0].length + ZH_WINDOW, spot);
-      } else addModifier(modifier[1], i, i + modifier[0].length + ZH_WINDOW);
-      i += modifier[0].length;
-      continue;
+      this.addModifier(modifier[1], i, i + modifier[0].length + ZH_WINDOW, ZH_DANGLING_NEGATORS.includes(modifier[0]) ? ZH_DANGLING_NEGATION : undefined);
+      return i + modifier[0].length;
     }
     if (term) {
-      addHit(term, i);
-      i += term.term.length;
-      continue;
+      this.addHit(term, i, false);
+      return i + term.term.length;
     }
-    i += ch.length;
+    return i + 1;
   }
-  for (const spot of danglers) if (!spot.consumed) raw.push({ term: spot.zh ? ZH_DANGLING : DANGLING_NEGATION, negated: false, factor: 1, clause: spot.clause, segment: spot.segment, sentence: spot.sentence });
-  let summaryAt = -1;
-  if (process.env.X_SUMW) {
-    for (const m of ['总之', '总的来说', '总体来说', '总体而言', '总而言之', '综上', '总体', '整体来说', '整体而言', '整体感觉', '总的说来', '总得来说', '总结', '总的感觉', '综合来看', '总评']) {
-      const at = text.lastIndexOf(m);
-      if (at >= 0) {
-        let sent = 0;
-        for (let k = 0; k < at; k++) if (SENTENCE_END.has(text[k]!)) sent++;
-        summaryAt = Math.max(summaryAt, sent);
-      }
-    }
+}
+
+/** The longest non-English term (Chinese, emoji, emoticon, mixed script) that starts at `at`. */
+function cjkTermAt(index: LexiconIndex, text: string, at: number): LexiconTerm | undefined {
+  const longest = index.longestByFirstChar.get(text[at]!);
+  if (!longest) return undefined;
+  for (let len = Math.min(longest, text.length - at); len >= 1; len--) {
+    const term = index.symbols.get(text.slice(at, at + len));
+    if (term && symbolEnds(text, at, term.term)) return term;
   }
-  return summarise(input, raw, concessiveClauses, segment, questionClauses, summaryAt);
+  return undefined;
 }
 
 /** A symbol term made of letters or digits at its end (:d, :p, <3) must not run into a word (:do, <30). */
 function symbolEnds(text: string, at: number, term: string): boolean {
   const last = term[term.length - 1]!;
-  if (!/[a-z0-9/]/.test(last)) return true;
-  const next = text[at + term.length] ?? '';
-  return !wordChar.test(next) && next !== '/';
+  if (!isWordChar(last) && last !== '/') return true;
+  const next = text[at + term.length];
+  return !isWordChar(next) && next !== '/';
 }
 
 function symbolAt(index: LexiconIndex, text: string, at: number): LexiconTerm | undefined {
-  const terms = index.byFirstChar.get(text[at]!);
-  if (terms) for (const t of terms) if (t.term.length > 1 && text.startsWith(t.term, at) && symbolEnds(text, at, t.term)) return t;
-  return undefined;
+  const term = cjkTermAt(index, text, at);
+  return term && term.term.length > 1 ? term : undefined;
 }
 
 function startsTerm(index: LexiconIndex, text: string, at: number): boolean {
-  const terms = index.byFirstChar.get(text[at] ?? '');
-  if (terms) for (const t of terms) if ((process.env.X_OLDST || t.weight !== 0) && text.startsWith(t.term, at)) return true;
+  const longest = index.longestByFirstChar.get(text[at] ?? '') ?? 0;
+  for (let len = Math.min(longest, text.length - at); len >= 1; len--) if (index.symbols.get(text.slice(at, at + len))?.weight) return true;
   // A modifier chain (不太好, 非常不满意) also counts.
   const modifiers = index.zhModifiers.get(text[at] ?? '');
   return modifiers?.some((m) => m[1].kind !== 'contrast' && m[1].kind !== 'concessive' && text.startsWith(m[0], at) && startsTerm(index, text, at + m[0].length)) ?? false;
@@ -450,31 +559,24 @@ function emphasisOf(input: string): number {
   return 1 + exclamations * 0.12 + questionRuns * 0.2 + Math.min(repeats, 2) * 0.15 + Math.min(shouting, 3) * 0.15;
 }
 
-function summarise(input: string, raw: readonly RawHit[], concessiveClauses: ReadonlySet<number>, textSegments = 0, questionClauses: ReadonlySet<number> = new Set(), summaryAt = -1): LexiconScore {
+interface Clauses {
+  readonly concessiveClauses: ReadonlySet<number>;
+  readonly infoQuestions: ReadonlySet<number>;
+  readonly zhQuestions: ReadonlySet<number>;
+}
+
+
+function summarise(input: string, raw: readonly RawHit[], clauses: Clauses): LexiconScore {
   const emphasis = emphasisOf(input);
   const cues = new Set<string>();
   // Blockers (weight 0) only took their characters and any modifier before them.
-  const scored = process.env.X_KEEPZERO ? raw : raw.filter((h) => h.term.weight !== 0);
-  let lastSegment = 0;
-  let firstSegment = Infinity;
+  const scored = raw.filter((h) => h.term.weight !== 0);
+  // Per sentence, the first and last contrast segment that holds a term: a contrast re-weighs only when something
+  // was said on both sides of it.
+  const spans = new Map<number, [number, number]>();
   for (const h of scored) {
-    lastSegment = Math.max(lastSegment, h.segment);
-    firstSegment = Math.min(firstSegment, h.segment);
-  }
-  // A contrast only re-weighs when something was said on both sides of it.
-  if (process.env.X_CONTRAST === 'text') lastSegment = textSegments;
-  const contrasted = process.env.X_CONTRAST === 'old' || process.env.X_CONTRAST === 'text' ? lastSegment > 0 : lastSegment > firstSegment;
-  let lastSentence = -1;
-  let firstSentence = Infinity;
-  for (const h of scored) {
-    lastSentence = Math.max(lastSentence, h.sentence);
-    firstSentence = Math.min(firstSentence, h.sentence);
-  }
-  const summaryFrom = summaryAt;
-  const sentenceSpan = new Map<number, [number, number]>();
-  for (const h of scored) {
-    const span = sentenceSpan.get(h.sentence);
-    if (!span) sentenceSpan.set(h.sentence, [h.segment, h.segment]);
+    const span = spans.get(h.sentence);
+    if (!span) spans.set(h.sentence, [h.segment, h.segment]);
     else span[1] = Math.max(span[1], h.segment);
   }
   const weighed: Array<{ h: RawHit; weight: number; emotion: Emotion | undefined }> = [];
@@ -486,33 +588,33 @@ function summarise(input: string, raw: readonly RawHit[], concessiveClauses: Rea
     if (h.negated) {
       if (weight > 0) {
         // 不满意-style phrases are their own entries; "不好", "not happy", "没意思" read as mild disappointment.
-        weight = -weight * Number(process.env.X_NPOS ?? 0.9);
+        weight = -weight * NEGATED_POSITIVE;
         emotion = 'disappointed';
       } else {
         // "不着急", "not bad": calm, slightly positive.
-        weight = -weight * Number(process.env.X_NNEG ?? 0.35);
+        weight = -weight * NEGATED_NEGATIVE;
         emotion = undefined;
       }
       cues.add('negation');
     }
-    // What follows a contrast counts more than what came before it; a concessive clause counts less.
-    if (process.env.X_SENT) {
-      const span = sentenceSpan.get(h.sentence)!;
-      if (span[1] > span[0]) weight *= h.segment === span[1] ? Number(process.env.X_CAFTER ?? 1.3) : Number(process.env.X_CBEFORE ?? 0.5);
-    } else if (contrasted) weight *= h.segment === lastSegment ? Number(process.env.X_CAFTER ?? 1.3) : Number(process.env.X_CBEFORE ?? 0.5);
-    if (process.env.X_LASTW && h.sentence === lastSentence && firstSentence !== lastSentence) weight *= Number(process.env.X_LASTW);
-    if (process.env.X_FIRSTW && h.sentence === firstSentence && firstSentence !== lastSentence) weight *= Number(process.env.X_FIRSTW);
-    if (process.env.X_SUMW && h.segment >= 0 && summaryFrom >= 0 && h.sentence >= summaryFrom) weight *= Number(process.env.X_SUMW);
-    if (weight < 0 && questionClauses.has(h.clause)) weight *= Number(process.env.X_Q ?? 1);
-    if (concessiveClauses.has(h.clause)) weight *= Number(process.env.X_CONC ?? 0.5);
-    if (weight < 0) weight *= emphasis * Number(process.env.X_NEGK ?? 1);
-    else if (process.env.X_EMPOS) weight *= emphasis;
+    const span = spans.get(h.sentence)!;
+    if (span[1] > span[0]) {
+      weight *= h.segment === span[1] ? AFTER_CONTRAST : BEFORE_CONTRAST;
+      cues.add('contrast');
+    }
+    if (clauses.concessiveClauses.has(h.clause)) weight *= CONCESSIVE;
+    if (weight < 0) {
+      if (clauses.infoQuestions.has(h.clause)) weight *= INFO_QUESTION_NEGATIVE;
+      weight *= emphasis * (h.english ? EN_NEGATIVE_BALANCE : 1);
+    } else if (clauses.zhQuestions.has(h.clause)) {
+      weight *= ZH_QUESTION_POSITIVE;
+    }
     if (weight > 0) positive += weight;
     else negative -= weight;
     if (h.term.cue && !h.negated) cues.add(h.term.cue);
     weighed.push({ h, weight, emotion });
   }
-  const scale = (process.env.X_NOCAP ? 1 : Math.max(positive, negative) > MASS_CAP ? MASS_CAP / Math.max(positive, negative) : 1) * Number(process.env.X_SCALE ?? 1);
+  const scale = Math.max(positive, negative) > MASS_CAP ? MASS_CAP / Math.max(positive, negative) : 1;
   const hits: Hit[] = [];
   const emotions = new Map<Emotion, number>();
   for (const { h, weight, emotion } of weighed) {
@@ -520,7 +622,6 @@ function summarise(input: string, raw: readonly RawHit[], concessiveClauses: Rea
     if (emotion && emotion !== 'neutral') emotions.set(emotion, (emotions.get(emotion) ?? 0) + Math.abs(w));
     hits.push({ term: h.term.term, weight: w, ...(emotion ? { emotion } : {}), ...(h.term.cue ? { cue: h.term.cue } : {}), negated: h.negated });
   }
-  if (contrasted) cues.add('contrast');
   if (emphasis > 1.2) cues.add('emphasis');
   return { positive: positive * scale, negative: negative * scale, emotions, emphasis, hits, cues: [...cues] };
 }

@@ -286,8 +286,8 @@ sb -3 angry
 真是服了 -2 angry
 绝望 -2.5 disappointed
 // repetition
-第三次 -1.2 angry #repeat
-第二次 -0.6 #repeat
+第三次 -0.3
+第二次 0.3
 又是 -0.6 angry #repeat
 又一次 -1 angry #repeat
 又来 -1 angry #repeat
@@ -360,7 +360,7 @@ sb -3 angry
 快点 -1.2 anxious #urgency
 快一点 -1 anxious #urgency
 尽快 -1 anxious #urgency
-马上 -0.6 anxious #urgency
+马上 -0.3 anxious #urgency
 立刻 -0.8 anxious #urgency
 立即 -0.6 anxious #urgency
 催 -1.2 anxious #urgency
@@ -1167,7 +1167,7 @@ sb -3 angry
 真好 2 happy
 挺好 1.8 happy
 蛮好 1.8 happy
-好好 1.2 happy
+好好 0.6
 不错 1.8 happy
 很不错 2.2 happy
 挺不错 2.2 happy
@@ -1785,7 +1785,7 @@ q弹 1.2 happy
 另收 -0.8 disappointed
 不理睬 -2 angry
 屏幕反光 -1 disappointed
-声音小 -1 disappointed
+声音小 0
 太薄 -1 disappointed
 没看完 -1.5 disappointed
 看了几页 -1.2 disappointed
@@ -1865,6 +1865,571 @@ q弹 1.2 happy
 色差 -1.2 disappointed
 尺码不准 -1.5 disappointed
 说了好几次 -2 angry #repeat
+// ── more hotel, electronics, books; verdict phrases ──
+没有之一 1 happy
+值得一住 2 happy
+值得住 1.8 happy
+还会来 1.8 happy
+还会去 1.5 happy
+还会住 2 happy
+还会来住 2 happy
+下次还住 2 happy
+推荐入住 2 happy
+以后不会 -1.5 disappointed #cancel
+睡不好 -1.8 disappointed
+睡不着 -1.5 disappointed
+没睡好 -1.8 disappointed
+一夜没睡 -2 disappointed
+睡得很好 1.8 happy
+睡得好 1.5 happy
+睡得香 1.8 happy
+服务意识差 -2 angry
+服务意识强 1.5 happy
+效率低 -1.8 disappointed
+效率太低 -2 disappointed
+没窗 -1.2 disappointed
+无窗 -1.2 disappointed
+很新 1.2 happy
+比较新 1 happy
+太老 -1.2 disappointed
+性价比较高 2 happy
+性价比比较高 2 happy
+划得来 1.5 happy
+划不来 -1.5 disappointed
+对得起 1.2 happy
+对不起 0
+失望透顶 -3 disappointed
+开机快 1.5 happy
+开机慢 -1.5 disappointed
+启动快 1.5 happy
+启动慢 -1.5 disappointed
+分辨率高 1.2 happy
+分辨率低 -1.2 disappointed
+手感差 -1.5 disappointed
+不灵 -1.5 disappointed
+温度高 -1.2 disappointed
+声音大 -1.2 disappointed
+声音很大 -1.5 disappointed
+噪音小 1.2 happy
+待机时间长 1.5 happy
+待机时间短 -1.5 disappointed
+像素低 -1 disappointed
+很轻 1.5 happy
+轻便 1.5 happy
+很重 -1 disappointed
+很重要 0
+重要 0
+有点重 -0.6 disappointed
+售后服务好 1.5 happy
+简单易懂 1.5 happy
+简单实用 1.5 happy
+太简单 -1 disappointed
+文字优美 2 happy
+语言优美 2 happy
+语言平实 1 happy
+爱看 1.5 happy
+爱读 1.5 happy
+百读不厌 2.5 happy
+开阔 1.2 happy
+开阔眼界 1.8 happy
+翻了几页 -1.2 disappointed
+没什么用 -1.8 disappointed
+质量好 1.5 happy
+质量很好 2 happy
+质量不错 1.8 happy
+质量过硬 2 happy
+装订差 -1.5 disappointed
+佳作 2 happy
+杰作 2.2 happy
+力作 1.8 happy
+神作 2.5 happy
+大作 1.2 happy
+烂书 -2.5 disappointed
+烂片 -2.5 disappointed
+好片 2 happy
+煽情 -1 disappointed
+说教 -1.2 disappointed
+俗套 -1.5 disappointed
+不明白 -0.8 disappointed
+帅 1.2 happy
+很帅 1.8 happy
+酷 1.2 happy
+萌 1.2 happy
+香甜 1.5 happy
+甜美 1.5 happy
+舒坦 1.5 happy
+利索 1.5 happy
+麻利 1.5 happy
+干脆 1 happy
+爽快 1.2 happy
+凉快 0.8 happy
+完善 1.2 happy
+快速 1.2 happy
+准确 1.2 happy
+精准 1.2 happy
+干净利落 1.8 happy
+井井有条 1.8 happy
+规范 0.8 happy
+正规 1 happy
+稳重 1 happy
+踏实 1 happy
+良好 1.5 happy
+好玩 1.5 happy
+好听 1.5 happy
+好闻 1 happy
+好找 1 happy
+好说话 1.2 happy
+好心 1 happy
+好转 0.8 happy
+好多了 1 happy
+好歹 0
+幸好 0.5
+最好别 -1.5 disappointed
+最好不要 -1.5 disappointed
+好不到哪 -1.5 disappointed
+赶快 -1 anxious #urgency
+加快 -0.5 anxious
+快些 -0.8 anxious #urgency
+怠慢 -2 angry
+缓慢 -1.5 anxious
+很累 -1.2 disappointed
+太累 -1.2 disappointed
+困难 -1 disappointed
+不便 -1.2 disappointed
+不顺 -1.2 disappointed
+堵车 -1 disappointed
+吃力 -1 disappointed
+费时 -1 disappointed
+迷路 -1 disappointed
+出事 -1.5 fearful
+事故 -1.2 fearful
+受伤 -1.8 fearful
+生病 -1.5 disappointed
+中毒 -2 fearful
+// ── more blockers ──
+有没有 0
+有没有搞错 -2.5 angry
+香烟 0
+香烟味 -1.5 disgusted
+方便面 0
+方便的话 0
+满意度 0.5
+不客气 0.5
+别客气 0.5
+爱人 0
+停靠 0
+靠山 0
+靠着 0
+打滚 0
+偏差 0
+差一点 0
+交差 0
+参差 0
+差事 0
+怕是 0
+烦请 0
+不厌其烦 1.5 happy
+照旧 0
+过硬 1.5 happy
+淡淡 0
+虫草 0
+慢性 0
+慢走 0
+残酷 -1.5 disappointed
+酷暑 0
+夸张 -0.8 disappointed
+幸亏 0.5
+多亏 1 happy
+价值 0
+值班 0
+软烂 1 happy
+半个小时 0
+// ── food delivery, more ──
+满满 1.2 happy
+很足 1.5 happy
+挺足 1.5 happy
+料很足 1.8 happy
+份大 1 happy
+皮薄 1 happy
+馅多 1.2 happy
+馅大 1.2 happy
+肉嫩 1.5 happy
+汤浓 1.2 happy
+浓郁 1.2 happy
+浓香 1.5 happy
+鲜香 1.5 happy
+口味好 1.5 happy
+合口味 1.5 happy
+对口味 1.5 happy
+不合口味 -1.5 disappointed
+早到 1 happy
+早就到了 1.2 happy
+个半小时 -1.5 anxious #waiting
+晚到 -1.5 anxious #waiting
+晚送 -1.5 anxious #waiting
+慢慢悠悠 -1.2 anxious #waiting
+量小 -1.2 disappointed
+分量小 -1.5 disappointed
+份量小 -1.5 disappointed
+小份 -0.5 disappointed
+腻 -1 disappointed
+很腻 -1.5 disappointed
+太肥 -1.2 disappointed
+不接单 -1.5 disappointed
+取消 -0.8 disappointed #cancel
+打电话 -0.5
+联系不上 -1.8 angry
+找不到 -1 disappointed
+找不到人 -1.8 angry
+骗 -1.5 angry
+口感差 -1.8 disappointed
+不脆 -1 disappointed
+软了 -1 disappointed
+化了 -1 disappointed
+拉稀 -2.5 disgusted
+胃疼 -2 disgusted
+呕吐 -2.5 disgusted
+过敏 -1.5 fearful
+吃不下 -1.8 disappointed
+吃不下去 -2.2 disappointed
+扔了 -1.8 disappointed
+倒掉 -2 disappointed
+喂狗 -2 angry
+没法吃 -2.2 disappointed
+不能吃 -2.2 disappointed
+// ── blockers: room types, facilities and key names that contain evaluative characters ──
+卫生间 0
+卫生纸 0
+卫生巾 0
+快捷键 0
+快捷方式 0
+快捷酒店 0
+豪华间 0
+豪华房 0
+豪华套房 0
+舒适型 0
+经济型 0
+豪华型 0
+开心果 0
+便利店 0.5
+服务费 -0.3
+卫生一般 -1.2 disappointed
+卫生差 -2 disgusted
+卫生不好 -1.8 disgusted
+卫生很差 -2.2 disgusted
+// ── books and hotels, more ──
+有折痕 -1.2 disappointed
+折痕 -1 disappointed
+排版差 -1.5 disappointed
+内容太浅 -1.5 disappointed
+太浅 -1.2 disappointed
+深度不够 -1.5 disappointed
+深入 1 happy
+缺乏 -1 disappointed
+没有深度 -1.5 disappointed
+很普通 -1 disappointed
+普通 -0.3
+平平 -1 disappointed
+定价太高 -1.5 disappointed
+价格太高 -1.5 disappointed
+价格偏贵 -1.2 disappointed
+纯属 -1 disappointed
+扯淡 -2.5 angry
+瞎编 -2 angry
+编造 -1.5 angry
+抄袭 -2.2 angry
+不想看 -1.5 disappointed
+看不进去 -2 disappointed
+有味 -0.8 disgusted
+不能上网 -1.5 disappointed
+难打车 -1.2 disappointed
+打不到车 -1.2 disappointed
+高性能 1 happy
+五星级 0
+四星级 0
+三星级 0
+准五星 0
+五分钟 0
+十分钟 0
+一般都 0
+一般是 0
+一般情况 0
+一般会 0
+吹头发 0
+提前预订 0
+提前订 0
+负责人 0
+多媒体 0
+垃圾桶 0
+普通话 0
+麻烦你 0
+麻烦您 0
+不足为奇 0
+小心 -0.3
+很小心 0.8
+贪便宜 -0.8 disappointed
+图便宜 -0.8 disappointed
+便宜没好货 -2 disappointed
+得厉害 -1 disappointed
+不接受 -0.8
+佩服 1.5 happy
+又来点 1 happy
+又点 0.8 happy
+马上就到 0.8 happy
+不给力 -2 disappointed
+不如意 -1.5 disappointed
+第二次了 -1.2 angry #repeat
+第三次了 -1.8 angry #repeat
+第二次入住 1.2 happy
+第三次入住 1.5 happy
+多次入住 1.2 happy
+每次都住 1.5 happy
+一直住 1.2 happy
+挑剔 -0.5
+挑不出 1.5 happy
+急事 0
+急着 -0.5 anxious
+生怕 -1 fearful
+// ── more descriptors: rooms, screens, stories ──
+种类多 1.2 happy
+品种多 1.2 happy
+位置偏 -1.2 disappointed
+房间大 1 happy
+房间很大 1.2 happy
+床很大 1 happy
+景观好 1.5 happy
+海景 0.5 happy
+很安全 1.2 happy
+安全感 1 happy
+屏幕大 1 happy
+屏幕亮 1 happy
+屏幕暗 -1 disappointed
+屏幕小 -1 disappointed
+接口少 -1 disappointed
+接口多 1 happy
+内存小 -1 disappointed
+内存大 1 happy
+故事性强 1.2 happy
+情节紧凑 1.5 happy
+栩栩如生 2 happy
+观点独到 1.8 happy
+独到 1.5 happy
+见解 0.5
+有思想 1.5 happy
+涨知识 1.5 happy
+长知识 1.5 happy
+指导意义 1.5 happy
+借鉴 1 happy
+参考价值 1.5 happy
+名著 0.5 happy
+// ── everyday evaluative adjectives: people, places, things ──
+小气 -1.5 disappointed
+抠门 -1.8 disappointed
+吝啬 -1.5 disappointed
+斤斤计较 -1.5 disappointed
+老实 0.8 happy
+诚实 1.2 happy
+单一 -0.8 disappointed
+单调 -1.2 disappointed
+浪漫 1.2 happy
+安逸 1.2 happy
+宁静 1.2 happy
+清静 1.2 happy
+幽静 1.2 happy
+热闹 0.5
+繁华 0.8 happy
+冷清 -1 disappointed
+萧条 -1 disappointed
+破败 -1.8 disappointed
+荒凉 -1.2 disappointed
+干爽 1 happy
+闷 -1 disappointed
+闷热 -1.5 disappointed
+通风 0.5 happy
+透气 0.5 happy
+阴冷 -1.2 disappointed
+暖和 1 happy
+凉爽 1 happy
+顺手 1.5 happy
+称手 1.2 happy
+好使 1.5 happy
+迅捷 1.5 happy
+顺滑 1.5 happy
+丝滑 1.8 happy
+清脆 1 happy
+饱满 1.2 happy
+刺耳 -1.5 disappointed
+刺眼 -1.2 disappointed
+发黄 -1.2 disappointed
+变色 -1.2 disappointed
+毛糙 -1.5 disappointed
+聪明 1.2 happy
+能干 1.5 happy
+勤快 1.5 happy
+懒 -1.5 disappointed
+懒得 -1 disappointed
+笨 -1.2 disappointed
+死板 -1.5 disappointed
+生硬 -1.5 angry
+粗鲁 -2.2 angry
+野蛮 -2.2 angry
+凶 -1.5 angry
+蛮横 -2.2 angry
+嚣张 -2 angry
+势利 -2 angry
+势利眼 -2.2 angry
+歧视 -2.2 angry
+冷落 -1.5 angry
+不闻不问 -2.2 angry
+置之不理 -2.2 angry
+视而不见 -1.8 angry
+无动于衷 -1.8 angry
+漠不关心 -2 angry
+无微不至 2.5 happy
+体贴 2 happy
+体贴入微 2.5 happy
+彬彬有礼 2 happy
+笑脸相迎 2 happy
+微笑服务 1.8 happy
+面带微笑 1.5 happy
+微笑 1 happy
+笑容 1 happy
+主动 1.2 happy
+积极 1.2 happy
+有求必应 2.2 happy
+尽心尽力 2 happy
+尽心 1.5 happy
+尽力 1 happy
+帮忙 0.8 happy
+帮了大忙 2 happy
+及时解决 1.8 happy
+品质好 1.8 happy
+品质高 1.5 happy
+用料足 1.8 happy
+用料好 1.5 happy
+真材实料 2.2 happy
+精品 1.8 happy
+上乘 1.8 happy
+高品质 1.8 happy
+低质 -2 disappointed
+不得不说 0
+不得不承认 0
+不能不 0
+难以忍受 -2.5 angry
+难以接受 -2 angry
+难以置信 -0.5 surprised
+难以入睡 -1.8 disappointed
+无法忍受 -2.5 angry
+不能忍 -2 angry
+忍不了 -2 angry
+忍受 -1 disappointed
+值得深思 1.5 happy
+发人深思 2 happy
+引人深思 2 happy
+耐看 1.5 happy
+好读 1.2 happy
+可读性强 1.8 happy
+可读性 0.3
+可读性差 -1.8 disappointed
+兼容性好 1.2 happy
+兼容性差 -1.5 disappointed
+稳定性好 1.2 happy
+稳定性差 -1.5 disappointed
+没什么特别 -1.2 disappointed
+// ── compounds that begin with a negator (不 没 无 未 别) but negate nothing ──
+不论 0
+不光 0
+不只 0
+不单 0
+不外乎 0
+不由得 0
+不禁 0
+不时 0
+不免 0
+不如说 0
+要不 0
+要不然 0
+不得了 0
+得不行 0
+不妨 0.5
+不愧 1.5 happy
+不辜负 1.5 happy
+不虚此行 2 happy
+不失为 1 happy
+不可多得 2 happy
+不可思议 0.3 surprised
+不赖 1.5 happy
+不俗 1.5 happy
+不凡 1.5 happy
+不菲 -0.8 disappointed
+没得挑 2 happy
+没挑的 2 happy
+没话讲 1.5 happy
+没错 0.5
+没准 0
+没多久 0.8 happy
+没几天 0.5 happy
+没一会 1 happy
+没过多久 0.8 happy
+没落 -1 disappointed
+埋没 -0.5
+出没 0
+无疑 0.5
+无与伦比 2.5 happy
+无可比拟 2 happy
+无可厚非 0.5
+无用 -1.5 disappointed
+无限 0
+未来 0
+未必 0
+未免 0
+未知 0
+别墅 0
+别致 1.5 happy
+别具一格 1.8 happy
+别有风味 1.8 happy
+别出心裁 1.8 happy
+别样 0.5
+别说 0
+别提 0
+不后悔 1.5 happy
+不会后悔 1.8 happy
+绝不后悔 2 happy
+没有失望 1.5 happy
+不失望 1.2 happy
+没有问题 1 happy
+没有任何问题 1.5 happy
+没什么问题 1 happy
+没有什么问题 1 happy
+一点问题都没有 1.5 happy
+// ── internet slang ──
+恐怖片 0
+恐怖小说 0
+悲剧 -1.8 disappointed
+杯具 -1.8 disappointed
+洗具 1.5 happy
+汗一个 -0.8 disappointed
+狂汗 -1 disappointed
+汗死 -1 disappointed
+晕 -0.8 angry
+晕死 -1.5 angry
+晕车 0
+晕倒 -1 angry
+头晕 -1 disappointed
+给跪 -1 angry
+跪了 -1.2 angry
+浮云 -0.5 disappointed
+伤不起 -1.5 disappointed
+蛋疼 -1.5 angry
+苦逼 -2 disappointed
+高大上 1.5 happy
+逆天 1.5 happy
+霸气 1.5 happy
+亮瞎 1.2 happy
+萌萌哒 2 happy
+点个赞 2 happy
+必须好评 2.5 happy
+必须赞 2.2 happy
 `;
 
 export const EN_LEXICON = `
@@ -2587,64 +3152,64 @@ astonished 0.3 surprised
 stunned 0 surprised
 unexpected 0 surprised
 // ── complaint structures without an evaluative word ──
-supposed to -1.2 disappointed
+supposed to -1.2
 was supposed to -1.5 disappointed
 were supposed to -1.5 disappointed
-should have -1 disappointed
-shouldve -1 disappointed
+should have -1
+shouldve -1
 should not have -1.5 angry
 would have been nice -1.5 disappointed
-would be nice -0.8 disappointed
-what happened -1 anxious
-what is going on -1.2 anxious
-whats going on -1.2 anxious
+would be nice -0.8
+what happened -1
+what is going on -1.2
+whats going on -1.2
 whats the point -2 angry
 what is the point -2 angry
 whats the deal -1.5 angry
-whats up with -1.2 angry
+whats up with -1.2
 is this how -1.5 angry
 how hard -1.8 angry
 how difficult -1.5 angry
-how is it -1 angry
-how is this -1.2 angry
+how is it -1
+how is this -1.2
 how can you -1.5 angry
 how do you expect -2 angry
 why would -1.5 angry
 why would you -1.8 angry
-why is it -1 angry
-why does it -1 angry
-why did -1 angry
-why does -0.8 angry
-why do -0.8 angry
-why are -0.8 angry
-why is -0.8 angry
+why is it -1
+why does it -1
+why did -1
+why does -0.8
+why do -0.8
+why are -0.8
+why is -0.8
 why cant -1.5 angry
 why wont -1.5 angry
 why didnt -1.5 angry
 why doesnt -1.5 angry
 why isnt -1.5 angry
-why not -1 angry
-why -0.5 angry
+why not -1
+why -0.5
 trying to call -1.5 angry
 tried calling -1.5 angry
 tried to call -1.5 angry
 been trying -1.5 angry
-trying to -0.5 anxious
-tried -0.6 anxious
+trying to -0.5
+tried -0.6
 answer the phone -1.5 angry
 pick up the phone -1.5 angry
 answer your phone -1.5 angry
-anyone there -1.2 angry
-is anyone -0.8 anxious
-paid for -0.8 angry
-i paid -0.8 angry
-we paid -0.8 angry
+anyone there -1.2
+is anyone -0.8
+paid for -0.8
+i paid -0.8
+we paid -0.8
 money back -1.8 angry
-my money -1 angry
-spent -0.5 disappointed
-apparently -0.8 disappointed
-supposedly -1 disappointed
-whatever -1 angry
+my money -1
+spent -0.5
+apparently -0.8
+supposedly -1
+whatever -1
 sigh -1.5 disappointed
 one star -2 disappointed
 zero stars -2.5 angry
@@ -2653,61 +3218,59 @@ didnt help -1.8 angry
 cant help -1.5 disappointed
 wasnt helpful -1.8 angry
 no help at all -2.5 angry
-separated -1.2 disappointed
-middle seat -1 disappointed
-sitting -0.4 anxious #waiting
-sat -0.4 anxious #waiting
-min -0.2 anxious
-mins -0.4 anxious #waiting
-minutes -0.4 anxious #waiting
-days -0.3 anxious
-now what -1.2 anxious
-what now -1.2 anxious
+separated -1.2
+middle seat -1
+sitting -0.4 #waiting
+sat -0.4 #waiting
+min -0.2
+mins -0.4 #waiting
+minutes -0.4 #waiting
+days -0.3
+now what -1.2
+what now -1.2
 left behind -1.8 disappointed
 left without -1.5 disappointed
 out of luck -1.8 disappointed
 too late -1.8 disappointed
 too long -1.8 anxious #waiting
-so long -1 anxious #waiting
-way too -1 angry
-nothing but -0.5
+so long -1 #waiting
+way too -1
+nothing but 0
 dont care -2 angry
 doesnt care -2 angry
-dont even -1.2 angry
+dont even -1.2
 could care less -2 angry
 couldnt care less -2 angry
 get it together -2 angry
 step it up -1.5 angry
 do better -1.8 angry
 need to fix -1.5 angry
-fix this -1.2 angry
-fix it -1 angry
 fix your -1.5 angry
 figure it out -1.5 angry
-unreal -1.2 angry
+unreal -1.2
 not impressed -2 disappointed
 not happy -2 disappointed
 not pleased -2 disappointed
 not satisfied -2 disappointed
-told -0.5 disappointed
-was told -1 disappointed
-were told -1 disappointed
-told me -0.8 disappointed
-told us -0.8 disappointed
-kept -0.5 anxious
-kept us -1 anxious #waiting
-called -0.3 anxious
-calling -0.3 anxious
-deplane -0.8 disappointed
-deplaned -1 disappointed
-supervisor -0.5 angry #complaint
+told -0.5
+was told -1
+were told -1
+told me -0.8
+told us -0.8
+kept -0.5
+kept us -1 #waiting
+called -0.3
+calling -0.3
+deplane -0.8
+deplaned -1
+supervisor -0.5 #complaint
 luggage -0.3
 baggage -0.3
 bags -0.2
 down -0.3
 still nothing -1.5 angry #waiting
-nothing yet -1 anxious #waiting
-not yet -0.6 anxious #waiting
+nothing yet -1 #waiting
+not yet -0.6 #waiting
 would love 0.5
 id love 0.5
 love to 0.8 happy
@@ -2719,6 +3282,30 @@ good luck 0
 best way 0
 the best way 0
 best option 0.3
+dont like -1.8 disappointed
+didnt like -1.8 disappointed
+do not like -1.8 disappointed
+doesnt like -1.5 disappointed
+not like -0.8
+on the runway -1.2 #waiting
+hotel voucher -1
+meal voucher -0.8
+disappoint -1.8 disappointed
+didnt disappoint 2 happy
+without a hitch 1.8 happy
+hitch -0.5
+yeah right -1.5 angry
+nice try -1
+oh well -0.8
+2nd time -1 #repeat
+3rd time -1.8 angry #repeat
+4th time -2.2 angry #repeat
+5th time -2.5 angry #repeat
+for an hour -1.2 #waiting
+over an hour -1.5 anxious #waiting
+almost an hour -1.2 #waiting
+answer the phones -1.5 angry
+answer your phones -1.5 angry
 // ── thanks, praise ──
 thanks 1.5 happy
 thank you 1.8 happy
@@ -2932,16 +3519,18 @@ couldnt be better 2.5 happy
 cant go wrong 1.5 happy
 no thanks 0
 no thank you 0
-lol 0.8 happy
-haha 1 happy
+lol 0.5 happy
+haha 0.8 happy
 hahaha 1.2 happy
-lmao 0.8 happy
+lmao 0.5 happy
 yes 0.3
 wonderfully 2 happy
 success 1.5 happy
 successful 1.5 happy
 win 1 happy
 winner 1.8 happy
+ok 0.8 happy
+okay 0.6 happy
 `;
 
 /** Emoji and emoticons, matched anywhere in the text (emoticons made of letters, such as :d or xd, on a word boundary). */
@@ -3049,10 +3638,26 @@ orz -1 disappointed
 ^_^ 1.5 happy
 ^^ 1.2 happy
 xd 1.2 happy
+∩_∩ 2 happy
+^o^ 1.5 happy
+^__^ 1.5 happy
+≧▽≦ 2 happy
+╯﹏╰ -1.5 disappointed
+╯▽╰ 1 happy
+t_t -1.5 disappointed
+t.t -1.5 disappointed
+囧 -1 disappointed
 `;
 
 /** Negators: flip the next sentiment term within a short window (不 满意, "not happy", "don't like"). */
-export const ZH_NEGATORS = ['不', '没', '没有', '别', '未', '并不', '并没有', '并非', '不太', '不是', '不够', '不会', '无', '毫无', '从不', '从没', '从来没', '绝不', '不怎么', '没什么', '没啥', '不用', '不必', '无需'];
+export const ZH_NEGATORS = [
+  '不', '没', '没有', '别', '未', '并不', '并没有', '并非', '不太', '不是', '不够', '不会', '无', '毫无', '从不', '从没', '从来没', '绝不', '不怎么', '没什么', '没啥', '不用', '不必', '无需',
+  // A mistaken expectation: 本以为很好吃 (it was not); a comparison with one: 没有想象中那么差, 不如想象中好.
+  '以为', '本以为', '原以为', '还以为', '没有想象中', '没有想象的', '没想象中', '没有想像中', '没想像中', '不像想象中', '不如想象中', '不像说的', '并不像',
+  '谈不上', '称不上', '算不上', '说不上',
+];
+/** Chinese negators that, when no term follows, still report something missing (没有热水, 没送到). */
+export const ZH_DANGLING_NEGATORS: readonly string[] = ['没', '没有', '未', '并没有', '从没', '从来没', '没什么', '没啥'];
 export const EN_NEGATORS = [
   'not', 'no', 'never', "don't", 'dont', "didn't", 'didnt', "doesn't", 'doesnt', "isn't", 'isnt', "wasn't", 'wasnt', "aren't", 'arent', "weren't", 'werent', "can't", 'cant', 'cannot',
   "won't", 'wont', "couldn't", 'couldnt', "wouldn't", 'wouldnt', "shouldn't", 'shouldnt', "haven't", 'havent', "hasn't", 'hasnt', "hadn't", 'hadnt', "ain't", 'aint', 'hardly', 'barely',
@@ -3064,6 +3669,7 @@ export const ZH_INTENSIFIERS: ReadonlyArray<readonly [string, number]> = [
   ['非常', 1.6], ['特别', 1.6], ['十分', 1.5], ['极其', 1.8], ['极为', 1.7], ['极度', 1.8], ['极', 1.6], ['超级', 1.7], ['超', 1.5], ['太', 1.5], ['最', 1.6], ['真的', 1.4], ['真', 1.3],
   ['很', 1.25], ['挺', 1.15], ['蛮', 1.15], ['颇', 1.3], ['好', 1.2], ['巨', 1.6], ['贼', 1.5], ['相当', 1.4], ['实在', 1.4], ['根本', 1.5], ['简直', 1.6], ['完全', 1.4], ['越来越', 1.4],
   ['更', 1.2], ['更加', 1.3], ['格外', 1.5], ['尤其', 1.3], ['过于', 1.4], ['太过', 1.5], ['如此', 1.3], ['这么', 1.2], ['那么', 1.2], ['超超', 1.8], ['死', 1.3],
+  ['真心', 1.4], ['无比', 1.6], ['确实', 1.2], ['的确', 1.2], ['绝对', 1.4], ['灰常', 1.6], ['忒', 1.4], ['倍儿', 1.4],
 ];
 export const EN_INTENSIFIERS: ReadonlyArray<readonly [string, number]> = [
   ['very', 1.5], ['so', 1.4], ['really', 1.4], ['extremely', 1.8], ['totally', 1.5], ['absolutely', 1.6], ['completely', 1.5], ['super', 1.5], ['incredibly', 1.7],
@@ -3073,7 +3679,7 @@ export const EN_INTENSIFIERS: ReadonlyArray<readonly [string, number]> = [
 ];
 /** Diminishers (有点慢, "a bit slow"). */
 export const ZH_DIMINISHERS: ReadonlyArray<readonly [string, number]> = [
-  ['有点', 0.6], ['有点儿', 0.6], ['有一点', 0.6], ['有些', 0.6], ['稍微', 0.5], ['稍稍', 0.5], ['稍', 0.6], ['略', 0.6], ['略微', 0.5], ['还算', 0.7], ['一点', 0.7], ['比较', 0.9], ['偏', 0.8],
+  ['有点', 0.6], ['有点儿', 0.6], ['有一点', 0.6], ['有些', 0.6], ['稍微', 0.5], ['稍稍', 0.5], ['稍', 0.6], ['略', 0.6], ['略微', 0.5], ['还算', 0.7], ['一点', 0.7], ['比较', 0.9], ['偏', 0.8], ['稍显', 0.6], ['略显', 0.6], ['略有', 0.6],
 ];
 export const EN_DIMINISHERS: ReadonlyArray<readonly [string, number]> = [
   ['a bit', 0.6], ['a little', 0.6], ['slightly', 0.5], ['somewhat', 0.6], ['kinda', 0.7], ['kind of', 0.7], ['sort of', 0.7], ['fairly', 0.8], ['pretty', 1.2], ['mildly', 0.6],

@@ -1,0 +1,116 @@
+import { describe, expect, it } from 'vitest';
+import { buildLexiconIndex, DEFAULT_LEXICON, parseLexicon, scoreWithLexicon } from '../../shared/domain/sentiment/lexicon-scorer.ts';
+
+const terms = (text: string) => scoreWithLexicon(text).hits.map((h) => h.term);
+const net = (text: string) => {
+  const s = scoreWithLexicon(text);
+  return s.positive - s.negative;
+};
+
+describe('the lexicon format', () => {
+  it('reads a term, its weight, its emotion and its cue; a phrase may have spaces', () => {
+    expect(parseLexicon('// a comment\n投诉 -2.5 angry #complaint\nnot bad 1 happy\n快递 0')).toEqual([
+      { term: '投诉', weight: -2.5, emotion: 'angry', cue: 'complaint' },
+      { term: 'not bad', weight: 1, emotion: 'happy' },
+      { term: '快递', weight: 0 },
+    ]);
+  });
+
+  it('rejects a line without a weight or with an unknown field', () => {
+    expect(() => parseLexicon('投诉')).toThrow(/without a weight/);
+    expect(() => parseLexicon('投诉 -2 furious')).toThrow(/unknown field/);
+  });
+
+  it('ships a large lexicon without duplicate entries', () => {
+    const seen = new Set<string>();
+    const duplicates = DEFAULT_LEXICON.filter((t) => (seen.has(t.term) ? true : (seen.add(t.term), false))).map((t) => t.term);
+    expect(duplicates).toEqual([]);
+    expect(DEFAULT_LEXICON.filter((t) => /[\u4e00-\u9fff]/.test(t.term)).length).toBeGreaterThan(1000);
+    expect(DEFAULT_LEXICON.filter((t) => /^[a-z0-9' ]+$/.test(t.term)).length).toBeGreaterThan(800);
+    for (const t of DEFAULT_LEXICON) expect(Math.abs(t.weight)).toBeLessThanOrEqual(3);
+  });
+});
+
+describe('the lexicon scorer', () => {
+  it('lets a blocker keep its characters from shorter terms and negators', () => {
+    expect(terms('快递到了')).toEqual([]);
+    expect(terms('卫生间很大')).not.toContain('卫生');
+    expect(net('不知道好不好吃')).toBeLessThanOrEqual(0.8);
+    expect(terms('这是五星级酒店')).toEqual([]);
+  });
+
+  it('negates within a short window and chains modifiers', () => {
+    expect(net('不太满意')).toBeLessThan(0);
+    expect(net('没有想象中那么差')).toBeGreaterThan(0);
+    expect(net('本以为很好吃')).toBeLessThan(0);
+    expect(net("I don't like this")).toBeLessThan(0);
+    expect(net('not very helpful')).toBeLessThan(0);
+    expect(net('not bad at all')).toBeGreaterThan(0);
+  });
+
+  it('reads a negator that no term takes as a mild complaint', () => {
+    expect(net("can't get anyone on the phone")).toBeLessThan(0);
+    expect(net('no food, no water')).toBeLessThan(-1);
+    expect(net('没有热水')).toBeLessThan(0);
+    expect(net('未来可期')).toBe(0);
+  });
+
+  it('reads English through curly apostrophes, elongation, glued units and inflections', () => {
+    expect(net('I don’t like it')).toBeLessThan(0);
+    expect(net('sooo good')).toBeGreaterThan(net('good'));
+    expect(terms('baaad')).toEqual(['bad']);
+    expect(terms('3hrs')).toEqual(['hrs']);
+    expect(terms('she appreciates it')).toEqual(['appreciate']);
+    expect(terms("he'll call")).toEqual([]);
+  });
+
+  it('splits hashtags into words', () => {
+    expect(terms('#CustomerServiceFail')).toContain('fail');
+    expect(terms('#worstairlineever')).toContain('worst');
+  });
+
+  it('skips @handles and links, and reads emoticons at punctuation', () => {
+    expect(terms('@lovelyairline http://t.co/lovely')).toEqual([]);
+    expect(net('great flight :)')).toBeGreaterThan(net('great flight'));
+    expect(net('delayed again :(')).toBeLessThan(net('delayed again'));
+    expect(terms('see C:/data')).toEqual([]);
+  });
+
+  it('weighs what follows a contrast above what came before it, within the sentence', () => {
+    expect(net('环境不错，但是太吵')).toBeLessThan(0);
+    expect(net('虽然贵了点，但是物有所值')).toBeGreaterThan(0);
+    const contrasted = scoreWithLexicon('the crew was great but the delay was terrible');
+    expect(contrasted.cues).toContain('contrast');
+    expect(contrasted.negative).toBeGreaterThan(contrasted.positive);
+  });
+
+  it('damps negative terms in an information question and positive ones in a Chinese question', () => {
+    expect(scoreWithLexicon('is my flight delayed?').negative).toBeLessThan(scoreWithLexicon('my flight is delayed.').negative);
+    expect(scoreWithLexicon('这也叫好吃？').positive).toBeLessThan(scoreWithLexicon('这也叫好吃。').positive);
+  });
+
+  it('reads "really?" as exasperation and repeated emphasis as stronger', () => {
+    expect(scoreWithLexicon('three hours. really?').cues).toContain('waiting');
+    expect(net('really?')).toBeLessThan(0);
+    expect(scoreWithLexicon('太慢了!!!').negative).toBeGreaterThan(scoreWithLexicon('太慢了').negative);
+  });
+
+  it('keeps a long text under the mass cap without changing its balance', () => {
+    const long = '很好，'.repeat(20) + '很差，'.repeat(5);
+    const s = scoreWithLexicon(long);
+    expect(s.positive).toBeLessThanOrEqual(7.5 + 1e-9);
+    expect(s.positive).toBeGreaterThan(s.negative);
+  });
+
+  it('reports cues', () => {
+    expect(scoreWithLexicon('我要投诉，说了多少遍了').cues).toEqual(expect.arrayContaining(['complaint', 'repeat']));
+    expect(scoreWithLexicon('still waiting, this is urgent').cues).toEqual(expect.arrayContaining(['waiting', 'urgency']));
+    expect(scoreWithLexicon('I will cancel my account').cues).toContain('cancel');
+  });
+
+  it('scores with a custom index', () => {
+    const index = buildLexiconIndex(parseLexicon('棒棒 2 happy'));
+    expect(scoreWithLexicon('棒棒', index).positive).toBe(2);
+    expect(scoreWithLexicon('很好', index).hits).toEqual([]);
+  });
+});
