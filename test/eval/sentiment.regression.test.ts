@@ -20,7 +20,7 @@ const available = existsSync(DATASETS);
 
 describe('sentiment evaluation figures (docs/evaluation.json)', () => {
   for (const [name, run] of Object.entries(recorded.sentiment)) {
-    it.skipIf(!available)(`${name} does not regress by more than ${recorded.tolerance}${available ? '' : ` (skipped: ${DATASETS} not found)`}`, { timeout: 120_000 }, () => {
+    it.skipIf(!available)(`${name} does not regress by more than ${recorded.tolerance}${available ? '' : ` (skipped: ${DATASETS} not found)`}`, { timeout: 300_000 }, () => {
       const report = evaluateSentiment(loadRows(join(DATASETS, run.test)), run.train ? loadRows(join(DATASETS, run.train)) : undefined);
       const regressions = (['accuracy', 'macroF1'] as const).filter((k) => report[k] < run.figures[k] - recorded.tolerance).map((k) => `${k} ${run.figures[k]} → ${report[k]}`);
       expect(regressions).toEqual([]);
