@@ -84,6 +84,14 @@ describe('the lexicon scorer', () => {
     expect(contrasted.negative).toBeGreaterThan(contrasted.positive);
   });
 
+  it('weighs a verdict (总的来说, "overall") double and a minor flaw (美中不足) half', () => {
+    expect(scoreWithLexicon('总的来说还不错').positive).toBeCloseTo(2 * scoreWithLexicon('还不错').positive, 5);
+    expect(scoreWithLexicon('总的来说还不错').cues).toContain('verdict');
+    expect(scoreWithLexicon('overall the crew was great').positive).toBeGreaterThan(scoreWithLexicon('the crew was great').positive);
+    expect(scoreWithLexicon('美中不足的是隔音太差').negative).toBeLessThan(scoreWithLexicon('隔音太差').negative);
+    expect(net('房间小，隔音差，总体还是不错的')).toBeGreaterThan(net('房间小，隔音差，还是不错的'));
+  });
+
   it('damps negative terms in an information question and positive ones in a Chinese question', () => {
     expect(scoreWithLexicon('is my flight delayed?').negative).toBeLessThan(scoreWithLexicon('my flight is delayed.').negative);
     expect(scoreWithLexicon('这也叫好吃？').positive).toBeLessThan(scoreWithLexicon('这也叫好吃。').positive);

@@ -9,6 +9,8 @@
  *    / 未 that no term takes (没有热水) count as a mild complaint of their own;
  *  - within a sentence, what follows a contrast (但是, "but") counts a little more than what came before it, and a
  *    concessive clause (虽然, "although") counts less;
+ *  - what follows a verdict marker (总的来说, 总体, "overall") to the end of its sentence counts double, and negative
+ *    terms after a minor-flaw marker (美中不足的是, 唯一的缺点) count half;
  *  - in an English clause that asks for information ("is my flight cancelled?") negative terms count less, and in a
  *    Chinese question (这也叫五星级？) positive ones do;
  *  - negative terms are scaled by emphasis (!!!, ???, 了了了, SHOUTING); English negative terms a little more
@@ -23,6 +25,7 @@ import { normalise } from '../knowledge/text-features.ts';
 import type { Emotion } from './sentiment.ts';
 import {
   EN_CONCESSIVE,
+  EN_CONCLUSION,
   EN_CONTRAST,
   EN_DIMINISHERS,
   EN_INTENSIFIERS,
@@ -30,7 +33,9 @@ import {
   EN_NEGATORS,
   SYMBOL_LEXICON,
   ZH_CONCESSIVE,
+  ZH_CONCLUSION,
   ZH_CONTRAST,
+  ZH_MINOR_FLAW,
   ZH_DANGLING_NEGATORS,
   ZH_DIMINISHERS,
   ZH_INTENSIFIERS,
@@ -94,7 +99,13 @@ export function parseLexicon(source: string): LexiconTerm[] {
   return terms;
 }
 
-type Modifier = { readonly kind: 'negator' } | { readonly kind: 'scale'; readonly factor: number } | { readonly kind: 'contrast' } | { readonly kind: 'concessive' };
+type Modifier =
+  | { readonly kind: 'negator' }
+  | { readonly kind: 'scale'; readonly factor: number }
+  | { readonly kind: 'contrast' }
+  | { readonly kind: 'concessive' }
+  | { readonly kind: 'conclusion' }
+  | { readonly kind: 'minor' };
 
 const CLAUSE_END = new Set([...',.!?;:，。！？；：…~～\n\r\t()（）【】[]"“”']);
 const SENTENCE_END = new Set([...'.!?;。！？；…\n']);
@@ -114,6 +125,10 @@ const BEFORE_CONTRAST = 0.85;
 const AFTER_CONTRAST = 1.15;
 /** A concessive clause (虽然贵了点, "although it was late"). */
 const CONCESSIVE = 0.5;
+/** What follows a verdict marker (总的来说, 总体, "overall") up to the end of its sentence: the writer's summary. */
+const CONCLUSION = 2;
+/** Negative terms after a "minor flaw" marker (美中不足, 唯一的缺点) in the same sentence. */
+const MINOR_FLAW = 0.5;
 /** Negative terms in an English information question (is my flight cancelled?). */
 const INFO_QUESTION_NEGATIVE = 0.6;
 /** Positive terms in a Chinese question (这也叫好吃？). */
@@ -127,6 +142,8 @@ const EN_NEGATIVE_BALANCE = 1.3;
 const DANGLING_NEGATION: LexiconTerm = { term: 'no', weight: -1 };
 /** "Really?" / "seriously!" closing a clause. */
 const EXASPERATION: LexiconTerm = { term: 'really?', weight: -1.5, emotion: 'angry' };
+/** Characters that negate what follows them, when a lexicon term ends with one (还是不, 一直没). */
+const ZH_TRAILING_NEGATORS = new Set(['不', '没', '别', '未', '无']);
 /** A Chinese 没 / 没有 / 未 that no term takes (没有热水, 没送到): something missing. */
 const ZH_DANGLING_NEGATION: LexiconTerm = { term: '没', weight: -0.8 };
 /**
@@ -181,11 +198,14 @@ export function buildLexiconIndex(terms: readonly LexiconTerm[]): LexiconIndex {
   for (const [t, factor] of [...ZH_INTENSIFIERS, ...ZH_DIMINISHERS]) addZh(t, { kind: 'scale', factor });
   for (const c of ZH_CONTRAST) addZh(c, { kind: 'contrast' });
   for (const c of ZH_CONCESSIVE) addZh(c, { kind: 'concessive' });
+  for (const c of ZH_CONCLUSION) addZh(c, { kind: 'conclusion' });
+  for (const c of ZH_MINOR_FLAW) addZh(c, { kind: 'minor' });
   for (const list of zhModifiers.values()) list.sort((a, b) => b[0].length - a[0].length);
   const enModifiers = new Map<string, Modifier>();
   for (const n of EN_NEGATORS) enModifiers.set(n, { kind: 'negator' });
   for (const [t, factor] of [...EN_INTENSIFIERS, ...EN_DIMINISHERS]) enModifiers.set(t, { kind: 'scale', factor });
   for (const c of EN_CONTRAST) enModifiers.set(c, { kind: EN_CONCESSIVE.includes(c) ? 'concessive' : 'contrast' });
+  for (const c of EN_CONCLUSION) enModifiers.set(c, { kind: 'conclusion' });
   return { byFirstChar, phrases, symbols, longestByFirstChar, zhModifiers, enModifiers };
 }
 
@@ -221,6 +241,9 @@ interface RawHit {
   segment: number;
   sentence: number;
   english: boolean;
+  /** After a verdict marker (CONCLUSION) or a minor-flaw marker (MINOR_FLAW) in the same sentence. */
+  conclusion?: boolean;
+  minor?: boolean;
 }
 
 /** Everyday words that hashtags are made of, besides the lexicon's own words. */
@@ -352,6 +375,8 @@ class Scan {
   private sentence = 0;
   private pending: PendingModifier | undefined;
   private words = 0;
+  private conclusionSentence = -1;
+  private minorSentence = -1;
 
   constructor(
     private readonly index: LexiconIndex,
@@ -384,6 +409,12 @@ class Scan {
       this.concessiveClauses.add(this.clause);
       return;
     }
+    if (modifier.kind === 'conclusion' || modifier.kind === 'minor') {
+      if (modifier.kind === 'conclusion') this.conclusionSentence = this.sentence;
+      else this.minorSentence = this.sentence;
+      this.pending = undefined;
+      return;
+    }
     // A chain (不太好, "not very good") carries on only while the earlier modifier is still in reach.
     const base = this.pending && this.pending.expires >= at ? this.pending : undefined;
     let spot = base?.spot;
@@ -402,7 +433,17 @@ class Scan {
   private addHit(term: LexiconTerm, at: number, english: boolean): void {
     const mod = this.takeModifier(at);
     if (mod?.spot) mod.spot.consumed = true;
-    this.raw.push({ term, negated: mod?.negated ?? false, factor: mod?.factor ?? 1, clause: this.clause, segment: this.segment, sentence: this.sentence, english });
+    this.raw.push({
+      term,
+      negated: mod?.negated ?? false,
+      factor: mod?.factor ?? 1,
+      clause: this.clause,
+      segment: this.segment,
+      sentence: this.sentence,
+      english,
+      ...(this.conclusionSentence === this.sentence ? { conclusion: true } : {}),
+      ...(this.minorSentence === this.sentence ? { minor: true } : {}),
+    });
   }
 
   run(): void {
@@ -505,14 +546,31 @@ class Scan {
       break;
     }
     const modifierFirst =
-      modifier && (!term || modifier[0].length > term.term.length || (modifier[0].length === term.term.length && startsTerm(index, text, i + modifier[0].length)));
+      modifier &&
+      (!term ||
+        modifier[0].length > term.term.length ||
+        (modifier[0].length === term.term.length && (modifier[1].kind === 'minor' || modifier[1].kind === 'conclusion' || startsTerm(index, text, i + modifier[0].length))));
     if (modifier && modifierFirst) {
       this.addModifier(modifier[1], i, i + modifier[0].length + ZH_WINDOW, ZH_DANGLING_NEGATORS.includes(modifier[0]) ? ZH_DANGLING_NEGATION : undefined);
       return i + modifier[0].length;
     }
     if (term) {
+      const end = i + term.term.length;
+      // A term that ends in a negator (还是不, 一直没, 再也不) must not swallow what it negates: 还是不错 is praise,
+      // 还是不好 a complaint. A term that starts at the negator (不错, 不满意, 没问题) is read on its own (the prefix
+      // counts only when that term is negative); otherwise the negator goes on to the next term.
+      if (term.term.length > 1 && ZH_TRAILING_NEGATORS.has(text[end - 1]!)) {
+        const overlap = cjkTermAt(index, text, end - 1);
+        if (overlap && overlap.weight !== 0 && overlap.term.length > 1) {
+          if (overlap.weight < 0) this.addHit(term, i, false);
+          return end - 1;
+        }
+        this.addHit(term, i, false);
+        this.pending = { negated: true, factor: 1, expires: end + ZH_WINDOW };
+        return end;
+      }
       this.addHit(term, i, false);
-      return i + term.term.length;
+      return end;
     }
     return i + 1;
   }
@@ -547,7 +605,7 @@ function startsTerm(index: LexiconIndex, text: string, at: number): boolean {
   for (let len = Math.min(longest, text.length - at); len >= 1; len--) if (index.symbols.get(text.slice(at, at + len))?.weight) return true;
   // A modifier chain (不太好, 非常不满意) also counts.
   const modifiers = index.zhModifiers.get(text[at] ?? '');
-  return modifiers?.some((m) => m[1].kind !== 'contrast' && m[1].kind !== 'concessive' && text.startsWith(m[0], at) && startsTerm(index, text, at + m[0].length)) ?? false;
+  return modifiers?.some((m) => (m[1].kind === 'negator' || m[1].kind === 'scale') && text.startsWith(m[0], at) && startsTerm(index, text, at + m[0].length)) ?? false;
 }
 
 function emphasisOf(input: string): number {
@@ -603,6 +661,11 @@ function summarise(input: string, raw: readonly RawHit[], clauses: Clauses): Lex
       cues.add('contrast');
     }
     if (clauses.concessiveClauses.has(h.clause)) weight *= CONCESSIVE;
+    if (h.conclusion) {
+      weight *= CONCLUSION;
+      cues.add('verdict');
+    }
+    if (h.minor && weight < 0) weight *= MINOR_FLAW;
     if (weight < 0) {
       if (clauses.infoQuestions.has(h.clause)) weight *= INFO_QUESTION_NEGATIVE;
       weight *= emphasis * (h.english ? EN_NEGATIVE_BALANCE : 1);

@@ -3693,3 +3693,13 @@ export const ZH_CONCESSIVE = ['虽然', '虽说', '虽', '尽管'];
 export const EN_CONTRAST = ['but', 'however', 'though', 'although', 'yet', 'except', 'even though', 'despite', 'nevertheless', 'nonetheless'];
 /** The English contrast words that are concessive (their own clause counts less) rather than adversative. */
 export const EN_CONCESSIVE = ['though', 'although', 'even though', 'despite'];
+
+/** Verdict markers: what follows them in the sentence is the writer's summary and counts more (CONCLUSION). */
+export const ZH_CONCLUSION = [
+  '总的来说', '总的来讲', '总的说来', '总的来看', '总得来说', '总体来说', '总体来讲', '总体而言', '总体上', '总体感觉', '总体',
+  '整体来说', '整体而言', '整体感觉', '整体上', '总之', '总而言之', '综上所述', '综上', '综合来看', '综合来说', '总评', '总结一下',
+  '一句话', '总的感觉', '总的印象', '总体印象', '整体印象',
+];
+export const EN_CONCLUSION = ['overall', 'all in all', 'in general', 'in short', 'to sum up', 'in summary', 'all things considered', 'bottom line', 'on the whole', 'in the end'];
+/** Minor-flaw markers (美中不足的是…): the negatives after them in the sentence count less (MINOR_FLAW). */
+export const ZH_MINOR_FLAW = ['美中不足', '唯一的缺点', '唯一缺点', '唯一的不足', '唯一不足', '小缺点', '小瑕疵', '小问题', '瑕不掩瑜'];
