@@ -92,6 +92,47 @@ describe('the lexicon scorer', () => {
     expect(net('房间小，隔音差，总体还是不错的')).toBeGreaterThan(net('房间小，隔音差，还是不错的'));
   });
 
+  it('keeps words that straddle a term from reading as it (早上|当, 靠江, 妈妈的, 觉得很厉害)', () => {
+    expect(terms('早上当镜子用了一下')).not.toContain('上当');
+    expect(terms('靠江的房间')).toEqual([]);
+    expect(terms('妈妈的书')).not.toContain('妈的');
+    expect(net('我觉得很厉害')).toBeGreaterThan(0);
+    expect(net('发热得厉害')).toBeLessThan(0);
+  });
+
+  it('reads the 不 / 没 of an A-not-A question as asking, not negating', () => {
+    expect(terms('好不好吃')).toEqual([]);
+    expect(net('是不是有点太不合理了')).toBeLessThan(0);
+    expect(net('能不能给个说法')).toBeLessThan(0);
+  });
+
+  it('reads a prohibition of a complaint as a complaint, and of praise as its negation', () => {
+    expect(net('别浪费钱')).toBeLessThan(0);
+    expect(net('不要一拖再拖')).toBeLessThan(0);
+    expect(net('别高兴得太早')).toBeLessThan(0);
+    expect(net('别担心')).toBeGreaterThanOrEqual(0);
+  });
+
+  it('reads an aspect term split by a degree adverb, but not a "too much" adverb', () => {
+    expect(terms('量挺大的')).toEqual(['量大']);
+    expect(scoreWithLexicon('态度特别差').negative).toBeGreaterThan(scoreWithLexicon('态度差').negative);
+    expect(terms('肉太多')).not.toContain('肉多');
+  });
+
+  it('reads an adjective of degree with 了点 as a mild complaint, not a change', () => {
+    expect(net('机器厚了点')).toBeLessThan(0);
+    expect(net('厚了一些')).toBeLessThan(0);
+    expect(terms('提高了一点')).toEqual([]);
+  });
+
+  it('reads 不是一般的 as a degree, 不大 as "not very", and a wish (就好了) as no praise', () => {
+    expect(scoreWithLexicon('不是一般的差').negative).toBeGreaterThan(scoreWithLexicon('差').negative);
+    expect(net('不是一般的差')).toBeLessThan(0);
+    expect(terms('不大方便')).toEqual(['方便']);
+    expect(net('不大方便')).toBeLessThan(0);
+    expect(net('要是饼再厚点就好了')).toBeLessThanOrEqual(0);
+  });
+
   it('damps negative terms in an information question and positive ones in a Chinese question', () => {
     expect(scoreWithLexicon('is my flight delayed?').negative).toBeLessThan(scoreWithLexicon('my flight is delayed.').negative);
     expect(scoreWithLexicon('这也叫好吃？').positive).toBeLessThan(scoreWithLexicon('这也叫好吃。').positive);

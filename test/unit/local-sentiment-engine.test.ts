@@ -22,6 +22,17 @@ describe('the local sentiment engine', () => {
     expect(scoreSentiment('not happy with this at all').polarity).toBe('negative');
   });
 
+  it.each([
+    ['是不是有点太不合理了', 'negative'],
+    ['别浪费钱买这本书', 'negative'],
+    ['量挺大的', 'positive'],
+    ['电池时间短，经常卡', 'negative'],
+    ['故事很吸引人，十全十美', 'positive'],
+    ['售后服务有待提高', 'negative'],
+  ])('reads the polarity of %s as %s', (text, polarity) => {
+    expect(scoreSentiment(text).polarity).toBe(polarity);
+  });
+
   it('reads Traditional characters like Simplified ones', () => {
     expect(scoreSentiment('我要投訴，太生氣了').emotion).toBe('angry');
   });

@@ -5,6 +5,10 @@
  *  - a negator / intensifier / diminisher applies to a term that follows within a short window (不满意, "not happy",
  *    很慢, "very slow", 有点贵, "a bit slow"); a negated positive reads as mild disappointment, a negated negative as
  *    calm (不着急, "not bad");
+ *  - a prohibition (别, 不要) negates a positive term but leaves a complaint negative, a little weaker (别浪费钱,
+ *    不要一拖再拖); the 不 / 没 of an A-not-A question (是不是, 能不能, 有没有, 好不好吃) negates nothing;
+ *  - an aspect term split by a degree adverb reads as the term, scaled (量挺大 → 量大, 态度特别差 → 态度差), and an
+ *    adjective of degree with 了点 / 了一些 (硬了点, 厚了一些) as a mild complaint;
  *  - an English negator that no term takes ("no food, no water", "still haven't heard back") and a Chinese 没 / 没有
  *    / 未 that no term takes (没有热水) count as a mild complaint of their own;
  *  - within a sentence, what follows a contrast (但是, "but") counts a little more than what came before it, and a
@@ -38,9 +42,11 @@ import {
   ZH_MINOR_FLAW,
   ZH_DANGLING_NEGATORS,
   ZH_DIMINISHERS,
+  ZH_EXCESS_ADJECTIVES,
   ZH_INTENSIFIERS,
   ZH_LEXICON,
   ZH_NEGATORS,
+  ZH_PROHIBITIVE,
 } from './lexicon.ts';
 
 export interface LexiconTerm {
@@ -101,6 +107,7 @@ export function parseLexicon(source: string): LexiconTerm[] {
 
 type Modifier =
   | { readonly kind: 'negator' }
+  | { readonly kind: 'prohibit' }
   | { readonly kind: 'scale'; readonly factor: number }
   | { readonly kind: 'contrast' }
   | { readonly kind: 'concessive' }
@@ -120,6 +127,8 @@ const MAX_FACTOR = 2.5;
 const NEGATED_POSITIVE = 0.9;
 /** A negated negative term keeps this share of its weight, turned positive (不贵, "not bad"): calm, not praise. */
 const NEGATED_NEGATIVE = 0.35;
+/** A complaint after a prohibition (别再拖了, 不要一拖再拖) keeps this share of its weight, and its sign. */
+const PROHIBITED_NEGATIVE = 0.6;
 /** Within a sentence, terms before a contrast (环境不错，但是太吵) and after it. */
 const BEFORE_CONTRAST = 0.85;
 const AFTER_CONTRAST = 1.15;
@@ -144,6 +153,11 @@ const DANGLING_NEGATION: LexiconTerm = { term: 'no', weight: -1 };
 const EXASPERATION: LexiconTerm = { term: 'really?', weight: -1.5, emotion: 'angry' };
 /** Characters that negate what follows them, when a lexicon term ends with one (还是不, 一直没). */
 const ZH_TRAILING_NEGATORS = new Set(['不', '没', '别', '未', '无']);
+/** An adjective of degree with 了点 / 了一点 / 了些 (硬了点, 贵了一些): "a little too …", a mild complaint. */
+const ZH_EXCESS: LexiconTerm = { term: '了点', weight: -0.8, emotion: 'disappointed' };
+const ZH_EXCESS_SUFFIXES = ['了一点', '了一些', '了点', '了些'];
+/** Verbs that make the adjective a change rather than a degree (提高了一点, 加大了些, 降低了点). */
+const ZH_CHANGE_VERBS = new Set([...'提降加增减放缩拉调延变']);
 /** A Chinese 没 / 没有 / 未 that no term takes (没有热水, 没送到): something missing. */
 const ZH_DANGLING_NEGATION: LexiconTerm = { term: '没', weight: -0.8 };
 /**
@@ -195,6 +209,7 @@ export function buildLexiconIndex(terms: readonly LexiconTerm[]): LexiconIndex {
     zhModifiers.set(term[0]!, list);
   };
   for (const n of ZH_NEGATORS) addZh(n, { kind: 'negator' });
+  for (const n of ZH_PROHIBITIVE) addZh(n, { kind: 'prohibit' });
   for (const [t, factor] of [...ZH_INTENSIFIERS, ...ZH_DIMINISHERS]) addZh(t, { kind: 'scale', factor });
   for (const c of ZH_CONTRAST) addZh(c, { kind: 'contrast' });
   for (const c of ZH_CONCESSIVE) addZh(c, { kind: 'concessive' });
@@ -228,6 +243,8 @@ interface NegatorSpot {
 interface PendingModifier {
   negated: boolean;
   factor: number;
+  /** The negation is a prohibition (别, 不要): it does not turn a complaint into praise (不要一拖再拖). */
+  prohibit?: boolean;
   /** Position (characters for Chinese, word count for English) after which it expires. */
   expires: number;
   spot?: NegatorSpot;
@@ -423,20 +440,23 @@ class Scan {
       this.negators.push(spot);
     }
     this.pending = {
-      negated: modifier.kind === 'negator' ? !(base?.negated ?? false) : (base?.negated ?? false),
+      negated: modifier.kind === 'negator' || modifier.kind === 'prohibit' ? !(base?.negated ?? false) : (base?.negated ?? false),
       factor: Math.min(MAX_FACTOR, (base?.factor ?? 1) * (modifier.kind === 'scale' ? modifier.factor : 1)),
       expires,
       ...(spot ? { spot } : {}),
+      ...(modifier.kind === 'prohibit' || base?.prohibit ? { prohibit: true } : {}),
     };
   }
 
-  private addHit(term: LexiconTerm, at: number, english: boolean): void {
+  private addHit(term: LexiconTerm, at: number, english: boolean, inner = 1): void {
     const mod = this.takeModifier(at);
     if (mod?.spot) mod.spot.consumed = true;
+    // 别浪费钱, 不要一拖再拖: what is told to stop is what went wrong.
+    const prohibited = mod?.prohibit === true && mod.negated && term.weight < 0;
     this.raw.push({
       term,
-      negated: mod?.negated ?? false,
-      factor: mod?.factor ?? 1,
+      negated: prohibited ? false : (mod?.negated ?? false),
+      factor: Math.min(MAX_FACTOR, (mod?.factor ?? 1) * inner) * (prohibited ? PROHIBITED_NEGATIVE : 1),
       clause: this.clause,
       segment: this.segment,
       sentence: this.sentence,
@@ -539,6 +559,23 @@ class Scan {
     const { text, index } = this;
     const ch = text[i]!;
     const term = cjkTermAt(index, text, i);
+    // An A-not-A question (是不是, 能不能, 有没有, 好不好吃, 满不满意) asks; its 不 / 没 negates nothing, and what
+    // follows is read on its own (是不是有点太贵了 complains, 能不能给个说法 demands).
+    if ((text[i + 1] === '不' || text[i + 1] === '没') && text[i + 2] === ch && isCjk(ch) && !(term && term.term.length > 3)) return i + 3;
+    // 硬了点, 贵了一些: "a little too …", unless a negative term already says so (少了, 晚了).
+    if (text[i + 1] === '了' && ZH_EXCESS_ADJECTIVES.includes(ch) && !ZH_CHANGE_VERBS.has(text[i - 1] ?? '') && !(term && term.weight < 0)) {
+      const suffix = ZH_EXCESS_SUFFIXES.find((x) => text.startsWith(x, i + 1));
+      if (suffix) {
+        this.addHit(ZH_EXCESS, i, false);
+        return i + 1 + suffix.length;
+      }
+    }
+    // 量挺大, 速度超级快, 态度特别差: an aspect and its adjective (量大, 速度快, 态度差) with a degree adverb between them.
+    const split = splitTermAt(index, text, i);
+    if (split && (!term || term.term.length < split.end - i)) {
+      this.addHit(split.term, i, false, split.factor);
+      return split.end;
+    }
     const modifiers = isCjk(ch) ? index.zhModifiers.get(ch) : undefined;
     let modifier: readonly [string, Modifier] | undefined;
     if (modifiers) for (const m of modifiers) if (text.startsWith(m[0], i)) {
@@ -587,6 +624,34 @@ function cjkTermAt(index: LexiconIndex, text: string, at: number): LexiconTerm |
   return undefined;
 }
 
+/**
+ * Degree adverbs that may stand inside an aspect term. Not 太 / 过于 (肉太多 complains where 肉多 praises) nor 有点
+ * / 稍 (调料有点多): those say "too much".
+ */
+const SPLIT_ADVERBS = new Set(['很', '挺', '蛮', '非常', '特别', '超', '超级', '十分', '相当', '极', '极其', '巨', '贼', '好', '真', '真的', '比较', '实在', '格外', '无比', '灰常']);
+
+/**
+ * A term of an aspect (one to three characters) and an adjective (one or two) that the text splits with a degree
+ * adverb (量 挺 大, 速度 超级 快, 服务 很 差), with the adverb's factor; the aspect must not be a modifier itself.
+ */
+function splitTermAt(index: LexiconIndex, text: string, at: number): { term: LexiconTerm; factor: number; end: number } | undefined {
+  if (!isCjk(text[at]) || index.zhModifiers.has(text[at]!) || !index.longestByFirstChar.has(text[at]!)) return undefined;
+  for (let a = 1; a <= 3 && at + a < text.length; a++) {
+    if (!isCjk(text[at + a - 1])) return undefined;
+    const adverbs = index.zhModifiers.get(text[at + a]!);
+    if (!adverbs) continue;
+    for (const [adverb, modifier] of adverbs) {
+      if (modifier.kind !== 'scale' || !SPLIT_ADVERBS.has(adverb) || !text.startsWith(adverb, at + a)) continue;
+      const rest = at + a + adverb.length;
+      for (let r = 2; r >= 1; r--) {
+        const term = index.symbols.get(text.slice(at, at + a) + text.slice(rest, rest + r));
+        if (term && term.weight !== 0 && term.term.length === a + r) return { term, factor: modifier.factor, end: rest + r };
+      }
+    }
+  }
+  return undefined;
+}
+
 /** A symbol term made of letters or digits at its end (:d, :p, <3) must not run into a word (:do, <30). */
 function symbolEnds(text: string, at: number, term: string): boolean {
   const last = term[term.length - 1]!;
@@ -605,7 +670,7 @@ function startsTerm(index: LexiconIndex, text: string, at: number): boolean {
   for (let len = Math.min(longest, text.length - at); len >= 1; len--) if (index.symbols.get(text.slice(at, at + len))?.weight) return true;
   // A modifier chain (不太好, 非常不满意) also counts.
   const modifiers = index.zhModifiers.get(text[at] ?? '');
-  return modifiers?.some((m) => (m[1].kind === 'negator' || m[1].kind === 'scale') && text.startsWith(m[0], at) && startsTerm(index, text, at + m[0].length)) ?? false;
+  return modifiers?.some((m) => (m[1].kind === 'negator' || m[1].kind === 'prohibit' || m[1].kind === 'scale') && text.startsWith(m[0], at) && startsTerm(index, text, at + m[0].length)) ?? false;
 }
 
 function emphasisOf(input: string): number {

@@ -41,7 +41,7 @@ export const ZH_LEXICON = `
 好多 0
 好几 0
 好些 0
-好在 0.5
+好在 0
 好处 0.5
 爱好 0
 好友 0
@@ -90,10 +90,6 @@ export const ZH_LEXICON = `
 急诊 0
 急救 0
 急性 0
-靠近 0
-依靠 0
-靠窗 0
-靠边 0
 滚动 0
 滚筒 0
 恐怕 -0.3
@@ -300,7 +296,7 @@ sb -3 angry
 屡次 -1.5 angry #repeat
 一再 -1.2 angry #repeat
 反复 -1 angry #repeat
-每次都 -1 angry #repeat
+每次都这样 -1.5 angry #repeat
 一次又一次 -1.8 angry #repeat
 三番五次 -2.2 angry #repeat
 一而再 -2 angry #repeat
@@ -472,7 +468,7 @@ sb -3 angry
 犯愁 -1.5 anxious
 不放心 -1.5 anxious
 到底 -0.6 anxious
-究竟 -0.4 anxious
+究竟 0
 怎么办 -1.2 anxious
 咋办 -1.2 anxious
 怎么回事 -1.5 anxious
@@ -735,11 +731,8 @@ sb -3 angry
 性价比 0.6
 性价比高 2.2 happy
 性价比很高 2.5 happy
-性价比不高 -1.5 disappointed
-性价比低 -1.8 disappointed
 性价比差 -2 disappointed
 性价比一般 -1.2 disappointed
-性价比太低 -2 disappointed
 // ── breakage, faults, errors ──
 坏 -1.2 disappointed
 坏了 -1.5 disappointed
@@ -835,8 +828,8 @@ sb -3 angry
 维修 -1 disappointed
 售后差 -2.2 disappointed
 售后太差 -2.5 disappointed
-驱动 -0.2
-预装 -0.3
+
+
 // ── food and delivery: complaints ──
 难吃 -2.2 disappointed
 太难吃 -2.8 disappointed
@@ -983,7 +976,7 @@ sb -3 angry
 不送 -1 disappointed
 拒收 -1.2 disappointed
 // ── hotel and travel: complaints ──
-隔音 -0.5 disappointed
+隔音 0
 隔音差 -2 disappointed
 隔音不好 -2 disappointed
 隔音太差 -2.5 disappointed
@@ -1363,9 +1356,8 @@ yyds 2.5 happy
 舒适 1.8 happy
 干净 1.5 happy
 很干净 2 happy
-干净卫生 2 happy
 整洁 1.8 happy
-卫生 1 happy
+卫生 0.3
 安静 1.2 happy
 新鲜 1.5 happy
 很新鲜 2 happy
@@ -1398,7 +1390,6 @@ yyds 2.5 happy
 没话说 2 happy
 没的说 2 happy
 无可挑剔 2.5 happy
-挑不出毛病 2.2 happy
 还行 0.8 happy
 还可以 0.8 happy
 可以 0.4
@@ -1527,9 +1518,6 @@ q弹 1.2 happy
 宽敞明亮 2.2 happy
 明亮 1.5 happy
 宽大 1.2 happy
-隔音好 1.8 happy
-隔音不错 1.8 happy
-隔音效果好 1.8 happy
 位置好 1.8 happy
 位置不错 1.8 happy
 位置优越 2 happy
@@ -1830,7 +1818,7 @@ q弹 1.2 happy
 抱怨 -1.5 angry
 埋怨 -1.5 angry
 糊弄 -2 angry
-应付 -1 disappointed
+应付 -0.3
 马虎 -1.2 disappointed
 粗心 -1.2 disappointed
 可恶 -2.2 angry
@@ -1892,8 +1880,6 @@ q弹 1.2 happy
 很新 1.2 happy
 比较新 1 happy
 太老 -1.2 disappointed
-性价比较高 2 happy
-性价比比较高 2 happy
 划得来 1.5 happy
 划不来 -1.5 disappointed
 对得起 1.2 happy
@@ -1939,7 +1925,6 @@ q弹 1.2 happy
 质量不错 1.8 happy
 质量过硬 2 happy
 装订差 -1.5 disappointed
-佳作 2 happy
 杰作 2.2 happy
 力作 1.8 happy
 神作 2.5 happy
@@ -1983,7 +1968,7 @@ q弹 1.2 happy
 好转 0.8 happy
 好多了 1 happy
 好歹 0
-幸好 0.5
+幸好 0
 最好别 -1.5 disappointed
 最好不要 -1.5 disappointed
 好不到哪 -1.5 disappointed
@@ -2017,9 +2002,6 @@ q弹 1.2 happy
 不客气 0.5
 别客气 0.5
 爱人 0
-停靠 0
-靠山 0
-靠着 0
 打滚 0
 偏差 0
 差一点 0
@@ -2099,7 +2081,6 @@ q弹 1.2 happy
 不能吃 -2.2 disappointed
 // ── blockers: room types, facilities and key names that contain evaluative characters ──
 卫生间 0
-卫生纸 0
 卫生巾 0
 快捷键 0
 快捷方式 0
@@ -2113,10 +2094,7 @@ q弹 1.2 happy
 开心果 0
 便利店 0.5
 服务费 -0.3
-卫生一般 -1.2 disappointed
-卫生差 -2 disgusted
 卫生不好 -1.8 disgusted
-卫生很差 -2.2 disgusted
 // ── books and hotels, more ──
 有折痕 -1.2 disappointed
 折痕 -1 disappointed
@@ -2170,7 +2148,6 @@ q弹 1.2 happy
 贪便宜 -0.8 disappointed
 图便宜 -0.8 disappointed
 便宜没好货 -2 disappointed
-得厉害 -1 disappointed
 不接受 -0.8
 佩服 1.5 happy
 又来点 1 happy
@@ -2245,7 +2222,7 @@ q弹 1.2 happy
 干爽 1 happy
 闷 -1 disappointed
 闷热 -1.5 disappointed
-通风 0.5 happy
+通风 0.2
 透气 0.5 happy
 阴冷 -1.2 disappointed
 暖和 1 happy
@@ -2300,7 +2277,7 @@ q弹 1.2 happy
 尽心尽力 2 happy
 尽心 1.5 happy
 尽力 1 happy
-帮忙 0.8 happy
+
 帮了大忙 2 happy
 及时解决 1.8 happy
 品质好 1.8 happy
@@ -2365,7 +2342,7 @@ q弹 1.2 happy
 没得挑 2 happy
 没挑的 2 happy
 没话讲 1.5 happy
-没错 0.5
+没错 0
 没准 0
 没多久 0.8 happy
 没几天 0.5 happy
@@ -2430,6 +2407,351 @@ q弹 1.2 happy
 点个赞 2 happy
 必须好评 2.5 happy
 必须赞 2.2 happy
+// ── blockers: everyday words that hold a sentiment term across their boundary ──
+妈妈 0
+妈妈的 0
+好象 0
+早上 0
+晚上 0
+老实说 0
+老实讲 0
+说老实话 0
+变化 0
+文化 0
+优化 0
+简化 0
+强化 0
+美化 0
+进化 0
+消化 0
+转化 0
+绿化 0
+宝贵的时间 0
+宝贵时间 0
+没事就 0
+没事的时候 0
+没事干 0
+房间紧张 0
+房源紧张 0
+不多 0
+不小心 -0.3
+靠近 0
+靠江 0
+靠海 0
+靠湖 0
+靠河 0
+靠山 0
+靠窗 0
+靠街 0
+靠马路 0
+靠路边 0
+靠边 0
+靠背 0
+靠着 0
+靠在 0
+依靠 0
+停靠 0
+// ── degree: 不是一般的 (no ordinary …), 得厉害 (… badly) ──
+不一般 1.2 happy
+非同一般 1.5 happy
+非同寻常 1.2 happy
+得厉害 -1.2 disappointed
+觉得厉害 1.5 happy
+觉得很厉害 1.8 happy
+觉得挺厉害 1.6 happy
+得很厉害 -1.5 disappointed
+得太厉害 -1.6 disappointed
+得比较厉害 -1.2 disappointed
+发热厉害 -1.5 disappointed
+发热比较厉害 -1.3 disappointed
+发热很厉害 -1.6 disappointed
+// ── general evaluation: 佳 (good) ──
+不佳 -1.2 disappointed
+欠佳 -1.2 disappointed
+甚佳 1.5 happy
+极佳 2 happy
+较佳 1 happy
+最佳 1.5 happy
+佳作 1.8 happy
+上佳 1.5 happy
+不习惯 -0.8 disappointed
+用不习惯 -1 disappointed
+一蹋糊涂 -2.5 angry
+// ── hotel: soundproofing, ventilation, hygiene ──
+不隔音 -1.5 disappointed
+隔音好 1 happy
+隔音不错 1.2 happy
+隔音效果好 1.2 happy
+隔音效果不错 1.2 happy
+隔音良好 1.2 happy
+不通风 -1.2 disappointed
+通风差 -1.2 disappointed
+通风不好 -1.2 disappointed
+通风良好 1 happy
+通风好 0.8 happy
+很卫生 1.2 happy
+干净卫生 1.5 happy
+卫生干净 1.5 happy
+卫生一般 -1 disappointed
+卫生差 -2 disgusted
+卫生较差 -1.8 disgusted
+卫生很差 -2.2 disgusted
+卫生太差 -2.5 disgusted
+卫生纸 0
+卫生条件 0
+卫生状况 0
+卫生情况 0
+卫生方面 0
+// ── service: help ──
+热心帮忙 1.5 happy
+主动帮忙 1.5 happy
+帮忙解决 1 happy
+// ── electronics: heat, noise, drivers ──
+发热量大 -1.5 disappointed
+发热量很大 -1.8 disappointed
+发热量较大 -1.2 disappointed
+发热量比较大 -1.2 disappointed
+发热量小 1.2 happy
+发热量不大 0.8 happy
+发热小 1 happy
+发热不大 0.8 happy
+发热量 0
+驱动难找 -1.2 disappointed
+驱动不全 -1.2 disappointed
+没有驱动 -1 disappointed
+不带驱动 -1 disappointed
+// ── books and media: praise ──
+十全十美 2.5 happy
+吸引人 1.8 happy
+很吸引人 2 happy
+吸引 1 happy
+扣人心弦 2 happy
+大开眼界 1.8 happy
+打开眼界 1.5 happy
+开眼界 1.2 happy
+获益匪浅 2 happy
+收获颇丰 2 happy
+一目了然 1.2 happy
+图文并茂 1.8 happy
+生动有趣 2 happy
+妙趣横生 2 happy
+语言生动 1.8 happy
+跌宕起伏 1.5 happy
+感人至深 2 happy
+欲罢不能 1.8 happy
+入迷 1.5 happy
+着迷 1.5 happy
+值得珍藏 2 happy
+经典之作 2 happy
+开卷有益 1.5 happy
+很有启发 2 happy
+尚可 0.6
+圆满 1.2 happy
+不影响 0.6
+满怀期望 0.5
+// ── books and media: complaints ──
+不温不火 -0.8 disappointed
+絮絮叨叨 -1.2 disappointed
+枯燥乏味 -2 disappointed
+味同嚼蜡 -2.2 disappointed
+耐着性子 -1.2 disappointed
+不敢恭维 -1.8 disappointed
+惨不忍睹 -2.2 disappointed
+期望过高 -0.6 disappointed
+期望太高 -0.6 disappointed
+夸大其词 -1.8 disappointed
+圈钱 -2 angry
+老套 -1.2 disappointed
+不突出 -0.6 disappointed
+// ── value for money ──
+价格低 1.2 happy
+价格很低 1.5 happy
+超低价 1.5 happy
+价格超低 1.5 happy
+价位合适 1.2 happy
+很超值 2 happy
+省钱 1 happy
+性比价 0.6
+性比价高 2.2 happy
+贵得离谱 -2.5 angry
+不值这个价钱 -2 disappointed
+// ── electronics: praise ──
+强劲 1.2 happy
+该有的都有 1.5 happy
+做工精良 2 happy
+续航时间长 1.5 happy
+均衡 0.8
+运行稳定 1.5 happy
+// ── electronics: complaints ──
+音质差 -1.5 disappointed
+电池时间短 -1.2 disappointed
+电池不耐用 -1.5 disappointed
+经常卡 -1.5 disappointed
+死慢 -2 disappointed
+不匹配 -1 disappointed
+装不上 -1.5 disappointed
+难装 -1.2 disappointed
+不好装 -1.2 disappointed
+通病 -1 disappointed
+刮伤 -1.2 disappointed
+塑料感 -1 disappointed
+发热严重 -1.8 disappointed
+指纹收集器 -1 disappointed
+容易留指纹 -0.8 disappointed
+接触不良 -1.5 disappointed
+// ── hotel and service ──
+有待提高 -1 disappointed
+有待改进 -1 disappointed
+有待加强 -1 disappointed
+有待改善 -1 disappointed
+需要改进 -0.8 disappointed
+热情周到 2 happy
+闹中取静 1.5 happy
+窗明几净 1.8 happy
+一问三不知 -2 angry
+老样子 -0.5 disappointed
+白来 -1.5 disappointed
+吐血 -1.8 angry
+// ── delivery and shop ──
+发货及时 1.5 happy
+包装破损 -1.8 disappointed
+快递慢 -1.5 anxious
+少发 -1.5 disappointed
+漏发 -1.5 disappointed
+发错 -1.8 angry
+发错货 -2 angry
+// ── food delivery: fat, excess ──
+肥肉 -0.5 disappointed
+肥肉多 -1.5 disappointed
+肥肉太多 -2 disappointed
+的厉害 -1 disappointed
+的很厉害 -1.2 disappointed
+// ── hotel: more ──
+地理位置优越 2 happy
+交通便捷 1.5 happy
+房间宽敞 1.8 happy
+干净舒适 2 happy
+床很舒服 1.8 happy
+早餐很差 -2 disappointed
+服务态度好 2 happy
+服务态度很差 -2.5 angry
+服务质量差 -2 disappointed
+热水不热 -1.5 disappointed
+空调不制冷 -1.8 disappointed
+空调不好 -1.5 disappointed
+床单不干净 -2 disgusted
+毛巾不干净 -2 disgusted
+有异味 -1.5 disgusted
+有霉味 -1.8 disgusted
+蚊子多 -1.5 disappointed
+性价比不错 1.8 happy
+会再入住 2 happy
+不会再入住 -2.2 disappointed
+// ── electronics: more ──
+屏幕漂亮 1.5 happy
+开机速度快 1.5 happy
+散热良好 1.5 happy
+携带方便 1.5 happy
+便于携带 1.5 happy
+机身轻薄 1.5 happy
+做工细致 1.8 happy
+键盘手感好 1.8 happy
+速度很慢 -1.8 disappointed
+反应迟钝 -1.5 disappointed
+运行缓慢 -1.5 disappointed
+经常死机 -2.2 disappointed
+容易死机 -2 disappointed
+散热一般 -1 disappointed
+散热很差 -2 disappointed
+噪音很大 -1.8 disappointed
+风扇声音大 -1.5 disappointed
+电池不行 -1.5 disappointed
+屏幕有坏点 -2 disappointed
+无坏点 1 happy
+没有坏点 1 happy
+没坏点 1 happy
+做工很差 -2.2 disappointed
+质量不行 -2 disappointed
+质量有问题 -2 disappointed
+用了没多久 -1 disappointed
+没多久就坏 -2.2 disappointed
+// ── books: more ──
+内容丰富 1.8 happy
+内容充实 1.8 happy
+内容精彩 2 happy
+内容单薄 -1.5 disappointed
+内容一般 -1 disappointed
+内容太少 -1.5 disappointed
+内容重复 -1.5 disappointed
+印刷粗糙 -1.8 disappointed
+纸张粗糙 -1.5 disappointed
+纸质粗糙 -1.5 disappointed
+纸很薄 -1 disappointed
+有盗版嫌疑 -2 angry
+像盗版 -2 angry
+怀疑是盗版 -2 angry
+翻译生硬 -1.8 disappointed
+翻译得很烂 -2.5 disappointed
+翻译不好 -1.8 disappointed
+翻译很好 1.8 happy
+翻译不错 1.8 happy
+孩子很喜欢 2.2 happy
+孩子喜欢 2 happy
+宝宝很喜欢 2.2 happy
+宝宝喜欢 2 happy
+女儿很喜欢 2.2 happy
+儿子很喜欢 2.2 happy
+不值得一看 -2 disappointed
+不值得买 -2 disappointed
+后悔买了 -2.2 disappointed
+买了后悔 -2.2 disappointed
+浪费金钱 -2 disappointed
+// ── books: re-reading ──
+反复看 0.8 happy
+反复读 0.8 happy
+反复阅读 1 happy
+问题不大 0.8
+// ── wishes: 要是…就好了 says that something is missing; 就更好了 only asks for more ──
+就好了 0
+就更好了 0.5
+就完美了 0
+就更完美了 0.5
+就更赞了 0.5
+多好啊 -0.3
+期望值 0
+期望值太高 -0.8 disappointed
+// ── value for money ──
+性价比超高 2.5 happy
+性价比超级高 2.5 happy
+性价比极高 2.5 happy
+性价比非常高 2.5 happy
+性价比相当高 2.5 happy
+性价比挺高 2.2 happy
+性价比较高 1.8 happy
+性价比比较高 1.8 happy
+性价比不高 -1.2 disappointed
+性价比低 -1.5 disappointed
+性价比很低 -2 disappointed
+性价比太低 -2 disappointed
+性价比太差 -2 disappointed
+// ── praise: nothing to fault ──
+没什么可挑剔 2 happy
+没有什么可挑剔 2 happy
+没什么可挑剔的 2 happy
+挑不出毛病 2 happy
+挑不出什么毛病 2 happy
+// ── comfort: 别担心, 不要着急 reassure (calm), unlike 别浪费钱 ──
+别担心 0.3
+不要担心 0.3
+别着急 0
+不要着急 0
+别急 0
+别生气 0
+不要生气 0
+别难过 0
+不要难过 0
+别怕 0.3
+不要怕 0.3
 `;
 
 export const EN_LEXICON = `
@@ -3651,11 +3973,15 @@ t.t -1.5 disappointed
 
 /** Negators: flip the next sentiment term within a short window (不 满意, "not happy", "don't like"). */
 export const ZH_NEGATORS = [
-  '不', '没', '没有', '别', '未', '并不', '并没有', '并非', '不太', '不是', '不够', '不会', '无', '毫无', '从不', '从没', '从来没', '绝不', '不怎么', '没什么', '没啥', '不用', '不必', '无需',
+  '不', '没', '没有', '未', '并不', '并没有', '并非', '不太', '不是', '不够', '不会', '无', '毫无', '从不', '从没', '从来没', '绝不', '不怎么', '没什么', '没啥', '不用', '不必', '无需',
   // A mistaken expectation: 本以为很好吃 (it was not); a comparison with one: 没有想象中那么差, 不如想象中好.
   '以为', '本以为', '原以为', '还以为', '没有想象中', '没有想象的', '没想象中', '没有想像中', '没想像中', '不像想象中', '不如想象中', '不像说的', '并不像',
   '谈不上', '称不上', '算不上', '说不上',
+  // 不大方便, 不大好: "not very".
+  '不大',
 ];
+/** Prohibitions: they negate a positive term (别高兴太早) but not a complaint (别浪费钱, 不要一拖再拖: PROHIBITED_NEGATIVE). */
+export const ZH_PROHIBITIVE = ['别', '不要', '别再', '不要再', '千万别', '千万不要', '请勿', '切勿', '请不要', '请别'];
 /** Chinese negators that, when no term follows, still report something missing (没有热水, 没送到). */
 export const ZH_DANGLING_NEGATORS: readonly string[] = ['没', '没有', '未', '并没有', '从没', '从来没', '没什么', '没啥'];
 export const EN_NEGATORS = [
@@ -3669,7 +3995,7 @@ export const ZH_INTENSIFIERS: ReadonlyArray<readonly [string, number]> = [
   ['非常', 1.6], ['特别', 1.6], ['十分', 1.5], ['极其', 1.8], ['极为', 1.7], ['极度', 1.8], ['极', 1.6], ['超级', 1.7], ['超', 1.5], ['太', 1.5], ['最', 1.6], ['真的', 1.4], ['真', 1.3],
   ['很', 1.25], ['挺', 1.15], ['蛮', 1.15], ['颇', 1.3], ['好', 1.2], ['巨', 1.6], ['贼', 1.5], ['相当', 1.4], ['实在', 1.4], ['根本', 1.5], ['简直', 1.6], ['完全', 1.4], ['越来越', 1.4],
   ['更', 1.2], ['更加', 1.3], ['格外', 1.5], ['尤其', 1.3], ['过于', 1.4], ['太过', 1.5], ['如此', 1.3], ['这么', 1.2], ['那么', 1.2], ['超超', 1.8], ['死', 1.3],
-  ['真心', 1.4], ['无比', 1.6], ['确实', 1.2], ['的确', 1.2], ['绝对', 1.4], ['灰常', 1.6], ['忒', 1.4], ['倍儿', 1.4],
+  ['真心', 1.4], ['无比', 1.6], ['实在是', 1.5], ['不是一般的', 1.8], ['不是一般地', 1.8], ['非一般的', 1.6], ['确实', 1.2], ['的确', 1.2], ['绝对', 1.4], ['灰常', 1.6], ['忒', 1.4], ['倍儿', 1.4],
 ];
 export const EN_INTENSIFIERS: ReadonlyArray<readonly [string, number]> = [
   ['very', 1.5], ['so', 1.4], ['really', 1.4], ['extremely', 1.8], ['totally', 1.5], ['absolutely', 1.6], ['completely', 1.5], ['super', 1.5], ['incredibly', 1.7],
@@ -3703,3 +4029,8 @@ export const ZH_CONCLUSION = [
 export const EN_CONCLUSION = ['overall', 'all in all', 'in general', 'in short', 'to sum up', 'in summary', 'all things considered', 'bottom line', 'on the whole', 'in the end'];
 /** Minor-flaw markers (美中不足的是…): the negatives after them in the sentence count less (MINOR_FLAW). */
 export const ZH_MINOR_FLAW = ['美中不足', '唯一的缺点', '唯一缺点', '唯一的不足', '唯一不足', '小缺点', '小瑕疵', '小问题', '瑕不掩瑜'];
+/**
+ * Adjectives of degree and size that, followed by 了点 / 了一点 / 了些 (贵了点, 硬了一点, 小了些), say "a little too …":
+ * a mild complaint, also when the adjective is no lexicon term of its own.
+ */
+export const ZH_EXCESS_ADJECTIVES = '大小重厚硬软贵咸淡甜辣油腻慢短长窄旧暗吵热冷凉干苦酸粗高低远晚薄稀挤脏乱烫矮少潮闷';
