@@ -347,9 +347,14 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
   }
 
   // Conversations that were waiting for an agent when the runtime last stopped resume their escalation.
-  const { conversationStore } = await import('../../shared/adapters/wiring/storage.ts');
-  for (const conversation of await conversationStore().listQueue(500)) {
+  const { routingStore } = await import('../../shared/adapters/wiring/storage.ts');
+  const groups = new Set(['default', ...(await routingStore().listGroups()).map((g) => g.id)]);
+  const waiting = (await Promise.all([...groups].map((g) => routingStore().listQueue(g, 500)))).flat();
+  for (const conversation of waiting) {
     try {
+      // The executions that held an offer or a wait token stopped with the runtime: free the seat, drop the token.
+      if (conversation.offeredAgentId) await routingStore().releaseOffer(conversation.id, conversation.offeredAgentId, 'expired', new Date().toISOString());
+      if (conversation.waitToken) await routingStore().takeWaitToken(conversation.id, conversation.waitToken);
       const { name, input } = escalationExecution(conversation, { maxOffers: options.maxOffers ?? 3 });
       stepFunctions.startExecution({ stateMachineArn: localWorkflowArn('escalation'), name, input: JSON.stringify(input) });
     } catch (error) {

@@ -5,6 +5,8 @@
 import type { KnowledgeEntry } from '../../shared/domain/knowledge/knowledge-entry.ts';
 import type { Agent, Customer } from '../../shared/ports/directory.ts';
 import type { Role } from '../../shared/manifest/manifest.ts';
+import { DynamoDbRoutingStore } from '../../shared/adapters/dynamodb/routing.dynamodb.ts';
+import type { RoutingGroup } from '../../shared/domain/routing/routing.ts';
 import { dynamoDocumentClient } from '../../shared/adapters/dynamodb/document-client.ts';
 import { tableName } from '../../shared/config/runtime-config.ts';
 import { DynamoDbAgentDirectory, DynamoDbCustomerDirectory } from '../../shared/adapters/dynamodb/directory.dynamodb.ts';
@@ -161,12 +163,31 @@ export const DEMO_KNOWLEDGE: readonly KnowledgeEntry[] = [
 ];
 
 export const DEMO_AGENTS: readonly Agent[] = [
-  { id: 'agent-li', name: '李娜 Li Na', email: 'li.na@demo-shop.example', skills: ['logistics', 'returns', 'refunds'], groups: ['frontline'], languages: ['zh-Hans', 'zh-Hant', 'en'], capacity: 4, presence: 'online' },
-  { id: 'agent-wang', name: '王伟 Wang Wei', email: 'wang.wei@demo-shop.example', skills: ['payments', 'accounts', 'technical'], groups: ['frontline'], languages: ['zh-Hans', 'en'], capacity: 3, presence: 'online' },
-  { id: 'agent-chen', name: '陈静 Chen Jing', email: 'chen.jing@demo-shop.example', skills: ['complaints', 'vip', 'refunds'], groups: ['frontline', 'supervisors'], languages: ['zh-Hans', 'zh-Hant', 'en'], capacity: 2, presence: 'online' },
+  { id: 'agent-li', name: '李娜 Li Na', email: 'li.na@demo-shop.example', skills: ['logistics', 'returns', 'refunds'], groups: ['default'], languages: ['zh-Hans', 'zh-Hant', 'en'], capacity: 4, presence: 'online' },
+  { id: 'agent-wang', name: '王伟 Wang Wei', email: 'wang.wei@demo-shop.example', skills: ['payments', 'accounts', 'technical'], groups: ['default'], languages: ['zh-Hans', 'en'], capacity: 3, presence: 'online' },
+  { id: 'agent-chen', name: '陈静 Chen Jing', email: 'chen.jing@demo-shop.example', skills: ['complaints', 'vip', 'refunds'], groups: ['default', 'supervisors'], languages: ['zh-Hans', 'zh-Hant', 'en'], capacity: 2, presence: 'online' },
   { id: 'agent-sam', name: 'Sam Taylor', email: 'sam.taylor@overflow.example', skills: ['logistics'], groups: ['overflow'], languages: ['en'], capacity: 5, presence: 'away' },
   { id: 'admin', name: '管理员 Admin', email: 'admin@demo-shop.example', skills: [], groups: ['admins'], languages: ['zh-Hans', 'en'], capacity: 0, presence: 'offline' },
 ];
+
+/**
+ * Routing groups: the shop's own team (always open in the demo, so that trying it works at any hour; attach the
+ * "shop-hours" calendar with PUT /v1/admin/groups/default to try after-hours offline tickets) and an outsourced
+ * overflow team.
+ */
+export const DEMO_GROUPS: readonly RoutingGroup[] = [
+  { id: 'default', name: '一线客服 Frontline', overflowGroupId: 'overflow', maxWaitSeconds: 600 },
+  { id: 'overflow', name: '外包客服 Outsourced overflow', outsourced: true, maxWaitSeconds: 900 },
+];
+
+/** The shop's service hours (9:00–22:00 Beijing time every day, the knowledge base's answer), with a holiday. */
+export const DEMO_CALENDAR = {
+  id: 'shop-hours',
+  name: '门店客服时间 Shop hours',
+  timeZone: 'Asia/Shanghai',
+  weekly: Object.fromEntries(['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'].map((d) => [d, [{ start: '09:00', end: '22:00' }]])),
+  holidays: ['2027-02-06', '2027-02-07'],
+};
 
 /** Console roles of the seeded people (in AWS these are Cognito groups). */
 export const SEED_ROLES: Readonly<Record<string, readonly Role[]>> = {
@@ -204,7 +225,16 @@ export async function seedDemoCompany(): Promise<void> {
       if (!(error instanceof DomainError && error.code === 'KNOWLEDGE.ALREADY_EXISTS')) throw error;
     }
   };
-  await Promise.all([...DEMO_AGENTS.map((a) => agents.put(a)), ...DEMO_CUSTOMERS.map((c) => customers.put(c))]);
+  // Agents and groups only when absent: an agent's live load and presence survive a restart.
+  const routing = new DynamoDbRoutingStore(client, { conversations: tableName('conversations'), agents: tableName('agents') });
+  const seedAgent = async (agent: Agent) => {
+    if (!(await routing.getAgent(agent.id))) await agents.put(agent);
+  };
+  const seedGroup = async (group: RoutingGroup) => {
+    if (!(await routing.getGroup(group.id))) await routing.putGroup(group);
+  };
+  await Promise.all([...DEMO_AGENTS.map(seedAgent), ...DEMO_GROUPS.map(seedGroup), ...DEMO_CUSTOMERS.map((c) => customers.put(c))]);
+  if (!(await routing.getCalendar(DEMO_CALENDAR.id))) await routing.putCalendar(DEMO_CALENDAR.id, DEMO_CALENDAR);
   // One at a time: every published entry moves the same revision counter.
   for (const entry of DEMO_KNOWLEDGE) await seedEntry(entry);
   const flows = new DynamoDbFlowCatalog(client, tableName('knowledge-log'));

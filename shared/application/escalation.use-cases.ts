@@ -10,7 +10,7 @@ import { DomainError } from '../domain/errors.ts';
 import type { ConversationStore } from '../ports/conversation.store.ts';
 import type { AgentDirectory, CustomerDirectory, TicketStore } from '../ports/directory.ts';
 import type { Clock, Ids, LiveUpdates, WorkflowGateway } from '../ports/gateways.ts';
-import { AGENTS_AUDIENCE, conversationAudience, queuePositionOf, validateText } from './conversation.use-cases.ts';
+import { AGENTS_AUDIENCE, conversationAudience, validateText } from './conversation.use-cases.ts';
 
 export interface EscalationDeps {
   readonly store: ConversationStore;
@@ -19,70 +19,27 @@ export interface EscalationDeps {
   readonly ids: Ids;
 }
 
-function zh(conversation: Conversation): boolean {
+export function zh(conversation: Conversation): boolean {
   return conversation.language !== 'en';
 }
 
-async function systemMessage(deps: EscalationDeps, conversationId: string, text: string, idempotencyKey: string) {
+export async function systemMessage(deps: EscalationDeps, conversationId: string, text: string, idempotencyKey: string) {
   const result = await deps.store.append(conversationId, { id: `msg_${deps.ids.next()}`, role: 'system', text, createdAt: deps.clock.now().toISOString() }, { idempotencyKey });
   if (!result.duplicate) await deps.live.publish(conversationAudience(conversationId), { type: 'message', conversationId, message: messageView(result.message) });
   return result.message;
 }
 
-async function mustGet(store: ConversationStore, conversationId: string): Promise<Conversation> {
+export async function mustGet(store: ConversationStore, conversationId: string): Promise<Conversation> {
   const conversation = await store.get(conversationId);
   if (!conversation) throw new DomainError('CONVERSATION.NOT_FOUND', `conversation ${conversationId} does not exist`);
   return conversation;
-}
-
-/** Workflow step: the conversation is in the queue; tell the floor and the customer their position. */
-export function makeEnqueue(deps: EscalationDeps) {
-  return async (input: { conversationId: string; reason: string; priority: number }) => {
-    const conversation = await mustGet(deps.store, input.conversationId);
-    if (conversation.status !== 'queued') return { queued: false, status: conversation.status };
-    // The queue index is eventually consistent: a conversation not in it yet is counted last.
-    const position = (await queuePositionOf(deps.store, conversation.id)) ?? (await deps.store.listQueue(500)).length + 1;
-    const now = deps.clock.now().toISOString();
-    await deps.store.recordEvent(conversation.id, { type: 'queued', at: now, actor: 'workflow', detail: { reason: input.reason, priority: input.priority, position } });
-    const text = zh(conversation) ? `您已进入人工客服队列，当前排在第 ${position} 位。` : `You are in the queue for a human agent, position ${position}.`;
-    await systemMessage(deps, conversation.id, text, `enqueue#${conversation.id}#${conversation.handoffs}`);
-    await deps.live.publish(AGENTS_AUDIENCE, { type: 'queue.changed', conversationId: conversation.id, change: 'added' });
-    return { queued: true, position };
-  };
-}
-
-/**
- * Workflow step (waitForTaskToken): keep the token on the conversation so that an agent's accept completes the step.
- * If an agent already accepted, complete it at once.
- */
-export function makeOffer(deps: EscalationDeps & { workflows: WorkflowGateway }) {
-  return async (input: { conversationId: string; attempt: number; taskToken: string }) => {
-    const stored = await deps.store.update(input.conversationId, { offerToken: input.taskToken, offerAttempt: input.attempt }, ['queued']);
-    if (stored) {
-      await deps.store.recordEvent(input.conversationId, { type: 'offered', at: deps.clock.now().toISOString(), actor: 'workflow', detail: { attempt: input.attempt } });
-      await deps.live.publish(AGENTS_AUDIENCE, { type: 'offer', conversationId: input.conversationId, attempt: input.attempt, priority: stored.priority ?? 5 });
-      return { offered: true };
-    }
-    const conversation = await mustGet(deps.store, input.conversationId);
-    await deps.workflows.completeTask(input.taskToken, { agentId: conversation.assignedAgentId ?? null, status: conversation.status });
-    return { offered: false, status: conversation.status };
-  };
-}
-
-/** Workflow step after an accept: the audit trail records who took it. */
-export function makeRecordAssignment(deps: EscalationDeps) {
-  return async (input: { conversationId: string; agentId: string | null }) => {
-    await deps.store.update(input.conversationId, { offerToken: null }, ['agent', 'resolved']);
-    await deps.store.recordEvent(input.conversationId, { type: 'assigned', at: deps.clock.now().toISOString(), actor: 'workflow', detail: { agentId: input.agentId } });
-    return { recorded: true };
-  };
 }
 
 const TICKET_DUE_HOURS = 24;
 
 /** Workflow step after the last offer: nobody accepted in time, so the conversation becomes an offline message and a ticket. */
 export function makeLeaveOfflineMessage(deps: EscalationDeps & { tickets: TicketStore }) {
-  return async (input: { conversationId: string; reason: string; offers: number }) => {
+  return async (input: { conversationId: string; reason: string; offers?: number }) => {
     const conversation = await mustGet(deps.store, input.conversationId);
     if (conversation.status !== 'queued' && conversation.resolution !== 'offline-ticket') return { skipped: true, status: conversation.status };
     const now = deps.clock.now();
@@ -104,7 +61,7 @@ export function makeLeaveOfflineMessage(deps: EscalationDeps & { tickets: Ticket
     const moved = await deps.store.changeStatus(conversation.id, {
       from: ['queued'],
       to: 'resolved',
-      set: { ticketId: ticket.id, resolution: 'offline-ticket', resolvedAt: now.toISOString(), offerToken: null },
+      set: { ticketId: ticket.id, resolution: 'offline-ticket', resolvedAt: now.toISOString(), offerToken: null, waitToken: null, offeredAgentId: null },
     });
     if (!moved) {
       const current = await mustGet(deps.store, conversation.id);
@@ -116,7 +73,7 @@ export function makeLeaveOfflineMessage(deps: EscalationDeps & { tickets: Ticket
       ? `抱歉，客服暂时都在忙。我们已为您创建工单 ${ticket.id}，将在 ${TICKET_DUE_HOURS} 小时内答复您。`
       : `Sorry, all our agents are busy. We created ticket ${ticket.id} for you and will answer within ${TICKET_DUE_HOURS} hours.`;
     await systemMessage(deps, conversation.id, text, `offline#${conversation.id}#${conversation.handoffs}`);
-    if (moved) await deps.store.recordEvent(conversation.id, { type: 'offline.ticket', at: now.toISOString(), actor: 'workflow', detail: { ticketId: ticket.id, offers: input.offers } });
+    if (moved) await deps.store.recordEvent(conversation.id, { type: 'offline.ticket', at: now.toISOString(), actor: 'workflow', detail: { ticketId: ticket.id, offers: conversation.offers ?? input.offers ?? 0 } });
     await deps.live.publish(conversationAudience(conversation.id), { type: 'status', conversationId: conversation.id, status: 'resolved', ticketId: ticket.id });
     await deps.live.publish(AGENTS_AUDIENCE, { type: 'queue.changed', conversationId: conversation.id, change: 'removed' });
     return { skipped: false, ticketId: ticket.id };
@@ -165,8 +122,9 @@ export function makeGetConversationContext(deps: Pick<AgentDeps, 'store' | 'cust
       deps.customers.get(conversation.customerId),
       deps.tickets.listByConversation(conversationId),
     ]);
-    const { offerToken, ...visible } = conversation;
+    const { offerToken, waitToken, ...visible } = conversation;
     void offerToken;
+    void waitToken;
     return {
       conversation: visible,
       transcript: messages.map(messageView),
@@ -182,29 +140,6 @@ export function makeGetConversationContext(deps: Pick<AgentDeps, 'store' | 'cust
         worstMoment: conversation.mood?.worst ?? null,
       },
     };
-  };
-}
-
-export function makeAcceptConversation(deps: AgentDeps) {
-  return async (input: { conversationId: string; agentId: string }) => {
-    const agent = await deps.agents.get(input.agentId);
-    if (!agent) throw new DomainError('AGENT.NOT_FOUND', `agent ${input.agentId} is not in the directory`);
-    const now = deps.clock.now().toISOString();
-    const accepted = await deps.store.changeStatus(input.conversationId, { from: ['queued'], to: 'agent', set: { assignedAgentId: agent.id, acceptedAt: now } });
-    if (!accepted) {
-      const current = await mustGet(deps.store, input.conversationId);
-      if (current.status === 'agent' && current.assignedAgentId === agent.id) return { conversationId: current.id, status: current.status, assignedAgentId: agent.id };
-      if (current.status === 'agent') throw new DomainError('CONVERSATION.ALREADY_ASSIGNED', `conversation ${current.id} was accepted by another agent`);
-      throw new DomainError('CONVERSATION.NOT_QUEUED', `conversation ${current.id} is ${current.status}, not queued`, { status: current.status });
-    }
-    // The offer step may not have stored its token yet: it then sees the new owner and completes itself.
-    if (accepted.offerToken) await deps.workflows.completeTask(accepted.offerToken, { agentId: agent.id });
-    await deps.store.recordEvent(accepted.id, { type: 'accepted', at: now, actor: `agent:${agent.id}` });
-    const text = zh(accepted) ? `人工客服 ${agent.name} 正在为您服务。` : `${agent.name} from customer service is here to help.`;
-    await systemMessage(deps, accepted.id, text, `accept#${accepted.id}#${accepted.handoffs}`);
-    await deps.live.publish(conversationAudience(accepted.id), { type: 'status', conversationId: accepted.id, status: 'agent', agentName: agent.name });
-    await deps.live.publish(AGENTS_AUDIENCE, { type: 'queue.changed', conversationId: accepted.id, change: 'removed', agentId: agent.id });
-    return { conversationId: accepted.id, status: accepted.status, assignedAgentId: agent.id };
   };
 }
 
@@ -227,18 +162,3 @@ export function makeAgentReply(deps: AgentDeps) {
   };
 }
 
-export function makeResolveConversation(deps: AgentDeps) {
-  return async (input: { conversationId: string; agentId: string }) => {
-    const conversation = await mustGet(deps.store, input.conversationId);
-    if (conversation.status === 'resolved') return { conversationId: conversation.id, status: conversation.status };
-    assertAgentOwns(conversation, input.agentId);
-    const now = deps.clock.now().toISOString();
-    const resolved = await deps.store.changeStatus(conversation.id, { from: ['agent'], to: 'resolved', set: { resolvedAt: now, resolution: 'agent' }, expect: { assignedAgentId: input.agentId } });
-    if (!resolved) throw new DomainError('CONVERSATION.NOT_ASSIGNED_TO_YOU', `conversation ${conversation.id} is not assigned to you`);
-    await deps.store.recordEvent(conversation.id, { type: 'resolved', at: now, actor: `agent:${input.agentId}` });
-    const text = zh(conversation) ? '本次会话已结束，感谢您的耐心。如有其他问题，欢迎随时留言。' : 'This conversation is resolved. Thank you for your patience; write again any time.';
-    await systemMessage(deps, conversation.id, text, `resolve#${conversation.id}#${conversation.handoffs}`);
-    await deps.live.publish(conversationAudience(conversation.id), { type: 'status', conversationId: conversation.id, status: 'resolved' });
-    return { conversationId: conversation.id, status: 'resolved' as const };
-  };
-}

@@ -220,6 +220,8 @@ export function makeDecideReply(deps: PolicyDeps) {
               handoffs,
               failedAnswers: 0,
               handoffMessageId: input.messageId,
+              // The skill the router looks for: the category of what the customer asked about (refunds, logistics, …).
+              neededSkill: input.analysis.answer.kind === 'answer' && input.analysis.answer.category ? input.analysis.answer.category : null,
               ...moodFields,
               ...(input.analysis.sentiment?.language && input.analysis.sentiment.language !== 'unknown' ? { language: input.analysis.sentiment.language } : {}),
             },

@@ -2,7 +2,7 @@
 import type { Conversation, ConversationStatus, Message, MessageDraft } from '../domain/conversation/conversation.ts';
 
 /** A conversation or message attribute: scalars, or a small JSON object (the mood, a message's sentiment). */
-export type FieldValue = string | number | boolean | null | Readonly<Record<string, unknown>>;
+export type FieldValue = string | number | boolean | null | readonly string[] | Readonly<Record<string, unknown>>;
 export type Fields = Readonly<Record<string, FieldValue>>;
 
 export interface AppendResult {

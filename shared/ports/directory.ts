@@ -1,4 +1,4 @@
-/** Ports: agents, customers, knowledge and tickets, read or written by the use cases. */
+/** Ports: agents, customers, knowledge (and, re-exported, tickets), read or written by the use cases. */
 import type { KnowledgeEntry } from '../domain/knowledge/knowledge-entry.ts';
 
 export interface Agent {
@@ -20,19 +20,6 @@ export interface Customer {
   readonly createdAt: string;
 }
 
-export interface Ticket {
-  readonly id: string;
-  readonly conversationId: string;
-  readonly customerId: string;
-  readonly type: 'pre-sales' | 'after-sales' | 'inquiry' | 'complaint';
-  readonly status: 'new' | 'open' | 'pending' | 'on-hold' | 'solved' | 'closed';
-  readonly priority: 'low' | 'normal' | 'high' | 'urgent';
-  readonly subject: string;
-  readonly description: string;
-  readonly createdAt: string;
-  readonly dueAt: string;
-}
-
 export interface AgentDirectory {
   get(agentId: string): Promise<Agent | undefined>;
   list(): Promise<Agent[]>;
@@ -48,8 +35,5 @@ export interface KnowledgeSource {
   list(): Promise<KnowledgeEntry[]>;
 }
 
-export interface TicketStore {
-  /** Creates the ticket unless one with the same id exists; returns the stored ticket. */
-  createOnce(ticket: Ticket): Promise<Ticket>;
-  listByConversation(conversationId: string): Promise<Ticket[]>;
-}
+/** Tickets moved to ./tickets.ts; re-exported so that existing imports keep working. */
+export type { Ticket, TicketStore } from './tickets.ts';

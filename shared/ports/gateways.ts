@@ -3,6 +3,8 @@ export interface WorkflowGateway {
   /** Runs the message workflow to its end (Express, synchronous) and returns its output. */
   runMessageWorkflow(input: MessageWorkflowInput): Promise<{ status: 'SUCCEEDED' | 'FAILED' | 'TIMED_OUT'; output?: unknown; error?: string }>;
   completeTask(taskToken: string, output: Readonly<Record<string, unknown>>): Promise<'completed' | 'expired'>;
+  /** Starts the escalation workflow (a transfer back to a queue); the same name and input is idempotent. */
+  startEscalation(name: string, input: EscalationInput): Promise<void>;
 }
 
 export interface MessageWorkflowInput {

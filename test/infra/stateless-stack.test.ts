@@ -257,7 +257,8 @@ describe('workflows', () => {
     const definition = JSON.parse(workflows['escalation']!.properties['DefinitionString'] as string) as { States: Record<string, Json> };
 
     // Assess
-    expect(definition.States['OfferAndWait']?.['TimeoutSeconds']).toBe(120);
+    expect(definition.States['WaitForAccept']?.['TimeoutSeconds']).toBe(120);
+    expect(definition.States['WaitForSeat']?.['TimeoutSeconds']).toBe(60);
   });
 
   it.each(manifest.workflows.map((spec) => [spec.id, spec] as const))('points the %s substitutions at the manifest functions and workflows', (id, spec) => {

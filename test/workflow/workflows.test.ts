@@ -91,7 +91,7 @@ describe('the message workflow', () => {
       sentiment: () => ({ polarity: 'neutral', emotion: 'neutral', intensity: 0 }),
       'bot-answer': () => ({ kind: 'out_of_scope', confidence: 0 }),
       'message-policy': () => ({ handoff: true, reason: 'requested', escalation }),
-      routing: (p) => (p.action === 'enqueue' ? { queued: true, position: 1 } : { offered: true }),
+      routing: (p) => (p.action === 'enqueue' ? { route: 'route' } : p.action === 'route' ? { outcome: 'offered', agentId: 'agent-li' } : { parked: true }),
       ticket: () => ({ skipped: false, ticketId: 'tkt_1' }),
     });
     const sfn = new LocalStepFunctions(workflows, invoke);
@@ -99,8 +99,8 @@ describe('the message workflow', () => {
     expect(result.status).toBe('SUCCEEDED');
     const executionArn = `${localWorkflowArn('escalation').replace(':stateMachine:', ':execution:')}:conv_1-handoff-1`;
     expect(sfn.describeExecution({ executionArn }).status).toBe('RUNNING');
-    await sfn.settled(executionArn);
-    expect(calls.filter((c) => c.functionId === 'routing').map((c) => c.payload.action)).toEqual(['enqueue', 'offer']);
+    await new Promise((r) => setTimeout(r, 300));
+    expect(calls.filter((c) => c.functionId === 'routing').map((c) => c.payload.action)).toEqual(['enqueue', 'route', 'park-offer']);
     await sfn.stop();
   });
 
@@ -120,47 +120,101 @@ describe('the message workflow', () => {
 
 describe('the escalation workflow', () => {
   const input = { conversationId: 'conv_1', reason: 'requested', priority: 5, maxOffers: 2 };
+  const steps = (calls: Array<{ functionId: FunctionId; payload: any }>) => calls.map((c) => `${c.functionId}:${c.payload.action}`);
 
-  it('completes when an agent sends the task token back', async () => {
-    let token = '';
-    const { calls, invoke } = fakeFunctions({
-      routing: (p) => {
-        if (p.action === 'offer') token = p.taskToken;
-        return { ok: true };
-      },
-    });
+  /** Routing that answers each action from a script (the last answer repeats), recording the tokens it is given. */
+  function scripted(script: Record<string, unknown[]>, tokens: string[] = []) {
+    const seen: Record<string, number> = {};
+    return (p: any) => {
+      if (p.taskToken) tokens.push(p.taskToken);
+      const answers = script[p.action] ?? [{ ok: true }];
+      const i = Math.min(seen[p.action] ?? 0, answers.length - 1);
+      seen[p.action] = (seen[p.action] ?? 0) + 1;
+      return answers[i];
+    };
+  }
+
+  it('offers to the routed agent and records the assignment when the agent accepts', async () => {
+    const tokens: string[] = [];
+    const { calls, invoke } = fakeFunctions({ routing: scripted({ enqueue: [{ route: 'route' }], route: [{ outcome: 'offered', agentId: 'agent-li' }] }, tokens) });
     const sfn = new LocalStepFunctions(workflows, invoke);
     const { executionArn } = sfn.startExecution({ stateMachineArn: localWorkflowArn('escalation'), name: 'accept', input: JSON.stringify(input) });
     await new Promise((r) => setTimeout(r, 200));
-    sfn.sendTaskSuccess({ taskToken: token, output: JSON.stringify({ agentId: 'agent-li' }) });
+    sfn.sendTaskSuccess({ taskToken: tokens[0]!, output: JSON.stringify({ outcome: 'accepted', agentId: 'agent-li' }) });
     await sfn.settled(executionArn);
     expect(sfn.describeExecution({ executionArn }).status).toBe('SUCCEEDED');
+    expect(steps(calls)).toEqual(['routing:enqueue', 'routing:route', 'routing:park-offer', 'routing:assigned']);
     expect(calls.at(-1)?.payload).toMatchObject({ action: 'assigned', agentId: 'agent-li' });
   });
 
-  it('re-offers after the accept timeout, then leaves an offline message as a ticket', async () => {
-    const { calls, invoke } = fakeFunctions({ routing: () => ({ ok: true }), ticket: () => ({ skipped: false, ticketId: 'tkt_1' }) });
+  it('takes the offer away after the accept timeout and offers to the next agent; a decline does the same', async () => {
+    const tokens: string[] = [];
+    const { calls, invoke } = fakeFunctions({
+      routing: scripted({ enqueue: [{ route: 'route' }], route: [{ outcome: 'offered', agentId: 'a1' }, { outcome: 'offered', agentId: 'a2' }, { outcome: 'offered', agentId: 'a3' }] }, tokens),
+    });
     const sfn = new LocalStepFunctions(workflows, invoke);
-    const { executionArn } = sfn.startExecution({ stateMachineArn: localWorkflowArn('escalation'), name: 'timeout', input: JSON.stringify(input) });
+    const { executionArn } = sfn.startExecution({ stateMachineArn: localWorkflowArn('escalation'), name: 'reoffer', input: JSON.stringify(input) });
+    // a1 lets the offer expire (accept timeout 1 s); a2 declines; a3 accepts.
+    await new Promise((r) => setTimeout(r, 1500));
+    await new Promise((r) => setTimeout(r, 100));
+    sfn.sendTaskSuccess({ taskToken: tokens[1]!, output: JSON.stringify({ outcome: 'declined', agentId: 'a2' }) });
+    await new Promise((r) => setTimeout(r, 150));
+    sfn.sendTaskSuccess({ taskToken: tokens[2]!, output: JSON.stringify({ outcome: 'accepted', agentId: 'a3' }) });
     await sfn.settled(executionArn);
-    expect(sfn.describeExecution({ executionArn }).status).toBe('SUCCEEDED');
-    expect(calls.map((c) => `${c.functionId}:${c.payload.action}`)).toEqual(['routing:enqueue', 'routing:offer', 'routing:offer', 'ticket:offline']);
-    expect(calls.filter((c) => c.payload.action === 'offer').map((c) => c.payload.attempt)).toEqual([1, 2]);
+    expect(steps(calls)).toEqual([
+      'routing:enqueue', 'routing:route', 'routing:park-offer', 'routing:expire-offer',
+      'routing:route', 'routing:park-offer', 'routing:route', 'routing:park-offer', 'routing:assigned',
+    ]);
+    expect(calls.find((c) => c.payload.action === 'expire-offer')?.payload).toMatchObject({ agentId: 'a1' });
+  });
+
+  it('waits for a free seat, goes back to routing when woken, and overflows when the wait is over', async () => {
+    const tokens: string[] = [];
+    const { calls, invoke } = fakeFunctions({
+      routing: scripted({
+        enqueue: [{ route: 'route' }],
+        route: [{ outcome: 'waiting', waitSeconds: 30 }, { outcome: 'overflow' }, { outcome: 'offered', agentId: 'sam' }],
+        overflow: [{ outcome: 'rerouted', groupId: 'overflow' }],
+      }, tokens),
+    });
+    const sfn = new LocalStepFunctions(workflows, invoke);
+    const { executionArn } = sfn.startExecution({ stateMachineArn: localWorkflowArn('escalation'), name: 'wait', input: JSON.stringify(input) });
+    await new Promise((r) => setTimeout(r, 200));
+    sfn.sendTaskSuccess({ taskToken: tokens[0]!, output: JSON.stringify({ outcome: 'woken' }) });
+    await new Promise((r) => setTimeout(r, 300));
+    sfn.sendTaskSuccess({ taskToken: tokens.at(-1)!, output: JSON.stringify({ outcome: 'accepted', agentId: 'sam' }) });
+    await sfn.settled(executionArn);
+    expect(steps(calls)).toEqual([
+      'routing:enqueue', 'routing:route', 'routing:park-wait', 'routing:route',
+      'routing:overflow', 'routing:route', 'routing:park-offer', 'routing:assigned',
+    ]);
+  });
+
+  it('leaves an offline message as a ticket after hours, and when overflow has nowhere to go', async () => {
+    const afterHours = fakeFunctions({ routing: scripted({ enqueue: [{ route: 'offline', opensAt: '2026-11-23T01:00:00.000Z' }] }), ticket: () => ({ skipped: false, ticketId: 'tkt_1' }) });
+    let sfn = new LocalStepFunctions(workflows, afterHours.invoke);
+    let run = sfn.startExecution({ stateMachineArn: localWorkflowArn('escalation'), name: 'closed', input: JSON.stringify(input) });
+    await sfn.settled(run.executionArn);
+    expect(steps(afterHours.calls)).toEqual(['routing:enqueue', 'ticket:offline']);
+
+    const exhausted = fakeFunctions({ routing: scripted({ enqueue: [{ route: 'route' }], route: [{ outcome: 'overflow' }], overflow: [{ outcome: 'offline' }] }), ticket: () => ({ skipped: false, ticketId: 'tkt_2' }) });
+    sfn = new LocalStepFunctions(workflows, exhausted.invoke);
+    run = sfn.startExecution({ stateMachineArn: localWorkflowArn('escalation'), name: 'exhausted', input: JSON.stringify(input) });
+    await sfn.settled(run.executionArn);
+    expect(sfn.describeExecution({ executionArn: run.executionArn }).status).toBe('SUCCEEDED');
+    expect(steps(exhausted.calls)).toEqual(['routing:enqueue', 'routing:route', 'routing:overflow', 'ticket:offline']);
   });
 
   it('refuses a token once its offer timed out', async () => {
-    let token = '';
+    const tokens: string[] = [];
     const { invoke } = fakeFunctions({
-      routing: (p) => {
-        if (p.action === 'offer' && !token) token = p.taskToken;
-        return { ok: true };
-      },
+      routing: scripted({ enqueue: [{ route: 'route' }], route: [{ outcome: 'offered', agentId: 'a1' }, { outcome: 'overflow' }], overflow: [{ outcome: 'offline' }] }, tokens),
       ticket: () => ({ skipped: false }),
     });
     const sfn = new LocalStepFunctions(workflows, invoke);
     const { executionArn } = sfn.startExecution({ stateMachineArn: localWorkflowArn('escalation'), name: 'late', input: JSON.stringify(input) });
     await sfn.settled(executionArn);
-    expect(() => sfn.sendTaskSuccess({ taskToken: token, output: '{}' })).toThrow(/not waiting/);
+    expect(() => sfn.sendTaskSuccess({ taskToken: tokens[0]!, output: '{}' })).toThrow(/not waiting/);
   });
 });
 
@@ -168,6 +222,9 @@ describe('the accept-timeout path on the whole local runtime', () => {
   let platform: Platform;
   beforeAll(async () => {
     platform = await startPlatform({ acceptTimeoutSeconds: 1, maxOffers: 2 });
+    // No overflow group for this path: two expired offers, then the offline message.
+    const { routingStore } = await import('../../shared/adapters/wiring/storage.ts');
+    await routingStore().putGroup({ id: 'default', name: 'Frontline', maxWaitSeconds: 30 });
   });
   afterAll(async () => platform?.runtime.stop());
 
@@ -184,7 +241,7 @@ describe('the accept-timeout path on the whole local runtime', () => {
     const agent = await platform.runtime.tokenFor('agent-li');
     const context = await platform.request('GET', `/v1/agent/conversations/${conversation.conversationId}`, { token: agent });
     expect(context.body.tickets).toHaveLength(1);
-    expect(context.body.events.map((e: any) => e.type)).toEqual(expect.arrayContaining(['handoff.requested', 'queued', 'offered', 'offline.ticket']));
+    expect(context.body.events.map((e: any) => e.type)).toEqual(expect.arrayContaining(['handoff.requested', 'queued', 'offered', 'offer.expired', 'offline.ticket']));
     const late = await platform.request('POST', `/v1/agent/conversations/${conversation.conversationId}/accept`, { token: agent, body: {} });
     expect(late).toMatchObject({ status: 409, body: { error: { code: 'CONVERSATION.NOT_QUEUED' } } });
   });

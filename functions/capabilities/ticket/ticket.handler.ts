@@ -5,7 +5,7 @@ import { liveUpdates } from '../../../shared/adapters/wiring/live-updates.ts';
 import { clock, conversationStore, ids, ticketStore } from '../../../shared/adapters/wiring/storage.ts';
 import { taskFunction } from '../../../shared/observability/handler-kit.ts';
 
-const schema = z.object({ action: z.literal('offline'), conversationId: z.string().check(z.minLength(1)), reason: z.string(), offers: z.int().check(z.minimum(0)) });
+const schema = z.object({ action: z.literal('offline'), conversationId: z.string().check(z.minLength(1)), reason: z.string(), offers: z.optional(z.int().check(z.minimum(0))) });
 
 export const handler = taskFunction('ticket', schema, (input) =>
   makeLeaveOfflineMessage({ store: conversationStore(), live: liveUpdates(), tickets: ticketStore(), clock, ids })(input),

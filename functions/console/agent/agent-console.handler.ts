@@ -1,14 +1,16 @@
 /** Agent console API: the queue, a conversation's context, accept, reply, resolve. Every route needs an agent-role JWT. */
 import * as z from 'zod/mini';
+import { makeAgentReply, makeGetConversationContext, makeListQueue } from '../../../shared/application/escalation.use-cases.ts';
 import {
   makeAcceptConversation,
-  makeAgentReply,
-  makeGetConversationContext,
-  makeListQueue,
+  makeDeclineOffer,
+  makeFloorView,
   makeResolveConversation,
-} from '../../../shared/application/escalation.use-cases.ts';
+  makeSetPresence,
+  makeTransferConversation,
+} from '../../../shared/application/routing.use-cases.ts';
 import { liveUpdates } from '../../../shared/adapters/wiring/live-updates.ts';
-import { agentDirectory, clock, conversationStore, customerDirectory, ids, ticketStore } from '../../../shared/adapters/wiring/storage.ts';
+import { agentDirectory, clock, conversationStore, customerDirectory, ids, routingSettings, routingStore, ticketStore } from '../../../shared/adapters/wiring/storage.ts';
 import { workflowGateway } from '../../../shared/adapters/wiring/workflows.ts';
 import { DomainError } from '../../../shared/domain/errors.ts';
 import { httpFunction, validate, type HttpRequest } from '../../../shared/observability/handler-kit.ts';
@@ -22,6 +24,8 @@ const deps = () => ({
   agents: agentDirectory(),
   customers: customerDirectory(),
   tickets: ticketStore(),
+  routing: routingStore(),
+  settings: routingSettings(),
 });
 
 const replySchema = z.strictObject({
@@ -29,6 +33,12 @@ const replySchema = z.strictObject({
   clientMessageId: z.optional(z.string().check(z.minLength(1), z.maxLength(128), z.regex(/^[A-Za-z0-9._:-]+$/))),
 });
 const emptySchema = z.strictObject({});
+const presenceSchema = z.strictObject({ presence: z.enum(['online', 'away', 'offline']) });
+const agentIdSchema = z.string().check(z.minLength(1), z.maxLength(128), z.regex(/^[A-Za-z0-9._:@-]+$/));
+const transferSchema = z.strictObject({
+  to: z.union([z.strictObject({ agentId: agentIdSchema }), z.strictObject({ groupId: agentIdSchema })]),
+  note: z.optional(z.string().check(z.maxLength(2000))),
+});
 
 function agentId(request: HttpRequest): string {
   if (!request.principal.subject) throw new DomainError('AUTH.UNAUTHENTICATED', 'a console token is required');
@@ -51,6 +61,22 @@ export const handler = httpFunction('agent-console', {
     const input = validate(replySchema, request.body);
     return { status: 201, body: await makeAgentReply(deps())({ conversationId: request.params.id!, agentId: agentId(request), ...input }) };
   },
+  presence: async (request) => {
+    const input = validate(presenceSchema, request.body);
+    return { status: 200, body: await makeSetPresence(deps())({ agentId: agentId(request), presence: input.presence }) };
+  },
+  decline: async (request) => {
+    validate(emptySchema, request.body);
+    return { status: 200, body: await makeDeclineOffer(deps())({ conversationId: request.params.id!, agentId: agentId(request) }) };
+  },
+  transfer: async (request) => {
+    const input = validate(transferSchema, request.body);
+    const supervisor = request.principal.roles.some((r) => r === 'supervisor' || r === 'admin');
+    const conversation = await conversationStore().get(request.params.id!);
+    const bySupervisor = supervisor && conversation?.assignedAgentId !== agentId(request);
+    return { status: 200, body: await makeTransferConversation(deps())({ conversationId: request.params.id!, agentId: agentId(request), to: input.to, ...(input.note ? { note: input.note } : {}), bySupervisor }) };
+  },
+  floor: async () => ({ status: 200, body: await makeFloorView(deps())() }),
   resolve: async (request) => {
     validate(emptySchema, request.body);
     return { status: 200, body: await makeResolveConversation(deps())({ conversationId: request.params.id!, agentId: agentId(request) }) };

@@ -298,5 +298,6 @@ function withQueueIndex(change: StatusChange): Fields {
   if (change.to !== 'queued') return { ...set, queueKey: null, queueOrder: null };
   const priority = typeof set.priority === 'number' ? set.priority : 5;
   const queuedAt = typeof set.queuedAt === 'string' ? set.queuedAt : new Date().toISOString();
-  return { ...set, queueKey: keys.queueKey(), queueOrder: keys.queueOrder(priority, queuedAt) };
+  const group = typeof set.groupId === 'string' ? set.groupId : undefined;
+  return { ...set, queueKey: keys.queueKey(group), queueOrder: keys.queueOrder(priority, queuedAt) };
 }

@@ -1,7 +1,7 @@
-/** Agents, customers, knowledge and tickets on DynamoDB (see keys.ts for the access patterns). */
-import { GetCommand, PutCommand, QueryCommand, ScanCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+/** Agents, customers and knowledge on DynamoDB (see keys.ts for the access patterns; tickets: tickets.dynamodb.ts). */
+import { GetCommand, PutCommand, ScanCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { KnowledgeEntry } from '../../domain/knowledge/knowledge-entry.ts';
-import type { Agent, AgentDirectory, Customer, CustomerDirectory, KnowledgeSource, Ticket, TicketStore } from '../../ports/directory.ts';
+import type { Agent, AgentDirectory, Customer, CustomerDirectory, KnowledgeSource } from '../../ports/directory.ts';
 
 function strip<T>(item: Record<string, unknown>): T {
   const { pk, ...rest } = item;
@@ -27,7 +27,8 @@ export class DynamoDbAgentDirectory implements AgentDirectory {
     return res.Item ? strip<Agent>(res.Item) : undefined;
   }
   async list(): Promise<Agent[]> {
-    return (await scanAll(this.client, this.table)).map((i) => strip<Agent>(i));
+    // The table also holds groups, calendars, SLA policies and statistics ("group#…", "stats#…").
+    return (await scanAll(this.client, this.table)).filter((i) => !String(i.pk).includes('#')).map((i) => strip<Agent>(i));
   }
   async put(agent: Agent): Promise<void> {
     await this.client.send(new PutCommand({ TableName: this.table, Item: { pk: agent.id, ...agent } }));
@@ -50,25 +51,5 @@ export class DynamoDbKnowledgeSource implements KnowledgeSource {
   constructor(private readonly client: DynamoDBDocumentClient, private readonly table: string) {}
   async list(): Promise<KnowledgeEntry[]> {
     return (await scanAll(this.client, this.table)).map((i) => strip<KnowledgeEntry>(i));
-  }
-}
-
-export class DynamoDbTicketStore implements TicketStore {
-  constructor(private readonly client: DynamoDBDocumentClient, private readonly table: string) {}
-  async createOnce(ticket: Ticket): Promise<Ticket> {
-    try {
-      await this.client.send(new PutCommand({ TableName: this.table, Item: { pk: ticket.id, ...ticket }, ConditionExpression: 'attribute_not_exists(pk)' }));
-      return ticket;
-    } catch (error) {
-      if ((error as { name?: string }).name !== 'ConditionalCheckFailedException') throw error;
-      const res = await this.client.send(new GetCommand({ TableName: this.table, Key: { pk: ticket.id }, ConsistentRead: true }));
-      return strip<Ticket>(res.Item!);
-    }
-  }
-  async listByConversation(conversationId: string): Promise<Ticket[]> {
-    const res = await this.client.send(
-      new QueryCommand({ TableName: this.table, IndexName: 'byConversation', KeyConditionExpression: 'conversationId = :c', ExpressionAttributeValues: { ':c': conversationId } }),
-    );
-    return (res.Items ?? []).map((i) => strip<Ticket>(i));
   }
 }

@@ -5,6 +5,7 @@
  */
 import { createHash } from 'node:crypto';
 import { makeFlowTurn } from '../../application/flow.use-cases.ts';
+import { orderNumberFromSlots } from '../../domain/tickets/ticket.ts';
 import { tableName } from '../../config/runtime-config.ts';
 import { logger } from '../../observability/powertools.ts';
 import { COMMON_ENV } from '../../manifest/manifest.ts';
@@ -56,6 +57,7 @@ export const flowTurn = once(() =>
     tickets: async (draft) => {
       const conversation = await conversationStore().get(draft.conversationId);
       const now = clock.now();
+      const orderNumber = orderNumberFromSlots(draft.slots);
       const ticket = await ticketStore().createOnce({
         id: `tkt_${createHash('sha256').update(draft.idempotencyKey).digest('hex').slice(0, 20)}`,
         conversationId: draft.conversationId,
@@ -67,6 +69,8 @@ export const flowTurn = once(() =>
         description: draft.description,
         createdAt: now.toISOString(),
         dueAt: new Date(now.getTime() + FLOW_TICKET_DUE_HOURS * 3_600_000).toISOString(),
+        ...(conversation ? { channel: conversation.channel } : {}),
+        ...(orderNumber ? { orderNumber } : {}),
       });
       return { id: ticket.id };
     },

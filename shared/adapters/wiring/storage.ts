@@ -8,7 +8,9 @@ import { escalationSettings, tableName } from '../../config/runtime-config.ts';
 import { systemClock, type Clock, type Ids } from '../../ports/gateways.ts';
 import { dynamoDocumentClient } from '../dynamodb/document-client.ts';
 import { DynamoDbConversationStore } from '../dynamodb/conversation.store.dynamodb.ts';
-import { DynamoDbAgentDirectory, DynamoDbCustomerDirectory, DynamoDbTicketStore } from '../dynamodb/directory.dynamodb.ts';
+import { DynamoDbRoutingStore } from '../dynamodb/routing.dynamodb.ts';
+import { DynamoDbAgentDirectory, DynamoDbCustomerDirectory } from '../dynamodb/directory.dynamodb.ts';
+import { DynamoDbTicketStore } from '../dynamodb/tickets.dynamodb.ts';
 import { DynamoDbKnowledgeRepository, DynamoDbUnansweredLog } from '../dynamodb/knowledge.repository.dynamodb.ts';
 import { ConnectionRegistry } from '../websocket/connection-registry.dynamodb.ts';
 import { once } from './once.ts';
@@ -27,3 +29,5 @@ export const unansweredLog = once(() => new DynamoDbUnansweredLog(dynamoDocument
 export const ticketStore = once(() => new DynamoDbTicketStore(dynamoDocumentClient(), tableName('tickets')));
 export const connectionRegistry = once(() => new ConnectionRegistry(dynamoDocumentClient(), tableName('connections')));
 export const escalation = once(() => escalationSettings());
+export const routingStore = once(() => new DynamoDbRoutingStore(dynamoDocumentClient(), { conversations: tableName('conversations'), agents: tableName('agents') }));
+export const routingSettings = once(() => ({ maxOffers: escalationSettings().maxOffers, missedOffersAway: escalationSettings().missedOffersAway }));

@@ -5,4 +5,4 @@ import { stepFunctionsClient } from '../stepfunctions/client.ts';
 import { StepFunctionsWorkflowGateway } from '../stepfunctions/workflow-gateway.sfn.ts';
 import { once } from './once.ts';
 
-export const workflowGateway = once((): WorkflowGateway => new StepFunctionsWorkflowGateway(stepFunctionsClient, () => workflowArn('message')));
+export const workflowGateway = once((): WorkflowGateway => new StepFunctionsWorkflowGateway(stepFunctionsClient, () => workflowArn('message'), () => workflowArn('escalation')));

@@ -43,6 +43,26 @@ export interface Conversation {
   /** The customer's mood: current emotion, trend over the last turns, worst moment (updated on every message). */
   readonly mood?: ConversationMood;
   readonly ticketId?: string;
+  /** Routing group whose queue holds the conversation (default: "default"). */
+  readonly groupId?: string;
+  /** Skill the conversation needs (the category of the bot's last answer). */
+  readonly neededSkill?: string;
+  /** The agent the conversation is offered to right now (the agent's seat is held while the offer stands). */
+  readonly offeredAgentId?: string;
+  readonly offeredAt?: string;
+  /** Offers made during the current handoff. */
+  readonly offers?: number;
+  /** Agents who declined the conversation during the current handoff (not offered it again). */
+  readonly passedOver?: readonly string[];
+  /** Task token of the escalation step waiting for a free seat (completed when capacity frees up). */
+  readonly waitToken?: string;
+  /** When the current wait ends in overflow or an offline message. */
+  readonly deadlineAt?: string;
+  /** Whether the conversation already moved to its group's overflow group. */
+  readonly overflowed?: boolean;
+  /** The queue position and estimated wait the customer was last told. */
+  readonly toldPosition?: number;
+  readonly toldEtaSeconds?: number;
   /** Task token of the escalation step waiting for an agent to accept. */
   readonly offerToken?: string;
   /** The customer message that caused the current handoff (makes a redelivered message hand off idempotently). */

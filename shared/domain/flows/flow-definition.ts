@@ -5,6 +5,7 @@
  */
 import * as z from 'zod/mini';
 import { DomainError } from '../errors.ts';
+import { describeIssues, type Problem } from '../validation-issues.ts';
 
 // ---------------------------------------------------------------- schema
 
@@ -178,11 +179,6 @@ export function placeholders(template: string): string[] {
 
 // ---------------------------------------------------------------- parse + semantic checks
 
-interface Problem {
-  readonly path: string;
-  readonly message: string;
-}
-
 function fail(problems: readonly Problem[]): never {
   throw new DomainError('REQUEST.VALIDATION_FAILED', `invalid flow definition: ${problems.map((p) => `${p.path}: ${p.message}`).join('; ')}`, { issues: problems });
 }
@@ -317,37 +313,13 @@ function semanticProblems(def: FlowDefinition): Problem[] {
   return problems;
 }
 
-/** zod/mini carries no message catalogue ("Invalid input"): say what was expected, for people editing the JSON. */
-function describeIssue(issue: z.core.$ZodIssue): Problem[] {
-  const at = (extra: readonly PropertyKey[] = []) => [...issue.path, ...extra].map(String).join('.') || '(flow)';
-  const own = issue.message && issue.message !== 'Invalid input' ? issue.message : undefined;
-  switch (issue.code) {
-    case 'unrecognized_keys':
-      return issue.keys.map((key) => ({ path: at([key]), message: 'unknown field' }));
-    case 'invalid_type':
-      return [{ path: at(), message: own ?? `expected ${issue.expected}` }];
-    case 'invalid_value':
-      return [{ path: at(), message: own ?? `expected ${issue.values.map((v) => JSON.stringify(v)).join(' | ')}` }];
-    case 'invalid_union': {
-      const options = (issue as { options?: unknown[] }).options;
-      return [{ path: at(), message: own ?? (options ? `expected ${options.map((v) => JSON.stringify(v)).join(' | ')}` : 'does not match any allowed shape') }];
-    }
-    case 'too_small':
-      return [{ path: at(), message: own ?? (issue.origin === 'number' ? `must be at least ${issue.minimum}` : issue.origin === 'array' ? `needs at least ${issue.minimum} item(s)` : `must have at least ${issue.minimum} character(s)`) }];
-    case 'too_big':
-      return [{ path: at(), message: own ?? (issue.origin === 'number' ? `must be at most ${issue.maximum}` : `must have at most ${issue.maximum} item(s) or character(s)`) }];
-    default:
-      return [{ path: at(), message: own ?? issue.code }];
-  }
-}
-
 /**
  * Parses and checks a flow definition (the parsed JSON). Throws a DomainError REQUEST.VALIDATION_FAILED whose message
  * names the path of every bad field ("steps.2.next: unknown step \"x\"").
  */
 export function parseFlowDefinition(json: unknown): FlowDefinition {
   const result = flowDefinitionSchema.safeParse(json);
-  if (!result.success) fail(result.error.issues.flatMap(describeIssue));
+  if (!result.success) fail(describeIssues(result.error.issues, '(flow)'));
   const problems = semanticProblems(result.data);
   if (problems.length > 0) fail(problems);
   return result.data;

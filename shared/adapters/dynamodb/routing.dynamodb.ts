@@ -1,0 +1,407 @@
+/**
+ * RoutingStore on DynamoDB. Agents (pk = agent id), groups (pk = "group#<id>") and handling statistics
+ * (pk = "stats#<group>#<day>") live in the agents table; conversations in the conversations table. Every move of a
+ * conversation between the queue and an agent is one TransactWriteItems over the conversation and the agent(s), each
+ * with a condition: the conversation in the expected state, the receiving agent online with `load < capacity`. A
+ * refused transaction changes nothing, and its cancellation reasons say which side refused.
+ */
+import type { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
+import { GetCommand, PutCommand, QueryCommand, ScanCommand, TransactWriteCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import type { Conversation } from '../../domain/conversation/conversation.ts';
+import type { Presence, RoutableAgent, RoutingGroup } from '../../domain/routing/routing.ts';
+import type { Fields } from '../../ports/conversation.store.ts';
+import type { MoveRefusal, RoutingStore } from '../../ports/routing.ts';
+import { keys } from './keys.ts';
+
+export interface RoutingStoreTables {
+  readonly conversations: string;
+  readonly agents: string;
+}
+
+const GROUP_PREFIX = 'group#';
+const STATS_PREFIX = 'stats#';
+const CALENDAR_PREFIX = 'calendar#';
+const STATS_TTL_SECONDS = 8 * 24 * 3600;
+const internal = new Set(['pk', 'queueKey', 'queueOrder']);
+
+function toConversation(item: Record<string, unknown>): Conversation {
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(item)) if (!internal.has(k)) out[k] = v;
+  return out as unknown as Conversation;
+}
+
+function toAgent(item: Record<string, unknown>): RoutableAgent {
+  const { pk, ...rest } = item;
+  void pk;
+  return { load: 0, ...(rest as unknown as RoutableAgent) };
+}
+
+function toGroup(item: Record<string, unknown>): RoutingGroup {
+  const { pk, ...rest } = item;
+  void pk;
+  return rest as unknown as RoutingGroup;
+}
+
+/** SET / REMOVE clauses of fields (null removes), with placeholders prefixed so that several can share a request. */
+function assignments(fields: Fields, prefix: string, names: Record<string, string>, values: Record<string, unknown>) {
+  const sets: string[] = [];
+  const removes: string[] = [];
+  Object.entries(fields).forEach(([name, value], i) => {
+    names[`#${prefix}${i}`] = name;
+    if (value === null) removes.push(`#${prefix}${i}`);
+    else {
+      values[`:${prefix}${i}`] = value;
+      sets.push(`#${prefix}${i} = :${prefix}${i}`);
+    }
+  });
+  return { sets, removes };
+}
+
+function expression(sets: readonly string[], removes: readonly string[]): string {
+  return [sets.length ? `SET ${sets.join(', ')}` : '', removes.length ? `REMOVE ${removes.join(', ')}` : ''].filter(Boolean).join(' ');
+}
+
+type TransactItem = NonNullable<ConstructorParameters<typeof TransactWriteCommand>[0]['TransactItems']>[number];
+
+export class DynamoDbRoutingStore implements RoutingStore {
+  constructor(
+    private readonly client: DynamoDBDocumentClient,
+    private readonly tables: RoutingStoreTables,
+  ) {}
+
+  // ---- agents and groups ----
+
+  async listAgents(): Promise<RoutableAgent[]> {
+    const items: Record<string, unknown>[] = [];
+    let start: Record<string, unknown> | undefined;
+    do {
+      const res = await this.client.send(new ScanCommand({ TableName: this.tables.agents, ConsistentRead: true, ExclusiveStartKey: start }));
+      items.push(...(res.Items ?? []));
+      start = res.LastEvaluatedKey;
+    } while (start);
+    return items.filter((i) => !String(i.pk).includes('#')).map(toAgent);
+  }
+
+  async getAgent(agentId: string): Promise<RoutableAgent | undefined> {
+    const res = await this.client.send(new GetCommand({ TableName: this.tables.agents, Key: { pk: agentId }, ConsistentRead: true }));
+    return res.Item ? toAgent(res.Item) : undefined;
+  }
+
+  async putAgent(agent: RoutableAgent): Promise<void> {
+    await this.client.send(new PutCommand({ TableName: this.tables.agents, Item: { pk: agent.id, load: 0, ...agent } }));
+  }
+
+  async setPresence(agentId: string, presence: Presence, at: string): Promise<RoutableAgent | undefined> {
+    try {
+      const res = await this.client.send(
+        new UpdateCommand({
+          TableName: this.tables.agents,
+          Key: { pk: agentId },
+          UpdateExpression: 'SET presence = :p, presenceAt = :at, missedOffers = :zero',
+          ConditionExpression: 'attribute_exists(pk)',
+          ExpressionAttributeValues: { ':p': presence, ':at': at, ':zero': 0 },
+          ReturnValues: 'ALL_NEW',
+        }),
+      );
+      return res.Attributes ? toAgent(res.Attributes) : undefined;
+    } catch (error) {
+      if ((error as { name?: string }).name === 'ConditionalCheckFailedException') return undefined;
+      throw error;
+    }
+  }
+
+  async getGroup(groupId: string): Promise<RoutingGroup | undefined> {
+    const res = await this.client.send(new GetCommand({ TableName: this.tables.agents, Key: { pk: `${GROUP_PREFIX}${groupId}` } }));
+    return res.Item ? toGroup(res.Item) : undefined;
+  }
+
+  async listGroups(): Promise<RoutingGroup[]> {
+    const res = await this.client.send(
+      new ScanCommand({ TableName: this.tables.agents, FilterExpression: 'begins_with(pk, :g)', ExpressionAttributeValues: { ':g': GROUP_PREFIX } }),
+    );
+    return (res.Items ?? []).map(toGroup);
+  }
+
+  async putGroup(group: RoutingGroup): Promise<void> {
+    await this.client.send(new PutCommand({ TableName: this.tables.agents, Item: { pk: `${GROUP_PREFIX}${group.id}`, ...group } }));
+  }
+
+  async listQueue(groupId: string, limit: number): Promise<Conversation[]> {
+    const res = await this.client.send(
+      new QueryCommand({
+        TableName: this.tables.conversations,
+        IndexName: 'byQueue',
+        KeyConditionExpression: 'queueKey = :q',
+        ExpressionAttributeValues: { ':q': keys.queueKey(groupId) },
+        Limit: limit,
+      }),
+    );
+    return (res.Items ?? []).map(toConversation).filter((c) => c.status === 'queued');
+  }
+
+  // ---- the moves ----
+
+  private seatTaken(agentId: string, at: string): TransactItem {
+    return {
+      Update: {
+        TableName: this.tables.agents,
+        Key: { pk: agentId },
+        UpdateExpression: 'SET #load = if_not_exists(#load, :zero) + :one, lastAssignedAt = :at',
+        ConditionExpression: 'attribute_exists(pk) AND presence = :online AND (attribute_not_exists(#load) OR #load < #capacity)',
+        ExpressionAttributeNames: { '#load': 'load', '#capacity': 'capacity' },
+        ExpressionAttributeValues: { ':zero': 0, ':one': 1, ':online': 'online', ':at': at },
+      },
+    };
+  }
+
+  private seatFreed(agentId: string, extra: { missed?: boolean; accepted?: boolean } = {}): TransactItem {
+    const sets = ['#load = #load - :one'];
+    if (extra.missed) sets.push('missedOffers = if_not_exists(missedOffers, :zero) + :one');
+    return {
+      Update: {
+        TableName: this.tables.agents,
+        Key: { pk: agentId },
+        UpdateExpression: `SET ${sets.join(', ')}`,
+        ConditionExpression: '#load > :zero',
+        ExpressionAttributeNames: { '#load': 'load' },
+        ExpressionAttributeValues: { ':zero': 0, ':one': 1 },
+      },
+    };
+  }
+
+  private conversationMove(
+    conversationId: string,
+    fields: Fields,
+    condition: { status: string; equals?: Readonly<Record<string, string>>; absent?: readonly string[] },
+  ): TransactItem {
+    const names: Record<string, string> = { '#status': 'status' };
+    const values: Record<string, unknown> = { ':expectStatus': condition.status };
+    const { sets, removes } = assignments(fields, 'f', names, values);
+    const conditions = ['attribute_exists(pk)', '#status = :expectStatus'];
+    Object.entries(condition.equals ?? {}).forEach(([name, value], i) => {
+      names[`#c${i}`] = name;
+      values[`:c${i}`] = value;
+      conditions.push(`#c${i} = :c${i}`);
+    });
+    (condition.absent ?? []).forEach((name, i) => {
+      names[`#a${i}`] = name;
+      conditions.push(`attribute_not_exists(#a${i})`);
+    });
+    return {
+      Update: {
+        TableName: this.tables.conversations,
+        Key: keys.conversation(conversationId),
+        UpdateExpression: expression(sets, removes),
+        ConditionExpression: conditions.join(' AND '),
+        ExpressionAttributeNames: names,
+        ExpressionAttributeValues: values,
+      },
+    };
+  }
+
+  /** Runs the transaction; on a refusal, the index of the first item whose condition failed. */
+  private async transact(items: TransactItem[]): Promise<number | undefined> {
+    try {
+      await this.client.send(new TransactWriteCommand({ TransactItems: items }));
+      return undefined;
+    } catch (error) {
+      const reasons = (error as TransactionCanceledException).CancellationReasons;
+      if ((error as { name?: string }).name === 'TransactionCanceledException' && reasons?.some((r) => r.Code === 'ConditionalCheckFailed')) {
+        return reasons.findIndex((r) => r.Code === 'ConditionalCheckFailed');
+      }
+      throw error;
+    }
+  }
+
+  private async conversation(conversationId: string): Promise<Conversation | undefined> {
+    const res = await this.client.send(new GetCommand({ TableName: this.tables.conversations, Key: keys.conversation(conversationId), ConsistentRead: true }));
+    return res.Item ? toConversation(res.Item) : undefined;
+  }
+
+  async claimOffer(conversationId: string, agentId: string, at: string, set: Fields = {}): Promise<Conversation | MoveRefusal> {
+    const failed = await this.transact([
+      this.conversationMove(conversationId, { ...set, offeredAgentId: agentId, offeredAt: at, updatedAt: at }, { status: 'queued', absent: ['offeredAgentId'] }),
+      this.seatTaken(agentId, at),
+    ]);
+    if (failed === 0) return 'conversation-unavailable';
+    if (failed === 1) return 'agent-unavailable';
+    return (await this.conversation(conversationId))!;
+  }
+
+  async releaseOffer(conversationId: string, agentId: string, outcome: 'declined' | 'expired', at: string): Promise<Conversation | undefined> {
+    const current = await this.conversation(conversationId);
+    if (!current || current.status !== 'queued' || current.offeredAgentId !== agentId) return undefined;
+    const passedOver = outcome === 'declined' ? [...new Set([...(current.passedOver ?? []), agentId])] : [...(current.passedOver ?? [])];
+    const failed = await this.transact([
+      this.conversationMove(conversationId, { offeredAgentId: null, offeredAt: null, offerToken: null, passedOver, updatedAt: at }, { status: 'queued', equals: { offeredAgentId: agentId } }),
+      this.seatFreed(agentId, { missed: outcome === 'expired' }),
+    ]);
+    return failed === undefined ? { ...current, offeredAgentId: undefined, passedOver } : undefined;
+  }
+
+  async accept(conversationId: string, agentId: string, at: string): Promise<Conversation | MoveRefusal> {
+    const current = await this.conversation(conversationId);
+    if (!current || current.status !== 'queued') return 'conversation-unavailable';
+    const fields: Fields = {
+      status: 'agent',
+      assignedAgentId: agentId,
+      acceptedAt: at,
+      updatedAt: at,
+      offeredAgentId: null,
+      offeredAt: null,
+      waitToken: null,
+      queueKey: null,
+      queueOrder: null,
+    };
+    const offeredTo = current.offeredAgentId;
+    const items =
+      offeredTo === agentId
+        ? [this.conversationMove(conversationId, fields, { status: 'queued', equals: { offeredAgentId: agentId } }), this.agentTouched(agentId, at)]
+        : offeredTo
+          ? // Taken over from an agent who has it on offer: that agent's seat is freed in the same transaction.
+            [this.conversationMove(conversationId, fields, { status: 'queued', equals: { offeredAgentId: offeredTo } }), this.seatTaken(agentId, at), this.seatFreed(offeredTo)]
+          : [this.conversationMove(conversationId, fields, { status: 'queued', absent: ['offeredAgentId'] }), this.seatTaken(agentId, at)];
+    const failed = await this.transact(items);
+    if (failed === 0) return 'conversation-unavailable';
+    if (failed === 1) return 'agent-unavailable';
+    return (await this.conversation(conversationId))!;
+  }
+
+  /** An accepted offer: the seat is already held; the agent's missed-offer streak ends. */
+  private agentTouched(agentId: string, at: string): TransactItem {
+    return {
+      Update: {
+        TableName: this.tables.agents,
+        Key: { pk: agentId },
+        UpdateExpression: 'SET missedOffers = :zero, lastAssignedAt = :at',
+        ConditionExpression: 'attribute_exists(pk)',
+        ExpressionAttributeValues: { ':zero': 0, ':at': at },
+      },
+    };
+  }
+
+  async release(conversationId: string, agentId: string, move: { to: 'resolved' | 'queued'; set: Fields }): Promise<Conversation | undefined> {
+    let fields: Fields = { ...move.set, status: move.to };
+    if (move.to === 'resolved') fields = { ...fields, queueKey: null, queueOrder: null, assignedAgentId: move.set.assignedAgentId ?? agentId };
+    else {
+      const group = typeof move.set.groupId === 'string' ? move.set.groupId : 'default';
+      const priority = typeof move.set.priority === 'number' ? move.set.priority : 5;
+      const queuedAt = typeof move.set.queuedAt === 'string' ? move.set.queuedAt : new Date().toISOString();
+      fields = { ...fields, assignedAgentId: null, queueKey: keys.queueKey(group), queueOrder: keys.queueOrder(priority, queuedAt) };
+    }
+    const failed = await this.transact([
+      this.conversationMove(conversationId, fields, { status: 'agent', equals: { assignedAgentId: agentId } }),
+      this.seatFreed(agentId),
+    ]);
+    return failed === undefined ? this.conversation(conversationId) : undefined;
+  }
+
+  async transfer(conversationId: string, fromAgentId: string, toAgentId: string, at: string): Promise<Conversation | MoveRefusal> {
+    const failed = await this.transact([
+      this.conversationMove(conversationId, { assignedAgentId: toAgentId, acceptedAt: at, updatedAt: at }, { status: 'agent', equals: { assignedAgentId: fromAgentId } }),
+      this.seatFreed(fromAgentId),
+      this.seatTaken(toAgentId, at),
+    ]);
+    if (failed === 0 || failed === 1) return 'conversation-unavailable';
+    if (failed === 2) return 'agent-unavailable';
+    return (await this.conversation(conversationId))!;
+  }
+
+  async parkOfferToken(conversationId: string, agentId: string, token: string): Promise<Conversation | undefined> {
+    return this.conditionalSet(conversationId, { offerToken: token }, 'offeredAgentId = :agent', { ':agent': agentId });
+  }
+
+  async setQueueEntry(conversationId: string, entry: { groupId: string; priority: number; queuedAt: string }, set: Fields = {}): Promise<Conversation | undefined> {
+    return this.conditionalSet(conversationId, {
+      ...set,
+      groupId: entry.groupId,
+      priority: entry.priority,
+      queuedAt: entry.queuedAt,
+      queueKey: keys.queueKey(entry.groupId),
+      queueOrder: keys.queueOrder(entry.priority, entry.queuedAt),
+    });
+  }
+
+  /** Sets fields while the conversation is queued (and the extra condition holds). */
+  private async conditionalSet(conversationId: string, fields: Fields, extra?: string, extraValues: Record<string, unknown> = {}): Promise<Conversation | undefined> {
+    const names: Record<string, string> = { '#status': 'status' };
+    const values: Record<string, unknown> = { ':queued': 'queued', ...extraValues };
+    const { sets, removes } = assignments(fields, 'f', names, values);
+    try {
+      const res = await this.client.send(
+        new UpdateCommand({
+          TableName: this.tables.conversations,
+          Key: keys.conversation(conversationId),
+          UpdateExpression: expression(sets, removes),
+          ConditionExpression: `attribute_exists(pk) AND #status = :queued${extra ? ` AND ${extra}` : ''}`,
+          ExpressionAttributeNames: names,
+          ExpressionAttributeValues: values,
+          ReturnValues: 'ALL_NEW',
+        }),
+      );
+      return res.Attributes ? toConversation(res.Attributes) : undefined;
+    } catch (error) {
+      if ((error as { name?: string }).name === 'ConditionalCheckFailedException') return undefined;
+      throw error;
+    }
+  }
+
+  async getCalendar(calendarId: string): Promise<unknown> {
+    const res = await this.client.send(new GetCommand({ TableName: this.tables.agents, Key: { pk: `${CALENDAR_PREFIX}${calendarId}` } }));
+    if (!res.Item) return undefined;
+    const { pk, ...calendar } = res.Item;
+    void pk;
+    return calendar;
+  }
+
+  async putCalendar(calendarId: string, calendar: object): Promise<void> {
+    await this.client.send(new PutCommand({ TableName: this.tables.agents, Item: { ...calendar, id: calendarId, pk: `${CALENDAR_PREFIX}${calendarId}` } }));
+  }
+
+  async parkWaitToken(conversationId: string, token: string): Promise<Conversation | undefined> {
+    return this.conditionalSet(conversationId, { waitToken: token }, 'attribute_not_exists(offeredAgentId)');
+  }
+
+  async takeWaitToken(conversationId: string, token: string): Promise<boolean> {
+    try {
+      await this.client.send(
+        new UpdateCommand({
+          TableName: this.tables.conversations,
+          Key: keys.conversation(conversationId),
+          UpdateExpression: 'REMOVE waitToken',
+          ConditionExpression: 'waitToken = :t',
+          ExpressionAttributeValues: { ':t': token },
+        }),
+      );
+      return true;
+    } catch (error) {
+      if ((error as { name?: string }).name === 'ConditionalCheckFailedException') return false;
+      throw error;
+    }
+  }
+
+  async recordHandling(groupId: string, seconds: number, at: string): Promise<void> {
+    await this.client.send(
+      new UpdateCommand({
+        TableName: this.tables.agents,
+        Key: { pk: `${STATS_PREFIX}${groupId}#${at.slice(0, 10)}` },
+        UpdateExpression: 'ADD handled :one, handledSeconds :s SET expiresAt = :exp',
+        ExpressionAttributeValues: { ':one': 1, ':s': Math.max(0, Math.round(seconds)), ':exp': Math.floor(Date.parse(at) / 1000) + STATS_TTL_SECONDS },
+      }),
+    );
+  }
+
+  /** Average over today and the day before (recent handling times, not all-time). */
+  async averageHandlingSeconds(groupId: string, at: string): Promise<number | undefined> {
+    const today = at.slice(0, 10);
+    const yesterday = new Date(Date.parse(at) - 86_400_000).toISOString().slice(0, 10);
+    let handled = 0;
+    let seconds = 0;
+    for (const day of [today, yesterday]) {
+      const res = await this.client.send(new GetCommand({ TableName: this.tables.agents, Key: { pk: `${STATS_PREFIX}${groupId}#${day}` } }));
+      handled += Number(res.Item?.handled ?? 0);
+      seconds += Number(res.Item?.handledSeconds ?? 0);
+    }
+    return handled ? seconds / handled : undefined;
+  }
+}

@@ -1,0 +1,189 @@
+/**
+ * The routing invariants under contention, on DynamoDB Local: 200 conversations, 20 agents of capacity 3, 10 routers
+ * running the real use cases in parallel (offer, accept, decline, expire, pick from the queue, resolve, transfer). At
+ * no moment may an agent hold more than its capacity, and no conversation may be accepted twice; at the end every
+ * seat is free again.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { createTables, startDynamoDbLocal, type DynamoDbLocal } from '../../infra/local/dynamodb-local.ts';
+import { DynamoDbConversationStore } from '../../shared/adapters/dynamodb/conversation.store.dynamodb.ts';
+import { DynamoDbRoutingStore } from '../../shared/adapters/dynamodb/routing.dynamodb.ts';
+import {
+  makeAcceptConversation,
+  makeDeclineOffer,
+  makeExpireOffer,
+  makeResolveConversation,
+  makeRoute,
+  makeTransferConversation,
+  type RoutingDeps,
+} from '../../shared/application/routing.use-cases.ts';
+import { DomainError } from '../../shared/domain/errors.ts';
+import type { Conversation } from '../../shared/domain/conversation/conversation.ts';
+
+let ddb: DynamoDbLocal;
+let deps: RoutingDeps;
+let routing: DynamoDbRoutingStore;
+let store: DynamoDbConversationStore;
+
+const CONVERSATIONS = 200;
+const AGENTS = 20;
+const CAPACITY = 3;
+const ROUTERS = 10;
+
+let seed = 42;
+const random = () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
+
+beforeAll(async () => {
+  ddb = await startDynamoDbLocal();
+  const tables = await createTables(ddb.client, 'race');
+  const client = DynamoDBDocumentClient.from(ddb.client);
+  store = new DynamoDbConversationStore(client, { conversations: tables.conversations, messages: tables.messages, idempotency: tables.idempotency });
+  routing = new DynamoDbRoutingStore(client, { conversations: tables.conversations, agents: tables.agents });
+  let n = 0;
+  deps = {
+    store,
+    routing,
+    live: { publish: async () => {}, channel: () => ({ publish: async () => {} }) } as never,
+    clock: { now: () => new Date() },
+    ids: { next: () => `id${++n}${Math.random().toString(36).slice(2, 6)}` },
+    workflows: { completeTask: async () => 'completed', startEscalation: async () => {}, runMessageWorkflow: async () => ({ status: 'SUCCEEDED' }) },
+    settings: { maxOffers: 1000, missedOffersAway: 1000 },
+  };
+  for (let i = 0; i < AGENTS; i++) {
+    await routing.putAgent({ id: `a${i}`, name: `Agent ${i}`, skills: i % 2 ? ['refunds'] : ['logistics'], groups: ['default'], languages: [], capacity: CAPACITY, presence: 'online' });
+  }
+  const now = Date.now();
+  for (let i = 0; i < CONVERSATIONS; i++) {
+    const at = new Date(now - (CONVERSATIONS - i) * 1000).toISOString();
+    const c: Conversation = { id: `c${i}`, channel: 'webchat', customerId: `cus${i}`, status: 'queued', seq: 0, failedAnswers: 0, handoffs: 1, createdAt: at, updatedAt: at, queuedAt: at, priority: i % 10, groupId: 'default', deadlineAt: new Date(now + 3_600_000).toISOString(), ...(i % 3 ? { neededSkill: i % 2 ? 'refunds' : 'logistics' } : {}) };
+    await store.create(c);
+    await routing.setQueueEntry(c.id, { groupId: 'default', priority: c.priority!, queuedAt: at });
+  }
+}, 120_000);
+afterAll(async () => ddb?.stop());
+
+describe('routing under contention (DynamoDB Local)', () => {
+  it('never exceeds an agent capacity and never assigns a conversation twice, with 10 routers racing', async () => {
+    const accepts = new Map<string, number>();
+    const violations: string[] = [];
+    const count = { offered: 0, accepted: 0, declined: 0, expired: 0, picked: 0, resolved: 0, transferred: 0, refused: 0 };
+    const held = new Map<string, string>(); // conversation -> agent, as seen by the routers that accepted
+
+    const checkCapacity = async () => {
+      for (const a of await routing.listAgents()) if ((a.load ?? 0) > a.capacity || (a.load ?? 0) < 0) violations.push(`${a.id} load ${a.load} of ${a.capacity}`);
+    };
+
+    const expectRefusal = (error: unknown) => {
+      if (!(error instanceof DomainError)) throw error;
+      count.refused++;
+    };
+
+    const accepted = (conversationId: string, agentId: string) => {
+      accepts.set(conversationId, (accepts.get(conversationId) ?? 0) + 1);
+      held.set(conversationId, agentId);
+      count.accepted++;
+    };
+
+    const router = async () => {
+      for (let round = 0; round < 200; round++) {
+        const queue = await routing.listQueue('default', 200);
+        if (!queue.length && !held.size) return;
+        const roll = random();
+        // Free seats: resolve or transfer something this floor holds.
+        if (held.size && (roll < 0.35 || !queue.length)) {
+          const [conversationId, agentId] = [...held.entries()][Math.floor(random() * held.size)]!;
+          held.delete(conversationId);
+          try {
+            if (random() < 0.15) {
+              const target = `a${Math.floor(random() * AGENTS)}`;
+              const moved = await makeTransferConversation(deps)({ conversationId, agentId, to: { agentId: target } });
+              held.set(conversationId, moved.assignedAgentId!);
+              count.transferred++;
+            } else {
+              await makeResolveConversation(deps)({ conversationId, agentId });
+              count.resolved++;
+            }
+          } catch (error) {
+            held.set(conversationId, agentId);
+            expectRefusal(error);
+          }
+          continue;
+        }
+        const candidate = queue.filter((c) => !c.offeredAgentId)[Math.floor(random() * Math.min(10, queue.length))];
+        if (!candidate) continue;
+        if (roll < 0.45) {
+          // An agent picks straight from the queue, racing the routers' offers.
+          const agentId = `a${Math.floor(random() * AGENTS)}`;
+          try {
+            await makeAcceptConversation(deps)({ conversationId: candidate.id, agentId });
+            accepted(candidate.id, agentId);
+            count.picked++;
+          } catch (error) {
+            expectRefusal(error);
+          }
+          continue;
+        }
+        const routed = await makeRoute(deps)({ conversationId: candidate.id });
+        if (routed.outcome !== 'offered') continue;
+        count.offered++;
+        const answer = random();
+        try {
+          if (answer < 0.7) {
+            await makeAcceptConversation(deps)({ conversationId: candidate.id, agentId: routed.agentId });
+            accepted(candidate.id, routed.agentId);
+          } else if (answer < 0.85) {
+            await makeDeclineOffer(deps)({ conversationId: candidate.id, agentId: routed.agentId });
+            count.declined++;
+          } else {
+            await makeExpireOffer(deps)({ conversationId: candidate.id, agentId: routed.agentId });
+            count.expired++;
+          }
+        } catch (error) {
+          expectRefusal(error);
+        }
+        if (round % 5 === 0) await checkCapacity();
+      }
+    };
+
+    await Promise.all(Array.from({ length: ROUTERS }, router));
+    // Drain what the routers left: resolve everything held, then route and accept the rest one by one.
+    for (let guard = 0; guard < 2000; guard++) {
+      for (const [conversationId, agentId] of [...held]) {
+        await makeResolveConversation(deps)({ conversationId, agentId });
+        held.delete(conversationId);
+        count.resolved++;
+      }
+      const queue = await routing.listQueue('default', 200);
+      if (!queue.length) break;
+      for (const c of queue) {
+        if (c.offeredAgentId) {
+          await makeExpireOffer(deps)({ conversationId: c.id, agentId: c.offeredAgentId });
+          continue;
+        }
+        const routed = await makeRoute(deps)({ conversationId: c.id });
+        if (routed.outcome === 'offered') {
+          await makeAcceptConversation(deps)({ conversationId: c.id, agentId: routed.agentId });
+          accepted(c.id, routed.agentId);
+        }
+      }
+    }
+    await checkCapacity();
+
+    expect(violations).toEqual([]);
+    // The audit trail records each real acceptance (an accept repeated by the same agent is an idempotent no-op).
+    const acceptedEvents = await Promise.all(Array.from({ length: CONVERSATIONS }, async (_, i) => (await store.listEvents(`c${i}`)).filter((e) => e.type === 'accepted').length));
+    expect(acceptedEvents.filter((n) => n !== 1)).toEqual([]);
+    // Every conversation was accepted exactly once and is resolved; every seat is free.
+    expect(accepts.size).toBe(CONVERSATIONS);
+    const agents = await routing.listAgents();
+    expect(agents.map((a) => a.load ?? 0)).toEqual(Array(AGENTS).fill(0));
+    for (let i = 0; i < CONVERSATIONS; i++) expect((await store.get(`c${i}`))?.status).toBe('resolved');
+    // The race really happened: offers were made, declined and expired, and some moves were refused.
+    expect(count.offered).toBeGreaterThan(50);
+    expect(count.declined + count.expired).toBeGreaterThan(10);
+    expect(count.picked).toBeGreaterThan(10);
+    expect(count.refused).toBeGreaterThan(0);
+    console.log('routing race:', JSON.stringify(count));
+  }, 600_000);
+});
