@@ -118,7 +118,9 @@ export function makeRoute(deps: RoutingDeps) {
     const settings = deps.settings ?? DEFAULT_ROUTING_SETTINGS;
     const maxOffers = input.maxOffers ?? settings.maxOffers;
     const conversation = await mustGet(deps.store, input.conversationId);
-    if (conversation.status !== 'queued' || conversation.offeredAgentId) return { outcome: 'gone' };
+    if (conversation.status !== 'queued') return { outcome: 'gone' };
+    // A retried step whose first attempt claimed a seat and failed afterwards: the offer stands, wait on it.
+    if (conversation.offeredAgentId) return { outcome: 'offered', agentId: conversation.offeredAgentId };
     const now = deps.clock.now();
     const remaining = conversation.deadlineAt ? Math.floor((Date.parse(conversation.deadlineAt) - now.getTime()) / 1000) : DEFAULT_MAX_WAIT_SECONDS;
     if (remaining <= 0 || (conversation.offers ?? 0) >= maxOffers) return { outcome: 'overflow' };
