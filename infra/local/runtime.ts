@@ -347,9 +347,9 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
   }
 
   // Conversations that were waiting for an agent when the runtime last stopped resume their escalation.
-  const { routingStore } = await import('../../shared/adapters/wiring/storage.ts');
+  const { conversationStore, routingStore } = await import('../../shared/adapters/wiring/storage.ts');
   const groups = new Set(['default', ...(await routingStore().listGroups()).map((g) => g.id)]);
-  const waiting = (await Promise.all([...groups].map((g) => routingStore().listQueue(g, 500)))).flat();
+  const waiting = (await Promise.all([...groups].map((g) => conversationStore().listQueue(500, g)))).flat();
   for (const conversation of waiting) {
     try {
       // The executions that held an offer or a wait token stopped with the runtime: free the seat, drop the token.

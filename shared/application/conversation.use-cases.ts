@@ -4,6 +4,7 @@
  */
 import { customerView, MAX_MESSAGE_LENGTH, messageView, type Channel, type Conversation } from '../domain/conversation/conversation.ts';
 import { DomainError } from '../domain/errors.ts';
+import { serveOrder } from '../domain/routing/routing.ts';
 import type { ConversationStore } from '../ports/conversation.store.ts';
 import type { CustomerDirectory } from '../ports/directory.ts';
 import type { Clock, CustomerTokens, Ids } from '../ports/gateways.ts';
@@ -99,18 +100,18 @@ async function appendReopening(deps: Pick<ConversationDeps, 'store'>, current: C
   }
 }
 
-export function makeGetConversation(deps: Pick<ConversationDeps, 'store'>) {
+export function makeGetConversation(deps: Pick<ConversationDeps, 'store' | 'clock'>) {
   return async (conversationId: string) => {
     const conversation = await deps.store.get(conversationId);
     if (!conversation) throw new DomainError('CONVERSATION.NOT_FOUND', `conversation ${conversationId} does not exist`);
-    const queuePosition = conversation.status === 'queued' ? await queuePositionOf(deps.store, conversationId) : null;
+    const queuePosition = conversation.status === 'queued' ? await queuePositionOf(deps.store, conversation, deps.clock.now()) : null;
     return { ...customerView(conversation), queuePosition };
   };
 }
 
-/** 1-based place of a queued conversation in the queue (highest priority, then longest waiting, first); null if absent. */
-export async function queuePositionOf(store: ConversationStore, conversationId: string): Promise<number | null> {
-  const index = (await store.listQueue(500)).findIndex((c) => c.id === conversationId);
+/** 1-based place of a queued conversation in its group's queue, in serving order (priority with aging, then waiting); null if absent. */
+export async function queuePositionOf(store: ConversationStore, conversation: Pick<Conversation, 'id' | 'groupId'>, now: Date): Promise<number | null> {
+  const index = serveOrder(await store.listQueue(500, conversation.groupId), now).findIndex((c) => c.id === conversation.id);
   return index >= 0 ? index + 1 : null;
 }
 

@@ -7,6 +7,7 @@
  */
 import { assertAgentOwns, messageView, type Conversation } from '../domain/conversation/conversation.ts';
 import { DomainError } from '../domain/errors.ts';
+import { DEFAULT_GROUP_ID, serveOrder } from '../domain/routing/routing.ts';
 import type { ConversationStore } from '../ports/conversation.store.ts';
 import type { AgentDirectory, CustomerDirectory, TicketStore } from '../ports/directory.ts';
 import type { Clock, Ids, LiveUpdates, WorkflowGateway } from '../ports/gateways.ts';
@@ -87,17 +88,21 @@ export interface AgentDeps extends EscalationDeps {
   readonly tickets: TicketStore;
 }
 
+/** The queues of the given routing groups (default: the default group), each in serving order with its positions. */
 export function makeListQueue(deps: Pick<EscalationDeps, 'store' | 'clock'>) {
-  return async () => {
-    const queue = await deps.store.listQueue(200);
-    const now = deps.clock.now().getTime();
+  return async (groupIds: readonly string[] = [DEFAULT_GROUP_ID]) => {
+    const at = deps.clock.now();
+    const now = at.getTime();
+    const queues = await Promise.all(groupIds.map(async (groupId) => serveOrder(await deps.store.listQueue(200, groupId), at).map((c, i) => ({ c, i, groupId }))));
     const items = await Promise.all(
-      queue.map(async (c, i) => {
+      queues.flat().map(async ({ c, i, groupId }) => {
         const recent = await deps.store.listMessages(c.id, { afterSeq: Math.max(0, c.seq - 5), limit: 5 });
         const lastCustomer = [...recent].reverse().find((m) => m.role === 'customer');
         return {
           conversationId: c.id,
+          groupId,
           position: i + 1,
+          offeredAgentId: c.offeredAgentId ?? null,
           channel: c.channel,
           priority: c.priority ?? 5,
           reason: c.handoffReason ?? null,

@@ -101,7 +101,7 @@ export function makeEnqueue(deps: RoutingDeps) {
       await deps.store.recordEvent(conversation.id, { type: 'queued.after-hours', at: now.toISOString(), actor: 'workflow', detail: { groupId: group.id, opensAt } });
       return { route: group.overflowGroupId ? 'overflow' : 'offline', opensAt };
     }
-    const queue = await deps.routing.listQueue(group.id, 500);
+    const queue = await deps.store.listQueue(500, group.id);
     await deps.store.recordEvent(conversation.id, { type: 'queued', at: now.toISOString(), actor: 'workflow', detail: { reason: input.reason, priority, groupId: group.id, queueLength: queue.length } });
     await deps.live.publish(AGENTS_AUDIENCE, { type: 'queue.changed', conversationId: conversation.id, change: 'added', groupId: group.id });
     if (group.maxQueue !== undefined && queue.length > group.maxQueue) return { route: 'overflow' };
@@ -240,7 +240,7 @@ export async function drainFor(deps: RoutingDeps, agentId: string): Promise<numb
   let woken = 0;
   const now = deps.clock.now();
   for (const groupId of agent.groups) {
-    const waiting = serveOrder(await deps.routing.listQueue(groupId, 100), now).filter((c) => c.waitToken && !c.offeredAgentId);
+    const waiting = serveOrder(await deps.store.listQueue(100, groupId), now).filter((c) => c.waitToken && !c.offeredAgentId);
     for (const conversation of waiting) {
       if (woken >= freeSlots(agent)) return woken;
       if (!eligibleAgents([agent], needOf(conversation)).length) continue;
@@ -259,7 +259,7 @@ export async function drainFor(deps: RoutingDeps, agentId: string): Promise<numb
  */
 export async function announcePositions(deps: RoutingDeps, groupId: string, newcomer?: string): Promise<number | undefined> {
   const now = deps.clock.now();
-  const queue = serveOrder(await deps.routing.listQueue(groupId, 200), now);
+  const queue = serveOrder(await deps.store.listQueue(200, groupId), now);
   const agents = (await deps.routing.listAgents()).filter((a) => a.groups.includes(groupId) && a.presence === 'online');
   const seats = agents.reduce((sum, a) => sum + a.capacity, 0);
   const aht = (await deps.routing.averageHandlingSeconds(groupId, now.toISOString())) ?? DEFAULT_HANDLING_SECONDS;
@@ -420,14 +420,14 @@ export function makeTransferConversation(deps: RoutingDeps) {
 }
 
 /** The floor for supervisors: per group, waiting conversations and the longest wait; per agent, presence and load. */
-export function makeFloorView(deps: Pick<RoutingDeps, 'routing' | 'clock'>) {
+export function makeFloorView(deps: Pick<RoutingDeps, 'routing' | 'store' | 'clock'>) {
   return async () => {
     const now = deps.clock.now();
     const [agents, groups] = await Promise.all([deps.routing.listAgents(), deps.routing.listGroups()]);
     const groupIds = [...new Set([DEFAULT_GROUP_ID, ...groups.map((g) => g.id), ...agents.flatMap((a) => a.groups)])];
     const queues = await Promise.all(
       groupIds.map(async (id) => {
-        const queue = await deps.routing.listQueue(id, 500);
+        const queue = await deps.store.listQueue(500, id);
         const longest = queue.reduce((max, c) => Math.max(max, c.queuedAt ? now.getTime() - Date.parse(c.queuedAt) : 0), 0);
         const group = groups.find((g) => g.id === id);
         return { groupId: id, name: group?.name ?? id, outsourced: group?.outsourced ?? false, waiting: queue.length, offered: queue.filter((c) => c.offeredAgentId).length, longestWaitSeconds: Math.round(longest / 1000) };

@@ -52,7 +52,8 @@ export interface ConversationStore {
   changeStatus(conversationId: string, change: StatusChange): Promise<Conversation | undefined>;
   /** Sets fields without a status move, only while the conversation has one of the given statuses. */
   update(conversationId: string, fields: Fields, whenStatus: readonly ConversationStatus[]): Promise<Conversation | undefined>;
-  listQueue(limit: number): Promise<Conversation[]>;
+  /** A routing group's queue (default: "default"), highest priority then longest waiting first. */
+  listQueue(limit: number, groupId?: string): Promise<Conversation[]>;
   recordEvent(conversationId: string, event: AuditEvent): Promise<void>;
   listEvents(conversationId: string): Promise<AuditEvent[]>;
 }

@@ -20,9 +20,6 @@ export interface RoutingStore {
   listGroups(): Promise<RoutingGroup[]>;
   putGroup(group: RoutingGroup): Promise<void>;
 
-  /** The group's queue (queued conversations, highest priority then longest waiting first). */
-  listQueue(groupId: string, limit: number): Promise<Conversation[]>;
-
   /** Offer: the conversation (queued, not offered) is offered to the agent, whose load grows by one (online, below capacity). */
   claimOffer(conversationId: string, agentId: string, at: string, set?: Fields): Promise<Conversation | MoveRefusal>;
   /** An offer ends unaccepted: the offer is removed (only if still this agent's) and the agent's seat freed. */

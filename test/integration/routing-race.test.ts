@@ -87,7 +87,7 @@ describe('routing under contention (DynamoDB Local)', () => {
 
     const router = async () => {
       for (let round = 0; round < 200; round++) {
-        const queue = await routing.listQueue('default', 200);
+        const queue = await store.listQueue(200, 'default');
         if (!queue.length && !held.size) return;
         const roll = random();
         // Free seats: resolve or transfer something this floor holds.
@@ -154,7 +154,7 @@ describe('routing under contention (DynamoDB Local)', () => {
         held.delete(conversationId);
         count.resolved++;
       }
-      const queue = await routing.listQueue('default', 200);
+      const queue = await store.listQueue(200, 'default');
       if (!queue.length) break;
       for (const c of queue) {
         if (c.offeredAgentId) {

@@ -13,7 +13,7 @@ import {
   makeRoute,
 } from '../../../shared/application/routing.use-cases.ts';
 import { liveUpdates } from '../../../shared/adapters/wiring/live-updates.ts';
-import { clock, conversationStore, customerDirectory, ids, routingSettings, routingStore } from '../../../shared/adapters/wiring/storage.ts';
+import { clock, conversationStore, customerDirectory, ids, escalation, routingStore } from '../../../shared/adapters/wiring/storage.ts';
 import { workflowGateway } from '../../../shared/adapters/wiring/workflows.ts';
 import { taskFunction } from '../../../shared/observability/handler-kit.ts';
 
@@ -36,7 +36,7 @@ const deps = () => ({
   routing: routingStore(),
   workflows: workflowGateway(),
   customers: customerDirectory(),
-  settings: routingSettings(),
+  settings: escalation(),
 });
 
 export const handler = taskFunction('routing', schema, async (input) => {

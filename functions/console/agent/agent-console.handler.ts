@@ -10,7 +10,7 @@ import {
   makeTransferConversation,
 } from '../../../shared/application/routing.use-cases.ts';
 import { liveUpdates } from '../../../shared/adapters/wiring/live-updates.ts';
-import { agentDirectory, clock, conversationStore, customerDirectory, ids, routingSettings, routingStore, ticketStore } from '../../../shared/adapters/wiring/storage.ts';
+import { agentDirectory, clock, conversationStore, customerDirectory, ids, escalation, routingStore, ticketStore } from '../../../shared/adapters/wiring/storage.ts';
 import { workflowGateway } from '../../../shared/adapters/wiring/workflows.ts';
 import { DomainError } from '../../../shared/domain/errors.ts';
 import { httpFunction, validate, type HttpRequest } from '../../../shared/observability/handler-kit.ts';
@@ -25,7 +25,7 @@ const deps = () => ({
   customers: customerDirectory(),
   tickets: ticketStore(),
   routing: routingStore(),
-  settings: routingSettings(),
+  settings: escalation(),
 });
 
 const replySchema = z.strictObject({
@@ -46,7 +46,8 @@ function agentId(request: HttpRequest): string {
 }
 
 export const handler = httpFunction('agent-console', {
-  queue: async () => ({ status: 200, body: await makeListQueue(deps())() }),
+  // Every group's queue: the default one and each configured group (the overflow team's included).
+  queue: async () => ({ status: 200, body: await makeListQueue(deps())(['default', ...(await routingStore().listGroups()).map((g) => g.id).filter((id) => id !== 'default')]) }),
   me: async (request) => {
     const agent = await agentDirectory().get(agentId(request));
     if (!agent) throw new DomainError('AGENT.NOT_FOUND', 'you are signed in but not in the agent directory');

@@ -22,7 +22,7 @@ type Fields = PortFields;
 
 const internalConversationAttributes = new Set(['pk', 'queueKey', 'queueOrder']);
 
-function toConversation(item: Record<string, unknown>): Conversation {
+export function toConversation(item: Record<string, unknown>): Conversation {
   const out: Record<string, unknown> = {};
   for (const [k, v] of Object.entries(item)) if (!internalConversationAttributes.has(k)) out[k] = v;
   return out as unknown as Conversation;
@@ -36,12 +36,12 @@ function toMessage(item: Record<string, unknown>): Message {
 }
 
 /** The update expression of updateParts' result: `SET ...` and / or `REMOVE ...`. */
-function expressionOf(parts: { sets: string[]; removes: string[] }): string {
+export function expressionOf(parts: { sets: string[]; removes: string[] }): string {
   return [parts.sets.length ? `SET ${parts.sets.join(', ')}` : '', parts.removes.length ? `REMOVE ${parts.removes.join(', ')}` : ''].filter(Boolean).join(' ');
 }
 
 /** Builds `SET a = :a, ... REMOVE b` from fields where null means remove. */
-function updateParts(fields: Fields, prefix: string) {
+export function updateParts(fields: Fields, prefix: string) {
   const sets: string[] = [];
   const removes: string[] = [];
   const names: Record<string, string> = {};
@@ -258,13 +258,13 @@ export class DynamoDbConversationStore implements ConversationStore {
     }
   }
 
-  async listQueue(limit: number): Promise<Conversation[]> {
+  async listQueue(limit: number, groupId?: string): Promise<Conversation[]> {
     const res = await this.client.send(
       new QueryCommand({
         TableName: this.tables.conversations,
         IndexName: 'byQueue',
         KeyConditionExpression: 'queueKey = :q',
-        ExpressionAttributeValues: { ':q': keys.queueKey() },
+        ExpressionAttributeValues: { ':q': keys.queueKey(groupId) },
         Limit: limit,
       }),
     );

@@ -6,11 +6,12 @@
  * refused transaction changes nothing, and its cancellation reasons say which side refused.
  */
 import type { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
-import { GetCommand, PutCommand, QueryCommand, ScanCommand, TransactWriteCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, PutCommand, ScanCommand, TransactWriteCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { Conversation } from '../../domain/conversation/conversation.ts';
 import type { Presence, RoutableAgent, RoutingGroup } from '../../domain/routing/routing.ts';
 import type { Fields } from '../../ports/conversation.store.ts';
 import type { MoveRefusal, RoutingStore } from '../../ports/routing.ts';
+import { expressionOf, toConversation, updateParts } from './conversation.store.dynamodb.ts';
 import { keys } from './keys.ts';
 
 export interface RoutingStoreTables {
@@ -22,14 +23,6 @@ const GROUP_PREFIX = 'group#';
 const STATS_PREFIX = 'stats#';
 const CALENDAR_PREFIX = 'calendar#';
 const STATS_TTL_SECONDS = 8 * 24 * 3600;
-const internal = new Set(['pk', 'queueKey', 'queueOrder']);
-
-function toConversation(item: Record<string, unknown>): Conversation {
-  const out: Record<string, unknown> = {};
-  for (const [k, v] of Object.entries(item)) if (!internal.has(k)) out[k] = v;
-  return out as unknown as Conversation;
-}
-
 function toAgent(item: Record<string, unknown>): RoutableAgent {
   const { pk, ...rest } = item;
   void pk;
@@ -40,25 +33,6 @@ function toGroup(item: Record<string, unknown>): RoutingGroup {
   const { pk, ...rest } = item;
   void pk;
   return rest as unknown as RoutingGroup;
-}
-
-/** SET / REMOVE clauses of fields (null removes), with placeholders prefixed so that several can share a request. */
-function assignments(fields: Fields, prefix: string, names: Record<string, string>, values: Record<string, unknown>) {
-  const sets: string[] = [];
-  const removes: string[] = [];
-  Object.entries(fields).forEach(([name, value], i) => {
-    names[`#${prefix}${i}`] = name;
-    if (value === null) removes.push(`#${prefix}${i}`);
-    else {
-      values[`:${prefix}${i}`] = value;
-      sets.push(`#${prefix}${i} = :${prefix}${i}`);
-    }
-  });
-  return { sets, removes };
-}
-
-function expression(sets: readonly string[], removes: readonly string[]): string {
-  return [sets.length ? `SET ${sets.join(', ')}` : '', removes.length ? `REMOVE ${removes.join(', ')}` : ''].filter(Boolean).join(' ');
 }
 
 type TransactItem = NonNullable<ConstructorParameters<typeof TransactWriteCommand>[0]['TransactItems']>[number];
@@ -126,19 +100,6 @@ export class DynamoDbRoutingStore implements RoutingStore {
     await this.client.send(new PutCommand({ TableName: this.tables.agents, Item: { pk: `${GROUP_PREFIX}${group.id}`, ...group } }));
   }
 
-  async listQueue(groupId: string, limit: number): Promise<Conversation[]> {
-    const res = await this.client.send(
-      new QueryCommand({
-        TableName: this.tables.conversations,
-        IndexName: 'byQueue',
-        KeyConditionExpression: 'queueKey = :q',
-        ExpressionAttributeValues: { ':q': keys.queueKey(groupId) },
-        Limit: limit,
-      }),
-    );
-    return (res.Items ?? []).map(toConversation).filter((c) => c.status === 'queued');
-  }
-
   // ---- the moves ----
 
   private seatTaken(agentId: string, at: string): TransactItem {
@@ -176,7 +137,9 @@ export class DynamoDbRoutingStore implements RoutingStore {
   ): TransactItem {
     const names: Record<string, string> = { '#status': 'status' };
     const values: Record<string, unknown> = { ':expectStatus': condition.status };
-    const { sets, removes } = assignments(fields, 'f', names, values);
+    const parts = updateParts(fields, 'f');
+    Object.assign(names, parts.names);
+    Object.assign(values, parts.values);
     const conditions = ['attribute_exists(pk)', '#status = :expectStatus'];
     Object.entries(condition.equals ?? {}).forEach(([name, value], i) => {
       names[`#c${i}`] = name;
@@ -191,7 +154,7 @@ export class DynamoDbRoutingStore implements RoutingStore {
       Update: {
         TableName: this.tables.conversations,
         Key: keys.conversation(conversationId),
-        UpdateExpression: expression(sets, removes),
+        UpdateExpression: expressionOf(parts),
         ConditionExpression: conditions.join(' AND '),
         ExpressionAttributeNames: names,
         ExpressionAttributeValues: values,
@@ -326,13 +289,15 @@ export class DynamoDbRoutingStore implements RoutingStore {
   private async conditionalSet(conversationId: string, fields: Fields, extra?: string, extraValues: Record<string, unknown> = {}): Promise<Conversation | undefined> {
     const names: Record<string, string> = { '#status': 'status' };
     const values: Record<string, unknown> = { ':queued': 'queued', ...extraValues };
-    const { sets, removes } = assignments(fields, 'f', names, values);
+    const parts = updateParts(fields, 'f');
+    Object.assign(names, parts.names);
+    Object.assign(values, parts.values);
     try {
       const res = await this.client.send(
         new UpdateCommand({
           TableName: this.tables.conversations,
           Key: keys.conversation(conversationId),
-          UpdateExpression: expression(sets, removes),
+          UpdateExpression: expressionOf(parts),
           ConditionExpression: `attribute_exists(pk) AND #status = :queued${extra ? ` AND ${extra}` : ''}`,
           ExpressionAttributeNames: names,
           ExpressionAttributeValues: values,

@@ -30,4 +30,3 @@ export const ticketStore = once(() => new DynamoDbTicketStore(dynamoDocumentClie
 export const connectionRegistry = once(() => new ConnectionRegistry(dynamoDocumentClient(), tableName('connections')));
 export const escalation = once(() => escalationSettings());
 export const routingStore = once(() => new DynamoDbRoutingStore(dynamoDocumentClient(), { conversations: tableName('conversations'), agents: tableName('agents') }));
-export const routingSettings = once(() => ({ maxOffers: escalationSettings().maxOffers, missedOffersAway: escalationSettings().missedOffersAway }));
