@@ -324,8 +324,10 @@ export function makeAcceptConversation(deps: RoutingDeps) {
       throw new DomainError('CONVERSATION.NOT_QUEUED', `conversation ${current.id} is ${current.status}, not queued`, { status: current.status });
     }
     // Complete whichever step of the workflow is waiting: the offer's, or the wait for a seat (picked from the queue).
-    if (before.offerToken && before.offeredAgentId) await deps.workflows.completeTask(before.offerToken, { outcome: 'accepted', agentId: agent.id });
-    else if (before.waitToken && (await deps.routing.takeWaitToken(accepted.id, before.waitToken))) await deps.workflows.completeTask(before.waitToken, { outcome: 'accepted', agentId: agent.id });
+    // The tokens are read after the accept (not before): a step that parked its token in between is completed here,
+    // and one that parks later finds the conversation taken and completes itself (its park is conditional on 'queued').
+    if (accepted.offerToken) await deps.workflows.completeTask(accepted.offerToken, { outcome: 'accepted', agentId: agent.id });
+    else if (accepted.waitToken && (await deps.routing.takeWaitToken(accepted.id, accepted.waitToken))) await deps.workflows.completeTask(accepted.waitToken, { outcome: 'accepted', agentId: agent.id });
     await deps.store.recordEvent(accepted.id, { type: 'accepted', at: now, actor: `agent:${agent.id}`, detail: { offered: before.offeredAgentId === agent.id, ...(before.offeredAgentId && before.offeredAgentId !== agent.id ? { offerWithdrawnFrom: before.offeredAgentId } : {}) } });
     const text = zh(accepted) ? `人工客服 ${agent.name} 正在为您服务。` : `${agent.name} from customer service is here to help.`;
     await systemMessage(deps, accepted.id, text, `accept#${accepted.id}#${accepted.handoffs}`);

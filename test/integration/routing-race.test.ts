@@ -187,3 +187,29 @@ describe('routing under contention (DynamoDB Local)', () => {
     console.log('routing race:', JSON.stringify(count));
   }, 600_000);
 });
+
+describe('a workflow token parked while an accept is under way (DynamoDB Local)', () => {
+  it('completes the offer token that was parked between the accept reading the conversation and claiming it', async () => {
+    const at = new Date().toISOString();
+    await routing.putAgent({ id: 'solo', name: 'Solo', skills: [], groups: ['solo'], languages: [], capacity: 1, presence: 'online' });
+    await store.create({ id: 'tok1', channel: 'webchat', customerId: 'cus-tok', status: 'queued', seq: 0, failedAnswers: 0, handoffs: 1, createdAt: at, updatedAt: at, queuedAt: at, priority: 5, groupId: 'solo' });
+    await routing.setQueueEntry('tok1', { groupId: 'solo', priority: 5, queuedAt: at });
+    expect(await makeRoute(deps)({ conversationId: 'tok1' })).toEqual({ outcome: 'offered', agentId: 'solo' });
+    const completed: Array<{ token: string; output: unknown }> = [];
+    let reads = 0;
+    // The workflow parks its token right after the accept has read the conversation (the window CI once hit).
+    const racingStore = new Proxy(store, {
+      get(target, prop, receiver) {
+        if (prop !== 'get') return Reflect.get(target, prop, receiver);
+        return async (id: string) => {
+          const value = await target.get(id);
+          if (id === 'tok1' && ++reads === 1) await routing.parkOfferToken('tok1', 'solo', 'token-of-the-offer');
+          return value;
+        };
+      },
+    });
+    const racing: RoutingDeps = { ...deps, store: racingStore, workflows: { ...deps.workflows, completeTask: async (token: string, output: unknown) => (completed.push({ token, output }), 'completed') } };
+    expect(await makeAcceptConversation(racing)({ conversationId: 'tok1', agentId: 'solo' })).toMatchObject({ status: 'agent', assignedAgentId: 'solo' });
+    expect(completed).toEqual([{ token: 'token-of-the-offer', output: { outcome: 'accepted', agentId: 'solo' } }]);
+  });
+});

@@ -212,7 +212,7 @@ export class DynamoDbRoutingStore implements RoutingStore {
       updatedAt: at,
       offeredAgentId: null,
       offeredAt: null,
-      waitToken: null,
+      // offerToken and waitToken stay: the caller completes the workflow step they belong to.
       queueKey: null,
       queueOrder: null,
     };
