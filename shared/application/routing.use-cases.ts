@@ -347,7 +347,7 @@ export function makeDeclineOffer(deps: RoutingDeps) {
     const released = await deps.routing.releaseOffer(input.conversationId, input.agentId, 'declined', now);
     if (!released) throw new DomainError('CONVERSATION.NOT_OFFERED_TO_YOU', `conversation ${input.conversationId} is not offered to you`);
     await deps.store.recordEvent(input.conversationId, { type: 'offer.declined', at: now, actor: `agent:${input.agentId}` });
-    if (before.offerToken) await deps.workflows.completeTask(before.offerToken, { outcome: 'declined', agentId: input.agentId });
+    if (released.offerToken) await deps.workflows.completeTask(released.offerToken, { outcome: 'declined', agentId: input.agentId });
     await drainFor(deps, input.agentId);
     return { conversationId: input.conversationId, declined: true };
   };

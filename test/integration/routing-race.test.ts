@@ -212,4 +212,31 @@ describe('a workflow token parked while an accept is under way (DynamoDB Local)'
     expect(await makeAcceptConversation(racing)({ conversationId: 'tok1', agentId: 'solo' })).toMatchObject({ status: 'agent', assignedAgentId: 'solo' });
     expect(completed).toEqual([{ token: 'token-of-the-offer', output: { outcome: 'accepted', agentId: 'solo' } }]);
   });
+
+  it('hands a decline the offer token that was parked between its read and its release', async () => {
+    const at = new Date().toISOString();
+    await store.create({ id: 'tok2', channel: 'webchat', customerId: 'cus-tok', status: 'queued', seq: 0, failedAnswers: 0, handoffs: 1, createdAt: at, updatedAt: at, queuedAt: at, priority: 5, groupId: 'solo' });
+    await routing.setQueueEntry('tok2', { groupId: 'solo', priority: 5, queuedAt: at });
+    await makeResolveConversation(deps)({ conversationId: 'tok1', agentId: 'solo' });
+    expect(await makeRoute(deps)({ conversationId: 'tok2' })).toEqual({ outcome: 'offered', agentId: 'solo' });
+    // A client that lets the workflow park its token just before the release's transaction reaches DynamoDB.
+    const client = DynamoDBDocumentClient.from(ddb.client);
+    let parked = false;
+    const send = client.send.bind(client);
+    (client as { send: unknown }).send = async (command: { constructor: { name: string } }) => {
+      if (command.constructor.name === 'TransactWriteCommand' && !parked) {
+        parked = true;
+        await routing.parkOfferToken('tok2', 'solo', 'token-of-the-second-offer');
+      }
+      return send(command as never);
+    };
+    const racingRouting = new DynamoDbRoutingStore(client, (routing as unknown as { tables: { conversations: string; agents: string } }).tables);
+    const completed: Array<{ token: string; output: unknown }> = [];
+    const racing: RoutingDeps = { ...deps, routing: racingRouting, workflows: { ...deps.workflows, completeTask: async (token: string, output: unknown) => (completed.push({ token, output }), 'completed') } };
+    await makeDeclineOffer(racing)({ conversationId: 'tok2', agentId: 'solo' });
+    expect(parked).toBe(true);
+    expect(completed).toEqual([{ token: 'token-of-the-second-offer', output: { outcome: 'declined', agentId: 'solo' } }]);
+    expect((await routing.getAgent('solo'))?.load).toBe(0);
+    expect((await store.get('tok2'))?.offerToken).toBeUndefined();
+  });
 });

@@ -191,15 +191,27 @@ export class DynamoDbRoutingStore implements RoutingStore {
     return (await this.conversation(conversationId))!;
   }
 
+  /**
+   * Withdraws an offer and frees the seat. The release is conditional on the offer token it read, so a token parked by
+   * the workflow in between is never wiped unseen: the release is retried and returns that token to its caller.
+   */
   async releaseOffer(conversationId: string, agentId: string, outcome: 'declined' | 'expired', at: string): Promise<Conversation | undefined> {
-    const current = await this.conversation(conversationId);
-    if (!current || current.status !== 'queued' || current.offeredAgentId !== agentId) return undefined;
-    const passedOver = outcome === 'declined' ? [...new Set([...(current.passedOver ?? []), agentId])] : [...(current.passedOver ?? [])];
-    const failed = await this.transact([
-      this.conversationMove(conversationId, { offeredAgentId: null, offeredAt: null, offerToken: null, passedOver, updatedAt: at }, { status: 'queued', equals: { offeredAgentId: agentId } }),
-      this.seatFreed(agentId, { missed: outcome === 'expired' }),
-    ]);
-    return failed === undefined ? { ...current, offeredAgentId: undefined, passedOver } : undefined;
+    for (let attempt = 0; attempt < 5; attempt++) {
+      const current = await this.conversation(conversationId);
+      if (!current || current.status !== 'queued' || current.offeredAgentId !== agentId) return undefined;
+      const passedOver = outcome === 'declined' ? [...new Set([...(current.passedOver ?? []), agentId])] : [...(current.passedOver ?? [])];
+      const failed = await this.transact([
+        this.conversationMove(
+          conversationId,
+          { offeredAgentId: null, offeredAt: null, offerToken: null, passedOver, updatedAt: at },
+          current.offerToken ? { status: 'queued', equals: { offeredAgentId: agentId, offerToken: current.offerToken } } : { status: 'queued', equals: { offeredAgentId: agentId }, absent: ['offerToken'] },
+        ),
+        this.seatFreed(agentId, { missed: outcome === 'expired' }),
+      ]);
+      if (failed === undefined) return { ...current, offeredAgentId: undefined, passedOver };
+      if (failed !== 0) return undefined;
+    }
+    return undefined;
   }
 
   async accept(conversationId: string, agentId: string, at: string): Promise<Conversation | MoveRefusal> {
