@@ -362,6 +362,27 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
     }
   }
 
+  // SLA timers (Standard executions in AWS, durable there) stopped with the runtime: start them again for every ticket
+  // whose clocks run (statuses new and open; paused and finished clocks have no timer). An index query, not a scan.
+  const { ticketStore } = await import('../../shared/adapters/wiring/storage.ts');
+  const { slaTimerFor } = await import('../../shared/application/sla.use-cases.ts');
+  for (const status of ['new', 'open'] as const) {
+    let cursor: string | undefined;
+    do {
+      const page = await ticketStore().search({ by: 'status', status }, { limit: 100, ...(cursor ? { cursor } : {}) });
+      for (const ticket of page.items) {
+        const timer = slaTimerFor(ticket, new Date());
+        if (!timer) continue;
+        try {
+          stepFunctions.startExecution({ stateMachineArn: localWorkflowArn('sla-timer'), name: timer.name, input: JSON.stringify(timer.input) });
+        } catch (error) {
+          log(`could not resume the SLA timer of ${ticket.id}: ${(error as Error).message}`);
+        }
+      }
+      cursor = page.nextCursor;
+    } while (cursor);
+  }
+
   const readyInMs = Math.round(performance.now() - started);
   if (dataDir) writeFileSync(join(dataDir, 'runtime.json'), JSON.stringify({ url, issuer: issuer.issuer, pid: process.pid, startedAt: new Date().toISOString() }));
 

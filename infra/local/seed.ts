@@ -165,9 +165,9 @@ export const DEMO_KNOWLEDGE: readonly KnowledgeEntry[] = [
 export const DEMO_AGENTS: readonly Agent[] = [
   { id: 'agent-li', name: '李娜 Li Na', email: 'li.na@demo-shop.example', skills: ['logistics', 'returns', 'refunds'], groups: ['default'], languages: ['zh-Hans', 'zh-Hant', 'en'], capacity: 4, presence: 'online' },
   { id: 'agent-wang', name: '王伟 Wang Wei', email: 'wang.wei@demo-shop.example', skills: ['payments', 'accounts', 'technical'], groups: ['default'], languages: ['zh-Hans', 'en'], capacity: 3, presence: 'online' },
-  { id: 'agent-chen', name: '陈静 Chen Jing', email: 'chen.jing@demo-shop.example', skills: ['complaints', 'vip', 'refunds'], groups: ['default', 'supervisors'], languages: ['zh-Hans', 'zh-Hant', 'en'], capacity: 2, presence: 'online' },
+  { id: 'agent-chen', name: '陈静 Chen Jing', email: 'chen.jing@demo-shop.example', skills: ['complaints', 'vip', 'refunds'], groups: ['default'], languages: ['zh-Hans', 'zh-Hant', 'en'], capacity: 2, presence: 'online' },
   { id: 'agent-sam', name: 'Sam Taylor', email: 'sam.taylor@overflow.example', skills: ['logistics'], groups: ['overflow'], languages: ['en'], capacity: 5, presence: 'away' },
-  { id: 'admin', name: '管理员 Admin', email: 'admin@demo-shop.example', skills: [], groups: ['admins'], languages: ['zh-Hans', 'en'], capacity: 0, presence: 'offline' },
+  { id: 'admin', name: '管理员 Admin', email: 'admin@demo-shop.example', skills: [], groups: [], languages: ['zh-Hans', 'en'], capacity: 0, presence: 'offline' },
 ];
 
 /**

@@ -39,6 +39,24 @@ function matches(record: _Record, source: StreamSourceSpec): boolean {
   return Object.entries(source.newImageEquals).every(([k, v]) => image[k]?.S === v);
 }
 
+type Attribute = Record<string, unknown>;
+
+/**
+ * The SDK's DynamoDB Streams deserializer turns an empty map ({"M":{}}) into {} (no member set), which unmarshall
+ * then refuses; Lambda receives the stream's JSON as is. An attribute value without a member can only have been an
+ * empty map (empty lists and sets survive), so it is put back.
+ */
+function repairImage(image: Record<string, Attribute> | undefined): Record<string, Attribute> | undefined {
+  if (!image) return image;
+  const repair = (value: Attribute): Attribute => {
+    if (Object.keys(value).length === 0) return { M: {} };
+    if (value.M) return { M: Object.fromEntries(Object.entries(value.M as Record<string, Attribute>).map(([k, v]) => [k, repair(v)])) };
+    if (value.L) return { L: (value.L as Attribute[]).map(repair) };
+    return value;
+  };
+  return Object.fromEntries(Object.entries(image).map(([k, v]) => [k, repair(v)]));
+}
+
 function toLambdaRecord(record: _Record, streamArn: string) {
   const d = record.dynamodb!;
   return {
@@ -51,7 +69,7 @@ function toLambdaRecord(record: _Record, streamArn: string) {
     dynamodb: {
       ApproximateCreationDateTime: d.ApproximateCreationDateTime ? Math.floor(new Date(d.ApproximateCreationDateTime).getTime() / 1000) : undefined,
       Keys: d.Keys,
-      NewImage: d.NewImage,
+      NewImage: repairImage(d.NewImage as Record<string, Attribute> | undefined),
       SequenceNumber: d.SequenceNumber,
       SizeBytes: d.SizeBytes,
       StreamViewType: d.StreamViewType,

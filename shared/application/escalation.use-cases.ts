@@ -7,11 +7,15 @@
  */
 import { assertAgentOwns, messageView, type Conversation } from '../domain/conversation/conversation.ts';
 import { DomainError } from '../domain/errors.ts';
+import { isOpen } from '../domain/routing/business-calendar.ts';
 import { DEFAULT_GROUP_ID, serveOrder } from '../domain/routing/routing.ts';
+import type { SlaState } from '../domain/tickets/sla.ts';
+import { priorityFromScore, type NewTicket } from '../domain/tickets/ticket.ts';
 import type { ConversationStore } from '../ports/conversation.store.ts';
 import type { AgentDirectory, CustomerDirectory, TicketStore } from '../ports/directory.ts';
 import type { Clock, Ids, LiveUpdates, WorkflowGateway } from '../ports/gateways.ts';
 import { AGENTS_AUDIENCE, conversationAudience, validateText } from './conversation.use-cases.ts';
+import { formatDue, withStartedSla, type SlaDeps } from './sla.use-cases.ts';
 
 export interface EscalationDeps {
   readonly store: ConversationStore;
@@ -36,10 +40,15 @@ export async function mustGet(store: ConversationStore, conversationId: string):
   return conversation;
 }
 
+/** Without an SLA engine (tests of the workflow alone) an offline ticket is due this long after it was left. */
 const TICKET_DUE_HOURS = 24;
 
-/** Workflow step after the last offer: nobody accepted in time, so the conversation becomes an offline message and a ticket. */
-export function makeLeaveOfflineMessage(deps: EscalationDeps & { tickets: TicketStore }) {
+/**
+ * Workflow step after the last offer, after hours or with nowhere to overflow: the conversation becomes an offline
+ * message and a ticket whose SLA clocks start now on the group's calendar; the customer is told when to expect the
+ * first answer (its due time in business hours, in the calendar's time zone).
+ */
+export function makeLeaveOfflineMessage(deps: EscalationDeps & { tickets: TicketStore; sla?: SlaDeps }) {
   return async (input: { conversationId: string; reason: string; offers?: number }) => {
     const conversation = await mustGet(deps.store, input.conversationId);
     if (conversation.status !== 'queued' && conversation.resolution !== 'offline-ticket') return { skipped: true, status: conversation.status };
@@ -47,18 +56,22 @@ export function makeLeaveOfflineMessage(deps: EscalationDeps & { tickets: Ticket
     const ticketId = `tkt_${conversation.id.replace(/^conv_/, '')}_${conversation.handoffs}`;
     const transcript = await deps.store.listMessages(conversation.id, { limit: 50 });
     const lastCustomer = [...transcript].reverse().find((m) => m.role === 'customer');
-    const ticket = await deps.tickets.createOnce({
+    const draft: NewTicket = {
       id: ticketId,
       conversationId: conversation.id,
       customerId: conversation.customerId,
+      channel: conversation.channel,
       type: 'inquiry',
       status: 'new',
-      priority: (conversation.priority ?? 5) >= 8 ? 'urgent' : (conversation.priority ?? 5) >= 6 ? 'high' : 'normal',
+      priority: priorityFromScore(conversation.priority),
+      ...(conversation.groupId ? { groupId: conversation.groupId } : {}),
       subject: (lastCustomer?.text ?? 'offline message').slice(0, 120),
       description: transcript.map((m) => `[${m.role}] ${m.text}`).join('\n').slice(0, 8000),
+      links: [{ kind: 'conversation', conversationId: conversation.id, at: now.toISOString() }],
       createdAt: now.toISOString(),
-      dueAt: new Date(now.getTime() + TICKET_DUE_HOURS * 3600_000).toISOString(),
-    });
+    };
+    const planned = deps.sla ? await withStartedSla(deps.sla, draft, now) : undefined;
+    const ticket = await deps.tickets.createOnce(planned?.ticket ?? { ...draft, dueAt: new Date(now.getTime() + TICKET_DUE_HOURS * 3600_000).toISOString() });
     const moved = await deps.store.changeStatus(conversation.id, {
       from: ['queued'],
       to: 'resolved',
@@ -70,11 +83,16 @@ export function makeLeaveOfflineMessage(deps: EscalationDeps & { tickets: Ticket
       if (current.ticketId !== ticket.id) return { skipped: true, status: current.status, ticketId: ticket.id };
       // Otherwise an earlier attempt of this step moved it and failed later: finish the idempotent remainder.
     }
-    const text = zh(conversation)
-      ? `抱歉，客服暂时都在忙。我们已为您创建工单 ${ticket.id}，将在 ${TICKET_DUE_HOURS} 小时内答复您。`
-      : `Sorry, all our agents are busy. We created ticket ${ticket.id} for you and will answer within ${TICKET_DUE_HOURS} hours.`;
+    const language = zh(conversation) ? 'zh' : 'en';
+    const firstDue = (ticket.sla as SlaState | undefined)?.clocks.find((c) => c.metric === 'firstResponse')?.dueAt;
+    const when = firstDue && planned ? formatDue(firstDue, planned.calendar, language) : undefined;
+    const afterHours = planned ? !isOpen(planned.calendar, now) : false;
+    const text =
+      language === 'zh'
+        ? `${afterHours ? '现在是非工作时间，' : '抱歉，客服暂时都在忙。'}我们已为您创建工单 ${ticket.id}，${when ? `将在 ${when} 前答复您` : `将在 ${TICKET_DUE_HOURS} 小时内答复您`}。`
+        : `${afterHours ? 'We are closed right now. ' : 'Sorry, all our agents are busy. '}We created ticket ${ticket.id} for you and will answer ${when ? `by ${when}` : `within ${TICKET_DUE_HOURS} hours`}.`;
     await systemMessage(deps, conversation.id, text, `offline#${conversation.id}#${conversation.handoffs}`);
-    if (moved) await deps.store.recordEvent(conversation.id, { type: 'offline.ticket', at: now.toISOString(), actor: 'workflow', detail: { ticketId: ticket.id, offers: conversation.offers ?? input.offers ?? 0 } });
+    if (moved) await deps.store.recordEvent(conversation.id, { type: 'offline.ticket', at: now.toISOString(), actor: 'workflow', detail: { ticketId: ticket.id, offers: conversation.offers ?? input.offers ?? 0, ...(ticket.dueAt ? { dueAt: ticket.dueAt } : {}) } });
     await deps.live.publish(conversationAudience(conversation.id), { type: 'status', conversationId: conversation.id, status: 'resolved', ticketId: ticket.id });
     await deps.live.publish(AGENTS_AUDIENCE, { type: 'queue.changed', conversationId: conversation.id, change: 'removed' });
     return { skipped: false, ticketId: ticket.id };
@@ -167,3 +185,22 @@ export function makeAgentReply(deps: AgentDeps) {
   };
 }
 
+
+/**
+ * A public ticket reply reaches the customer where they wrote from: appended to the ticket's conversation as an
+ * agent message (live to an open web chat; a channel's outbound sender picks agent messages up from there), once per
+ * reply. A ticket without a conversation has no channel to reach the customer on: the caller is told so.
+ */
+export function makeNotifyTicketReply(deps: EscalationDeps) {
+  return async (ticket: { id: string; conversationId?: string }, reply: { id: string; author: string; text: string }) => {
+    if (!ticket.conversationId) throw new DomainError('TICKET.NO_CHANNEL', `ticket ${ticket.id} has no conversation to reach the customer through`);
+    const conversation = await mustGet(deps.store, ticket.conversationId);
+    const text = zh(conversation) ? `【工单 ${ticket.id} 的回复】${reply.text}` : `[Reply on ticket ${ticket.id}] ${reply.text}`;
+    const result = await deps.store.append(
+      conversation.id,
+      { id: `msg_${deps.ids.next()}`, role: 'agent', text, ...(reply.author !== 'system' ? { agentId: reply.author } : {}), createdAt: deps.clock.now().toISOString() },
+      { idempotencyKey: `ticket-reply#${reply.id}` },
+    );
+    if (!result.duplicate) await deps.live.publish(conversationAudience(conversation.id), { type: 'message', conversationId: conversation.id, message: messageView(result.message) });
+  };
+}

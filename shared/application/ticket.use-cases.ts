@@ -50,7 +50,10 @@ export type TicketSlaEvent = 'created' | 'agent-public-reply' | 'customer-reply'
 export interface TicketSlaHook {
   /** The ticket's new SLA state after the event, or undefined to keep the current one. */
   onEvent(ticket: Ticket, event: TicketSlaEvent, at: Date): Promise<unknown | undefined>;
-  /** The next due time (ISO) an SLA state implies, when it implies one: becomes the ticket's dueAt (and dueKey). */
+  /**
+   * The next due time (ISO) an SLA state implies: becomes the ticket's dueAt (and dueKey). When it implies none (every
+   * clock paused or finished) the ticket's dueAt is removed, except at creation.
+   */
   dueAt?(sla: unknown): string | undefined;
 }
 
@@ -117,8 +120,15 @@ async function applySla(deps: Pick<TicketDeps, 'sla'>, ticket: Ticket, events: r
     const sla = await hook.onEvent(current, event, at);
     if (sla === undefined) continue;
     current = { ...current, sla };
-    const due = hook.dueAt?.(sla);
+    if (!hook.dueAt) continue;
+    const due = hook.dueAt(sla);
     if (due !== undefined) current = { ...current, dueAt: due };
+    else if (event !== 'created') {
+      // Every clock paused or finished: nothing is due (a creator's own due time stays until the SLA implies one).
+      const { dueAt, ...rest } = current;
+      void dueAt;
+      current = rest;
+    }
   }
   return current;
 }
@@ -300,7 +310,7 @@ export function makeUpdateTicket(deps: TicketDeps) {
     if (!Object.keys(changes).length) return { ticket: current, changes };
     const events: TicketSlaEvent[] = [];
     if (changes.status) events.push('status');
-    if (changes.priority) events.push('priority');
+    if (changes.priority || changes.type) events.push('priority');
     const next = bump(await applySla(deps, patched, events, now), at);
     const action = changes.status && current.status === 'solved' ? 'reopened' : 'updated';
     await deps.tickets.write({ updates: [{ ticket: next, expectedVersion: version }], history: [history(deps, ticketId, at, actor, action, { changes })] });

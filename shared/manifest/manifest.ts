@@ -57,7 +57,10 @@ export type FunctionId =
   | 'health'
   | 'message-intake'
   | 'message-policy'
-  | 'realtime';
+  | 'realtime'
+  | 'tickets'
+  | 'routing-admin'
+  | 'sla-scheduler';
 
 export type TableAccess = 'read' | 'write' | 'readwrite';
 
@@ -105,7 +108,7 @@ export interface FunctionSpec {
   readonly streamSource?: StreamSourceSpec;
 }
 
-export type WorkflowId = 'message' | 'escalation';
+export type WorkflowId = 'message' | 'escalation' | 'sla-timer';
 
 export interface WorkflowSpec {
   readonly id: WorkflowId;
@@ -131,7 +134,7 @@ export interface Manifest {
 }
 
 const agentRoles: readonly Role[] = ['agent', 'supervisor', 'admin'];
-const knowledgeReaders: readonly Role[] = ['supervisor', 'admin'];
+const supervisors: readonly Role[] = ['supervisor', 'admin'];
 const admins: readonly Role[] = ['admin'];
 
 export const manifest: Manifest = {
@@ -190,13 +193,14 @@ export const manifest: Manifest = {
       envVar: 'TICKETS_TABLE',
       partitionKey: 'pk',
       sortKey: 'sk',
+      stream: 'NEW_IMAGE',
       indexes: [
         { name: 'byConversation', partitionKey: 'conversationId', sortKey: 'createdAt' },
         { name: 'byStatus', partitionKey: 'status', sortKey: 'dueKey' },
         { name: 'byAssignee', partitionKey: 'assigneeId', sortKey: 'dueKey' },
         { name: 'byCustomer', partitionKey: 'customerId', sortKey: 'createdAt' },
       ],
-      description: 'tickets (sk "ticket") with their replies, notes and history (sk "c#…", "h#…"); SLA clocks on the ticket item',
+      description: 'tickets (sk "ticket") with their replies, notes and history (sk "c#…", "h#…"); SLA clocks on the ticket item; its stream feeds the SLA scheduler',
     },
     {
       id: 'connections',
@@ -254,10 +258,10 @@ export const manifest: Manifest = {
       id: 'ticket',
       entry: 'functions/capabilities/ticket/ticket.handler.ts',
       group: 'capability',
-      description: 'ticket capability: turn an unanswered escalation into a ticket and tell the customer',
+      description: 'ticket capability: turn an unanswered escalation into a ticket and tell the customer when to expect an answer; fire SLA warnings and breaches',
       memoryMb: 256,
       timeoutSeconds: 10,
-      tables: { tickets: 'readwrite', conversations: 'readwrite', messages: 'readwrite', idempotency: 'readwrite', connections: 'read' },
+      tables: { tickets: 'readwrite', conversations: 'readwrite', messages: 'readwrite', idempotency: 'readwrite', connections: 'read', agents: 'read' },
       pushesLiveUpdates: true,
     },
     {
@@ -309,7 +313,7 @@ export const manifest: Manifest = {
       description: 'runs multi-turn flows, decides between a bot reply and a handoff, and writes the reply',
       memoryMb: 256,
       timeoutSeconds: 20,
-      tables: { conversations: 'readwrite', messages: 'readwrite', idempotency: 'readwrite', connections: 'read', 'knowledge-log': 'readwrite', tickets: 'readwrite' },
+      tables: { conversations: 'readwrite', messages: 'readwrite', idempotency: 'readwrite', connections: 'read', 'knowledge-log': 'readwrite', tickets: 'readwrite', agents: 'read' },
       usesConnectorsSecret: true,
       pushesLiveUpdates: true,
     },
@@ -322,6 +326,36 @@ export const manifest: Manifest = {
       timeoutSeconds: 5,
       tables: { connections: 'readwrite', conversations: 'read' },
       usesCustomerTokenSecret: true,
+    },
+    {
+      id: 'tickets',
+      entry: 'functions/console/tickets/tickets.handler.ts',
+      group: 'console',
+      description: 'tickets API: create (by API or from a conversation), read with SLA clocks, update, reply / note (public replies reach the customer), link, merge, search',
+      memoryMb: 512,
+      timeoutSeconds: 10,
+      tables: { tickets: 'readwrite', conversations: 'read', messages: 'readwrite', idempotency: 'readwrite', agents: 'read', connections: 'read' },
+      pushesLiveUpdates: true,
+    },
+    {
+      id: 'routing-admin',
+      entry: 'functions/console/routing-admin/routing-admin.handler.ts',
+      group: 'console',
+      description: 'routing administration: agents (skills, levels, groups, capacity), groups, business calendars, SLA policies',
+      memoryMb: 256,
+      timeoutSeconds: 10,
+      tables: { agents: 'readwrite' },
+    },
+    {
+      id: 'sla-scheduler',
+      entry: 'functions/workflows/sla-scheduler/sla-scheduler.handler.ts',
+      group: 'workflow',
+      description: "reads changed tickets from the tickets table's stream and starts the timer of each new SLA state (no scans)",
+      memoryMb: 256,
+      timeoutSeconds: 30,
+      tables: {},
+      startsWorkflows: ['sla-timer'],
+      streamSource: { table: 'tickets', eventNames: ['INSERT', 'MODIFY'], newImageEquals: { sk: 'ticket' }, batchSize: 25, parallelization: 2, retryAttempts: 10 },
     },
   ],
   routes: [
@@ -339,22 +373,42 @@ export const manifest: Manifest = {
     { name: 'presence', method: 'PUT', path: '/v1/agent/presence', functionId: 'agent-console', auth: { kind: 'jwt', roles: agentRoles } },
     { name: 'decline', method: 'POST', path: '/v1/agent/conversations/{id}/decline', functionId: 'agent-console', auth: { kind: 'jwt', roles: agentRoles } },
     { name: 'transfer', method: 'POST', path: '/v1/agent/conversations/{id}/transfer', functionId: 'agent-console', auth: { kind: 'jwt', roles: agentRoles } },
-    { name: 'floor', method: 'GET', path: '/v1/supervisor/floor', functionId: 'agent-console', auth: { kind: 'jwt', roles: knowledgeReaders } },
-    { name: 'listKnowledge', method: 'GET', path: '/v1/admin/knowledge', functionId: 'knowledge-admin', auth: { kind: 'jwt', roles: knowledgeReaders } },
+    { name: 'floor', method: 'GET', path: '/v1/supervisor/floor', functionId: 'agent-console', auth: { kind: 'jwt', roles: supervisors } },
+    { name: 'searchTickets', method: 'GET', path: '/v1/tickets', functionId: 'tickets', auth: { kind: 'jwt', roles: agentRoles } },
+    { name: 'createTicket', method: 'POST', path: '/v1/tickets', functionId: 'tickets', auth: { kind: 'jwt', roles: agentRoles } },
+    { name: 'getTicket', method: 'GET', path: '/v1/tickets/{id}', functionId: 'tickets', auth: { kind: 'jwt', roles: agentRoles } },
+    { name: 'updateTicket', method: 'PATCH', path: '/v1/tickets/{id}', functionId: 'tickets', auth: { kind: 'jwt', roles: agentRoles } },
+    { name: 'commentTicket', method: 'POST', path: '/v1/tickets/{id}/comments', functionId: 'tickets', auth: { kind: 'jwt', roles: agentRoles } },
+    { name: 'linkTicket', method: 'POST', path: '/v1/tickets/{id}/links', functionId: 'tickets', auth: { kind: 'jwt', roles: agentRoles } },
+    { name: 'mergeTicket', method: 'POST', path: '/v1/tickets/{id}/merge', functionId: 'tickets', auth: { kind: 'jwt', roles: agentRoles } },
+    { name: 'ticketFromConversation', method: 'POST', path: '/v1/agent/conversations/{id}/ticket', functionId: 'tickets', auth: { kind: 'jwt', roles: agentRoles } },
+    { name: 'listAgents', method: 'GET', path: '/v1/admin/agents', functionId: 'routing-admin', auth: { kind: 'jwt', roles: supervisors } },
+    { name: 'getAgent', method: 'GET', path: '/v1/admin/agents/{agentId}', functionId: 'routing-admin', auth: { kind: 'jwt', roles: supervisors } },
+    { name: 'putAgent', method: 'PUT', path: '/v1/admin/agents/{agentId}', functionId: 'routing-admin', auth: { kind: 'jwt', roles: admins } },
+    { name: 'listGroups', method: 'GET', path: '/v1/admin/groups', functionId: 'routing-admin', auth: { kind: 'jwt', roles: supervisors } },
+    { name: 'getGroup', method: 'GET', path: '/v1/admin/groups/{groupId}', functionId: 'routing-admin', auth: { kind: 'jwt', roles: supervisors } },
+    { name: 'putGroup', method: 'PUT', path: '/v1/admin/groups/{groupId}', functionId: 'routing-admin', auth: { kind: 'jwt', roles: admins } },
+    { name: 'listCalendars', method: 'GET', path: '/v1/admin/calendars', functionId: 'routing-admin', auth: { kind: 'jwt', roles: supervisors } },
+    { name: 'getCalendar', method: 'GET', path: '/v1/admin/calendars/{calendarId}', functionId: 'routing-admin', auth: { kind: 'jwt', roles: supervisors } },
+    { name: 'putCalendar', method: 'PUT', path: '/v1/admin/calendars/{calendarId}', functionId: 'routing-admin', auth: { kind: 'jwt', roles: admins } },
+    { name: 'listSlaPolicies', method: 'GET', path: '/v1/admin/sla-policies', functionId: 'routing-admin', auth: { kind: 'jwt', roles: supervisors } },
+    { name: 'getSlaPolicy', method: 'GET', path: '/v1/admin/sla-policies/{policyId}', functionId: 'routing-admin', auth: { kind: 'jwt', roles: supervisors } },
+    { name: 'putSlaPolicy', method: 'PUT', path: '/v1/admin/sla-policies/{policyId}', functionId: 'routing-admin', auth: { kind: 'jwt', roles: admins } },
+    { name: 'listKnowledge', method: 'GET', path: '/v1/admin/knowledge', functionId: 'knowledge-admin', auth: { kind: 'jwt', roles: supervisors } },
     { name: 'createKnowledge', method: 'POST', path: '/v1/admin/knowledge', functionId: 'knowledge-admin', auth: { kind: 'jwt', roles: admins } },
     { name: 'importKnowledge', method: 'POST', path: '/v1/admin/knowledge/import', functionId: 'knowledge-admin', auth: { kind: 'jwt', roles: admins } },
-    { name: 'exportKnowledge', method: 'GET', path: '/v1/admin/knowledge/export', functionId: 'knowledge-admin', auth: { kind: 'jwt', roles: knowledgeReaders } },
-    { name: 'knowledgeAudit', method: 'GET', path: '/v1/admin/knowledge/audit', functionId: 'knowledge-admin', auth: { kind: 'jwt', roles: knowledgeReaders } },
-    { name: 'getKnowledge', method: 'GET', path: '/v1/admin/knowledge/{entryId}', functionId: 'knowledge-admin', auth: { kind: 'jwt', roles: knowledgeReaders } },
+    { name: 'exportKnowledge', method: 'GET', path: '/v1/admin/knowledge/export', functionId: 'knowledge-admin', auth: { kind: 'jwt', roles: supervisors } },
+    { name: 'knowledgeAudit', method: 'GET', path: '/v1/admin/knowledge/audit', functionId: 'knowledge-admin', auth: { kind: 'jwt', roles: supervisors } },
+    { name: 'getKnowledge', method: 'GET', path: '/v1/admin/knowledge/{entryId}', functionId: 'knowledge-admin', auth: { kind: 'jwt', roles: supervisors } },
     { name: 'updateKnowledge', method: 'PUT', path: '/v1/admin/knowledge/{entryId}', functionId: 'knowledge-admin', auth: { kind: 'jwt', roles: admins } },
     { name: 'publishKnowledge', method: 'POST', path: '/v1/admin/knowledge/{entryId}/publish', functionId: 'knowledge-admin', auth: { kind: 'jwt', roles: admins } },
     { name: 'archiveKnowledge', method: 'POST', path: '/v1/admin/knowledge/{entryId}/archive', functionId: 'knowledge-admin', auth: { kind: 'jwt', roles: admins } },
     { name: 'unpublishKnowledge', method: 'POST', path: '/v1/admin/knowledge/{entryId}/unpublish', functionId: 'knowledge-admin', auth: { kind: 'jwt', roles: admins } },
-    { name: 'listFlows', method: 'GET', path: '/v1/admin/flows', functionId: 'knowledge-admin', auth: { kind: 'jwt', roles: knowledgeReaders } },
-    { name: 'getFlow', method: 'GET', path: '/v1/admin/flows/{flowId}', functionId: 'knowledge-admin', auth: { kind: 'jwt', roles: knowledgeReaders } },
+    { name: 'listFlows', method: 'GET', path: '/v1/admin/flows', functionId: 'knowledge-admin', auth: { kind: 'jwt', roles: supervisors } },
+    { name: 'getFlow', method: 'GET', path: '/v1/admin/flows/{flowId}', functionId: 'knowledge-admin', auth: { kind: 'jwt', roles: supervisors } },
     { name: 'putFlow', method: 'PUT', path: '/v1/admin/flows/{flowId}', functionId: 'knowledge-admin', auth: { kind: 'jwt', roles: admins } },
     { name: 'deleteFlow', method: 'DELETE', path: '/v1/admin/flows/{flowId}', functionId: 'knowledge-admin', auth: { kind: 'jwt', roles: admins } },
-    { name: 'listUnanswered', method: 'GET', path: '/v1/admin/unanswered', functionId: 'knowledge-admin', auth: { kind: 'jwt', roles: knowledgeReaders } },
+    { name: 'listUnanswered', method: 'GET', path: '/v1/admin/unanswered', functionId: 'knowledge-admin', auth: { kind: 'jwt', roles: supervisors } },
     { name: 'resolveUnanswered', method: 'POST', path: '/v1/admin/unanswered/{key}/resolve', functionId: 'knowledge-admin', auth: { kind: 'jwt', roles: admins } },
     { name: 'answer', method: 'POST', path: '/v1/capabilities/answer', functionId: 'bot-answer', auth: { kind: 'jwt', roles: agentRoles } },
     { name: 'score', method: 'POST', path: '/v1/capabilities/sentiment', functionId: 'sentiment', auth: { kind: 'jwt', roles: agentRoles } },
@@ -381,6 +435,14 @@ export const manifest: Manifest = {
       invokes: ['routing', 'ticket'],
       envVar: 'ESCALATION_WORKFLOW_ARN',
       description: 'queue → wait for an agent to accept (task token, timeout) → re-offer → offline message and ticket',
+    },
+    {
+      id: 'sla-timer',
+      type: 'STANDARD',
+      definition: 'infra/workflows/sla-timer.asl.json',
+      invokes: ['ticket'],
+      envVar: 'SLA_TIMER_WORKFLOW_ARN',
+      description: "one execution per ticket SLA version: wait until the next warning or breach, then report it and escalate (a stale version ends)",
     },
   ],
 };

@@ -15,6 +15,7 @@ const statusByCode: Record<ErrorCode, number> = {
   'CONVERSATION.RESOLVED': 409,
   'CONVERSATION.BUSY': 409,
   'AGENT.NOT_FOUND': 403,
+  'AGENT.UNKNOWN': 404,
   'AGENT.AT_CAPACITY': 409,
   'CONVERSATION.OFFERED_TO_ANOTHER': 409,
   'CONVERSATION.NOT_OFFERED_TO_YOU': 409,
@@ -34,6 +35,9 @@ const statusByCode: Record<ErrorCode, number> = {
   'TICKET.INVALID_TRANSITION': 409,
   'TICKET.CLOSED': 409,
   'TICKET.MERGE_REFUSED': 409,
+  'TICKET.NO_CHANNEL': 409,
+  'SLA.NOT_FOUND': 404,
+  'CALENDAR.NOT_FOUND': 404,
 };
 
 export interface HttpErrorResponse {

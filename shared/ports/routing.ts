@@ -41,6 +41,11 @@ export interface RoutingStore {
   /** Business calendars (raw, validated by the caller's domain parser). */
   getCalendar(calendarId: string): Promise<unknown>;
   putCalendar(calendarId: string, calendar: object): Promise<void>;
+  listCalendars(): Promise<unknown[]>;
+  /** SLA policies (raw, validated by the caller's domain parser). */
+  getSlaPolicy(policyId: string): Promise<unknown>;
+  putSlaPolicy(policyId: string, policy: object): Promise<void>;
+  listSlaPolicies(): Promise<unknown[]>;
 
   /** The escalation waiting for a free seat parks its task token here (only while queued and not offered). */
   parkWaitToken(conversationId: string, token: string): Promise<Conversation | undefined>;
@@ -50,4 +55,24 @@ export interface RoutingStore {
   /** Handling times for the estimate of the wait (per group and day). */
   recordHandling(groupId: string, seconds: number, at: string): Promise<void>;
   averageHandlingSeconds(groupId: string, at: string): Promise<number | undefined>;
+
+  /**
+   * Writes an agent's profile (what an admin sets) and nothing else: the live fields — presence, load, offers in
+   * flight, missed offers, last assignment — are never overwritten; a new agent starts with load 0, offline.
+   * `expect` is what the caller saw: 'new' writes only if the agent is absent, 'existing' only if present. Returns the
+   * agent after the write, or undefined when the expectation no longer held (a concurrent create).
+   */
+  saveAgentProfile(profile: AgentProfile, expect: 'new' | 'existing'): Promise<RoutableAgent | undefined>;
+}
+
+/** The part of an agent an admin sets; absent optional fields are removed from the stored agent. */
+export interface AgentProfile {
+  readonly id: string;
+  readonly name: string;
+  readonly email?: string;
+  readonly skills: readonly string[];
+  readonly skillLevels?: RoutableAgent['skillLevels'];
+  readonly groups: readonly string[];
+  readonly languages: readonly string[];
+  readonly capacity: number;
 }

@@ -10,7 +10,7 @@ import { GetCommand, PutCommand, ScanCommand, TransactWriteCommand, UpdateComman
 import type { Conversation } from '../../domain/conversation/conversation.ts';
 import type { Presence, RoutableAgent, RoutingGroup } from '../../domain/routing/routing.ts';
 import type { Fields } from '../../ports/conversation.store.ts';
-import type { MoveRefusal, RoutingStore } from '../../ports/routing.ts';
+import type { AgentProfile, MoveRefusal, RoutingStore } from '../../ports/routing.ts';
 import { expressionOf, toConversation, updateParts } from './conversation.store.dynamodb.ts';
 import { keys } from './keys.ts';
 
@@ -22,11 +22,18 @@ export interface RoutingStoreTables {
 const GROUP_PREFIX = 'group#';
 const STATS_PREFIX = 'stats#';
 const CALENDAR_PREFIX = 'calendar#';
+const SLA_PREFIX = 'sla#';
 const STATS_TTL_SECONDS = 8 * 24 * 3600;
 function toAgent(item: Record<string, unknown>): RoutableAgent {
   const { pk, ...rest } = item;
   void pk;
   return { load: 0, ...(rest as unknown as RoutableAgent) };
+}
+
+function withoutPk(item: Record<string, unknown>): Record<string, unknown> {
+  const { pk, ...rest } = item;
+  void pk;
+  return rest;
 }
 
 function toGroup(item: Record<string, unknown>): RoutingGroup {
@@ -90,10 +97,21 @@ export class DynamoDbRoutingStore implements RoutingStore {
   }
 
   async listGroups(): Promise<RoutingGroup[]> {
-    const res = await this.client.send(
-      new ScanCommand({ TableName: this.tables.agents, FilterExpression: 'begins_with(pk, :g)', ExpressionAttributeValues: { ':g': GROUP_PREFIX } }),
-    );
-    return (res.Items ?? []).map(toGroup);
+    return (await this.scanPrefix(GROUP_PREFIX)).map(toGroup);
+  }
+
+  /** Every item of one kind in the agents table (a few dozen at most: groups, calendars, policies), all pages. */
+  private async scanPrefix(prefix: string): Promise<Record<string, unknown>[]> {
+    const items: Record<string, unknown>[] = [];
+    let start: Record<string, unknown> | undefined;
+    do {
+      const res = await this.client.send(
+        new ScanCommand({ TableName: this.tables.agents, ConsistentRead: true, FilterExpression: 'begins_with(pk, :p)', ExpressionAttributeValues: { ':p': prefix }, ExclusiveStartKey: start }),
+      );
+      items.push(...(res.Items ?? []));
+      start = res.LastEvaluatedKey;
+    } while (start);
+    return items;
   }
 
   async putGroup(group: RoutingGroup): Promise<void> {
@@ -324,15 +342,32 @@ export class DynamoDbRoutingStore implements RoutingStore {
   }
 
   async getCalendar(calendarId: string): Promise<unknown> {
-    const res = await this.client.send(new GetCommand({ TableName: this.tables.agents, Key: { pk: `${CALENDAR_PREFIX}${calendarId}` } }));
-    if (!res.Item) return undefined;
-    const { pk, ...calendar } = res.Item;
-    void pk;
-    return calendar;
+    return this.getRaw(CALENDAR_PREFIX, calendarId);
   }
 
   async putCalendar(calendarId: string, calendar: object): Promise<void> {
     await this.client.send(new PutCommand({ TableName: this.tables.agents, Item: { ...calendar, id: calendarId, pk: `${CALENDAR_PREFIX}${calendarId}` } }));
+  }
+
+  async listCalendars(): Promise<unknown[]> {
+    return (await this.scanPrefix(CALENDAR_PREFIX)).map(withoutPk);
+  }
+
+  async getSlaPolicy(policyId: string): Promise<unknown> {
+    return this.getRaw(SLA_PREFIX, policyId);
+  }
+
+  async putSlaPolicy(policyId: string, policy: object): Promise<void> {
+    await this.client.send(new PutCommand({ TableName: this.tables.agents, Item: { ...policy, id: policyId, pk: `${SLA_PREFIX}${policyId}` } }));
+  }
+
+  async listSlaPolicies(): Promise<unknown[]> {
+    return (await this.scanPrefix(SLA_PREFIX)).map(withoutPk);
+  }
+
+  private async getRaw(prefix: string, id: string): Promise<unknown> {
+    const res = await this.client.send(new GetCommand({ TableName: this.tables.agents, Key: { pk: `${prefix}${id}` }, ConsistentRead: true }));
+    return res.Item ? withoutPk(res.Item) : undefined;
   }
 
   async parkWaitToken(conversationId: string, token: string): Promise<Conversation | undefined> {
@@ -380,5 +415,64 @@ export class DynamoDbRoutingStore implements RoutingStore {
       seconds += Number(res.Item?.handledSeconds ?? 0);
     }
     return handled ? seconds / handled : undefined;
+  }
+
+  /**
+   * One conditional UpdateItem that SETs the profile fields only (and REMOVEs the optional ones left out), so that a
+   * concurrent offer, accept or presence change is never undone. The live fields are initialised only when absent
+   * (`if_not_exists`): a new agent starts with load 0 and offline. The item keeps the shape the agent directory reads
+   * (pk = agent id, plus the agent's fields), so GET /v1/agent/me works for an agent created here.
+   */
+  async saveAgentProfile(profile: AgentProfile, expect: 'new' | 'existing'): Promise<RoutableAgent | undefined> {
+    const names: Record<string, string> = {
+      '#id': 'id',
+      '#name': 'name',
+      '#skills': 'skills',
+      '#groups': 'groups',
+      '#languages': 'languages',
+      '#capacity': 'capacity',
+      '#load': 'load',
+      '#presence': 'presence',
+      '#email': 'email',
+      '#skillLevels': 'skillLevels',
+    };
+    const values: Record<string, unknown> = {
+      ':id': profile.id,
+      ':name': profile.name,
+      ':skills': [...profile.skills],
+      ':groups': [...profile.groups],
+      ':languages': [...profile.languages],
+      ':capacity': profile.capacity,
+      ':zero': 0,
+      ':offline': 'offline',
+    };
+    const sets = ['#id = :id', '#name = :name', '#skills = :skills', '#groups = :groups', '#languages = :languages', '#capacity = :capacity'];
+    sets.push('#load = if_not_exists(#load, :zero)', '#presence = if_not_exists(#presence, :offline)');
+    const removes: string[] = [];
+    if (profile.email !== undefined) {
+      sets.push('#email = :email');
+      values[':email'] = profile.email;
+    } else removes.push('#email');
+    if (profile.skillLevels !== undefined) {
+      sets.push('#skillLevels = :skillLevels');
+      values[':skillLevels'] = { ...profile.skillLevels };
+    } else removes.push('#skillLevels');
+    try {
+      const res = await this.client.send(
+        new UpdateCommand({
+          TableName: this.tables.agents,
+          Key: { pk: profile.id },
+          UpdateExpression: `SET ${sets.join(', ')}${removes.length ? ` REMOVE ${removes.join(', ')}` : ''}`,
+          ConditionExpression: expect === 'new' ? 'attribute_not_exists(pk)' : 'attribute_exists(pk)',
+          ExpressionAttributeNames: names,
+          ExpressionAttributeValues: values,
+          ReturnValues: 'ALL_NEW',
+        }),
+      );
+      return res.Attributes ? toAgent(res.Attributes) : undefined;
+    } catch (error) {
+      if ((error as { name?: string }).name === 'ConditionalCheckFailedException') return undefined;
+      throw error;
+    }
   }
 }

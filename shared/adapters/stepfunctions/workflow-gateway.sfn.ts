@@ -1,7 +1,21 @@
 /** WorkflowGateway on Step Functions (the local runtime serves the same API for the synthesized definitions). */
 import type { SFNClient } from '@aws-sdk/client-sfn';
 import type { EscalationInput, MessageWorkflowInput, WorkflowGateway } from '../../ports/gateways.ts';
+import type { SlaTimerInput, SlaTimerStarter } from '../../application/sla.use-cases.ts';
 import { loadStepFunctionsSdk } from './client.ts';
+
+/**
+ * Starts a Standard execution by name: a second start with the same name and input is a no-op (so is one with
+ * another input: the name already ran, e.g. a redelivered event).
+ */
+async function startOnce(clientOf: () => Promise<SFNClient>, stateMachineArn: string, name: string, input: object): Promise<void> {
+  const [{ StartExecutionCommand }, client] = await Promise.all([loadStepFunctionsSdk(), clientOf()]);
+  try {
+    await client.send(new StartExecutionCommand({ stateMachineArn, name, input: JSON.stringify(input) }));
+  } catch (error) {
+    if ((error as { name?: string }).name !== 'ExecutionAlreadyExists') throw error;
+  }
+}
 
 export class StepFunctionsWorkflowGateway implements WorkflowGateway {
   constructor(
@@ -13,13 +27,7 @@ export class StepFunctionsWorkflowGateway implements WorkflowGateway {
   ) {}
 
   async startEscalation(name: string, input: EscalationInput): Promise<void> {
-    const [{ StartExecutionCommand }, client] = await Promise.all([loadStepFunctionsSdk(), this.client()]);
-    try {
-      await client.send(new StartExecutionCommand({ stateMachineArn: this.escalationWorkflowArn(), name, input: JSON.stringify(input) }));
-    } catch (error) {
-      // Standard workflows: a second start with the same name and input is a no-op; another input is a real conflict.
-      if ((error as { name?: string }).name !== 'ExecutionAlreadyExists') throw error;
-    }
+    await startOnce(this.client, this.escalationWorkflowArn(), name, input);
   }
 
   async runMessageWorkflow(input: MessageWorkflowInput) {
@@ -43,5 +51,18 @@ export class StepFunctionsWorkflowGateway implements WorkflowGateway {
       if (name === 'TaskTimedOut' || name === 'TaskDoesNotExist' || name === 'InvalidToken') return 'expired';
       throw error;
     }
+  }
+}
+
+/** The SLA timer workflow: one Standard execution per ticket SLA version, named after it. */
+export class StepFunctionsSlaTimers implements SlaTimerStarter {
+  constructor(
+    private readonly client: () => Promise<SFNClient>,
+    private readonly timerWorkflowArn: () => string,
+  ) {}
+
+  async startSlaTimer(name: string, input: SlaTimerInput): Promise<void> {
+    // That SLA version has its timer already (a redelivered stream record): nothing to do.
+    await startOnce(this.client, this.timerWorkflowArn(), name, input);
   }
 }

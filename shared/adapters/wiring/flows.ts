@@ -5,7 +5,8 @@
  */
 import { createHash } from 'node:crypto';
 import { makeFlowTurn } from '../../application/flow.use-cases.ts';
-import { orderNumberFromSlots } from '../../domain/tickets/ticket.ts';
+import { withStartedSla } from '../../application/sla.use-cases.ts';
+import { orderNumberFromSlots, type NewTicket } from '../../domain/tickets/ticket.ts';
 import { tableName } from '../../config/runtime-config.ts';
 import { logger } from '../../observability/powertools.ts';
 import { COMMON_ENV } from '../../manifest/manifest.ts';
@@ -16,10 +17,7 @@ import { lambdaSecretString } from '../secrets/secrets-extension.ts';
 import { dynamoDocumentClient } from '../dynamodb/document-client.ts';
 import { DynamoDbFlowCatalog, DynamoDbFlowSessions } from '../dynamodb/flows.dynamodb.ts';
 import { once } from './once.ts';
-import { clock, conversationStore, ticketStore } from './storage.ts';
-
-/** How long a ticket a flow opens may wait for its first answer. */
-const FLOW_TICKET_DUE_HOURS = 24;
+import { clock, conversationStore, routingStore, ticketStore } from './storage.ts';
 
 /**
  * The HTTP connector, configured on first use: locally from KEFU_FLOW_CONNECTORS (JSON), in AWS from the flow
@@ -54,24 +52,27 @@ export const flowTurn = once(() =>
     flows: flowCatalog(),
     sessions: new DynamoDbFlowSessions(dynamoDocumentClient(), tableName('conversations')),
     connector: lazyConnector(),
-    tickets: async (draft) => {
-      const conversation = await conversationStore().get(draft.conversationId);
+    tickets: async (draft0) => {
+      const conversation = await conversationStore().get(draft0.conversationId);
       const now = clock.now();
-      const orderNumber = orderNumberFromSlots(draft.slots);
-      const ticket = await ticketStore().createOnce({
-        id: `tkt_${createHash('sha256').update(draft.idempotencyKey).digest('hex').slice(0, 20)}`,
-        conversationId: draft.conversationId,
+      const orderNumber = orderNumberFromSlots(draft0.slots);
+      const draft: NewTicket = {
+        id: `tkt_${createHash('sha256').update(draft0.idempotencyKey).digest('hex').slice(0, 20)}`,
+        conversationId: draft0.conversationId,
         customerId: conversation?.customerId ?? 'unknown',
-        type: draft.type,
+        type: draft0.type,
         status: 'new',
-        priority: draft.priority,
-        subject: draft.subject,
-        description: draft.description,
+        priority: draft0.priority,
+        subject: draft0.subject,
+        description: draft0.description,
         createdAt: now.toISOString(),
-        dueAt: new Date(now.getTime() + FLOW_TICKET_DUE_HOURS * 3_600_000).toISOString(),
+        links: [{ kind: 'conversation', conversationId: draft0.conversationId, at: now.toISOString() }],
+        ...(conversation?.groupId ? { groupId: conversation.groupId } : {}),
         ...(conversation ? { channel: conversation.channel } : {}),
         ...(orderNumber ? { orderNumber } : {}),
-      });
+      };
+      // The ticket's SLA clocks start now, on its group's calendar (the SLA scheduler times its warnings and breaches).
+      const ticket = await ticketStore().createOnce((await withStartedSla({ routing: routingStore() }, draft, now)).ticket);
       return { id: ticket.id };
     },
     clock,

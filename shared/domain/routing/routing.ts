@@ -43,6 +43,8 @@ export interface RoutingGroup {
   readonly maxWaitSeconds?: number;
   /** Whether the group is an outsourced overflow team (shown to supervisors). */
   readonly outsourced?: boolean;
+  /** The SLA policy of the group's tickets (absent: the policy "default"). */
+  readonly slaPolicyId?: string;
 }
 
 export const DEFAULT_GROUP_ID = 'default';

@@ -49,6 +49,22 @@ export interface SlaPolicy {
   /** A warning fires this many business minutes before a clock is due. */
   readonly warnBeforeMinutes: number;
   readonly targets: readonly SlaTarget[];
+  /** What a breach does besides telling the supervisors (absent: the priority goes up one step, the assignee stays). */
+  readonly onBreach?: SlaBreachAction;
+}
+
+export interface SlaBreachAction {
+  /** Raise the ticket's priority one step (urgent stays urgent). */
+  readonly raisePriority: boolean;
+  /** Hand the ticket to this group, unassigned (e.g. the team leads), so that someone else picks it up. */
+  readonly reassignToGroupId?: string;
+}
+
+export const DEFAULT_BREACH_ACTION: SlaBreachAction = Object.freeze({ raisePriority: true });
+
+/** The next priority up, for an escalation on breach. */
+export function raisedPriority(priority: TicketPriority): TicketPriority {
+  return TICKET_PRIORITIES[Math.min(TICKET_PRIORITIES.indexOf(priority) + 1, TICKET_PRIORITIES.length - 1)]!;
 }
 
 export interface SlaTicket {
@@ -152,6 +168,7 @@ const policySchema = z.strictObject({
       resolutionMinutes: minutesSchema,
     }),
   ),
+  onBreach: z.optional(z.strictObject({ raisePriority: z.boolean(), reassignToGroupId: z.optional(z.string().check(z.minLength(1), z.maxLength(128))) })),
 });
 
 function failPolicy(problems: readonly Problem[]): never {
@@ -189,6 +206,7 @@ export function parseSlaPolicy(input: unknown): SlaPolicy {
       nextResponseMinutes: t.nextResponseMinutes,
       resolutionMinutes: t.resolutionMinutes,
     })),
+    ...(policy.onBreach ? { onBreach: { raisePriority: policy.onBreach.raisePriority, ...(policy.onBreach.reassignToGroupId ? { reassignToGroupId: policy.onBreach.reassignToGroupId } : {}) } } : {}),
   };
 }
 

@@ -123,7 +123,7 @@ export interface TicketComment {
   readonly sourceMessageId?: string;
 }
 
-export type HistoryAction = 'created' | 'updated' | 'commented' | 'reopened' | 'linked' | 'merged-into' | 'merged-from' | 'follow-up-created';
+export type HistoryAction = 'created' | 'updated' | 'commented' | 'reopened' | 'linked' | 'merged-into' | 'merged-from' | 'follow-up-created' | 'sla-warning' | 'sla-breach';
 
 /** Who changed what: one audit item per write. */
 export interface TicketHistoryEntry {
