@@ -77,6 +77,7 @@ export function makePostCustomerMessage(deps: Pick<ConversationDeps, 'store' | '
       createdAt: deps.clock.now().toISOString(),
       // Who owned the conversation when the message was accepted: intake routes on it without reading the conversation.
       ownerAtWrite: reopen ? ('bot' as const) : conversation.status,
+      ...(conversation.ticketId ? { ticketAtWrite: conversation.ticketId } : {}),
       channel: input.channel,
     };
     const result = await appendReopening(deps, conversation, draft, idempotencyKey, reopen);

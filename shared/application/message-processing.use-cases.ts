@@ -18,6 +18,8 @@ export interface IntakeDeps {
   readonly store: ConversationStore;
   readonly workflows: WorkflowGateway;
   readonly live: LiveUpdates;
+  /** A message in a conversation with a ticket goes on the ticket too (see makeCustomerWroteInConversation). */
+  readonly onTicketMessage?: (input: { ticketId: string; conversationId: string; messageId: string; text: string; channel?: string }) => Promise<unknown>;
 }
 
 export interface StoredCustomerMessage {
@@ -28,6 +30,7 @@ export interface StoredCustomerMessage {
   readonly role: 'customer';
   readonly createdAt: string;
   readonly ownerAtWrite?: ConversationStatus;
+  readonly ticketAtWrite?: string;
   readonly channel?: Channel;
 }
 
@@ -38,6 +41,9 @@ export interface StoredCustomerMessage {
  */
 export function makeProcessCustomerMessage(deps: IntakeDeps) {
   return async (message: StoredCustomerMessage) => {
+    if (message.ticketAtWrite && deps.onTicketMessage) {
+      await deps.onTicketMessage({ ticketId: message.ticketAtWrite, conversationId: message.conversationId, messageId: message.id, text: message.text, ...(message.channel ? { channel: message.channel } : {}) });
+    }
     const owner = message.ownerAtWrite ?? (await deps.store.get(message.conversationId))?.status;
     const push = deps.live.publish(conversationAudience(message.conversationId), { type: 'message', conversationId: message.conversationId, message: messageView({ ...message }) });
     if (owner !== 'bot') {

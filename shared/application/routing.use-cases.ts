@@ -22,6 +22,7 @@ import {
   estimatedWaitSeconds,
   formatWait,
   freeSlots,
+  isInactive,
   materialChange,
   queuePriority,
   rankAgents,
@@ -41,9 +42,28 @@ export interface RoutingSettings {
   readonly maxOffers: number;
   /** Offers an agent lets expire in a row before the agent is set away (presence by inactivity). */
   readonly missedOffersAway: number;
+  /** Minutes without console activity after which an online agent is set away (0: never). */
+  readonly idleAwayMinutes?: number;
 }
 
-export const DEFAULT_ROUTING_SETTINGS: RoutingSettings = { maxOffers: 3, missedOffersAway: 2 };
+export const DEFAULT_ROUTING_SETTINGS: RoutingSettings = { maxOffers: 3, missedOffersAway: 2, idleAwayMinutes: 30 };
+
+/**
+ * The agents as routing must see them: an online agent silent for longer than the idle window is set away here,
+ * when routing first meets them (no scan, no timer), and told so on the console.
+ */
+async function routableAgents(deps: Pick<RoutingDeps, 'routing' | 'clock' | 'live' | 'settings'>): Promise<RoutableAgent[]> {
+  const now = deps.clock.now();
+  const idle = (deps.settings ?? DEFAULT_ROUTING_SETTINGS).idleAwayMinutes ?? DEFAULT_ROUTING_SETTINGS.idleAwayMinutes!;
+  return Promise.all(
+    (await deps.routing.listAgents()).map(async (agent) => {
+      if (!isInactive(agent, now, idle)) return agent;
+      const away = await deps.routing.setPresence(agent.id, 'away', now.toISOString(), { onlyIfActiveBefore: agent.lastActiveAt! });
+      if (away) await deps.live.publish(AGENTS_AUDIENCE, { type: 'presence', agentId: agent.id, presence: 'away', reason: 'inactive' });
+      return { ...agent, presence: 'away' as const };
+    }),
+  );
+}
 
 export interface RoutingDeps extends EscalationDeps {
   readonly routing: RoutingStore;
@@ -125,7 +145,7 @@ export function makeRoute(deps: RoutingDeps) {
     const remaining = conversation.deadlineAt ? Math.floor((Date.parse(conversation.deadlineAt) - now.getTime()) / 1000) : DEFAULT_MAX_WAIT_SECONDS;
     if (remaining <= 0 || (conversation.offers ?? 0) >= maxOffers) return { outcome: 'overflow' };
     const need = needOf(conversation);
-    for (const agent of rankAgents(eligibleAgents(await deps.routing.listAgents(), need), need)) {
+    for (const agent of rankAgents(eligibleAgents(await routableAgents(deps), need), need)) {
       const offered = await deps.routing.claimOffer(conversation.id, agent.id, now.toISOString(), { offers: (conversation.offers ?? 0) + 1 });
       if (offered === 'conversation-unavailable') return { outcome: 'gone' };
       if (offered === 'agent-unavailable') continue;
@@ -163,7 +183,7 @@ export function makeParkWait(deps: RoutingDeps) {
       await deps.workflows.completeTask(input.taskToken, { outcome, agentId: conversation.assignedAgentId ?? null });
       return { parked: false, outcome };
     }
-    if (eligibleAgents(await deps.routing.listAgents(), needOf(parked)).length && (await deps.routing.takeWaitToken(parked.id, input.taskToken))) {
+    if (eligibleAgents(await routableAgents(deps), needOf(parked)).length && (await deps.routing.takeWaitToken(parked.id, input.taskToken))) {
       await deps.workflows.completeTask(input.taskToken, { outcome: 'woken' });
       return { parked: false, outcome: 'woken' };
     }
@@ -260,7 +280,7 @@ export async function drainFor(deps: RoutingDeps, agentId: string): Promise<numb
 export async function announcePositions(deps: RoutingDeps, groupId: string, newcomer?: string): Promise<number | undefined> {
   const now = deps.clock.now();
   const queue = serveOrder(await deps.store.listQueue(200, groupId), now);
-  const agents = (await deps.routing.listAgents()).filter((a) => a.groups.includes(groupId) && a.presence === 'online');
+  const agents = (await routableAgents(deps)).filter((a) => a.groups.includes(groupId) && a.presence === 'online');
   const seats = agents.reduce((sum, a) => sum + a.capacity, 0);
   const aht = (await deps.routing.averageHandlingSeconds(groupId, now.toISOString())) ?? DEFAULT_HANDLING_SECONDS;
   let newcomerPosition: number | undefined;
@@ -422,10 +442,10 @@ export function makeTransferConversation(deps: RoutingDeps) {
 }
 
 /** The floor for supervisors: per group, waiting conversations and the longest wait; per agent, presence and load. */
-export function makeFloorView(deps: Pick<RoutingDeps, 'routing' | 'store' | 'clock'>) {
+export function makeFloorView(deps: Pick<RoutingDeps, 'routing' | 'store' | 'clock' | 'live' | 'settings'>) {
   return async () => {
     const now = deps.clock.now();
-    const [agents, groups] = await Promise.all([deps.routing.listAgents(), deps.routing.listGroups()]);
+    const [agents, groups] = await Promise.all([routableAgents(deps), deps.routing.listGroups()]);
     const groupIds = [...new Set([DEFAULT_GROUP_ID, ...groups.map((g) => g.id), ...agents.flatMap((a) => a.groups)])];
     const queues = await Promise.all(
       groupIds.map(async (id) => {
@@ -437,7 +457,14 @@ export function makeFloorView(deps: Pick<RoutingDeps, 'routing' | 'store' | 'clo
     );
     return {
       queues,
-      agents: agents.map((a) => ({ id: a.id, name: a.name, presence: a.presence, load: a.load ?? 0, capacity: a.capacity, groups: a.groups, skills: a.skills })),
+      agents: agents.map((a) => ({ id: a.id, name: a.name, presence: a.presence, load: a.load ?? 0, capacity: a.capacity, groups: a.groups, skills: a.skills, ...(a.lastActiveAt ? { lastActiveAt: a.lastActiveAt } : {}) })),
     };
+  };
+}
+
+/** The agent used the console: remembered to the minute (one conditional write a minute at most), for presence by inactivity. */
+export function makeTouchAgent(deps: Pick<RoutingDeps, 'routing' | 'clock'>) {
+  return async (agentId: string): Promise<void> => {
+    await deps.routing.touch(agentId, deps.clock.now().toISOString(), 60_000);
   };
 }

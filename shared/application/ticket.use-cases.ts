@@ -245,7 +245,7 @@ export function makeCreateTicketFromConversation(deps: TicketFromConversationDep
     const session = deps.flowSessions ? await deps.flowSessions.get(conversationId) : undefined;
     const orderNumber = orderNumberFromSlots(session?.state?.slots) ?? orderNumberInTexts(customerTexts);
     const description = transcript.length ? transcript.map((m) => `[${m.createdAt} ${m.role}] ${m.text}`).join('\n') : '(no messages)';
-    return create(
+    const result = await create(
       deps,
       {
         actor: input.actor,
@@ -267,6 +267,9 @@ export function makeCreateTicketFromConversation(deps: TicketFromConversationDep
       },
       { source: 'conversation' },
     );
+    // The conversation points at its latest ticket: what the customer writes there next goes on the ticket too.
+    if (result.created) await deps.conversations.update(conversationId, { ticketId: result.ticket.id }, ['bot', 'queued', 'agent', 'resolved']);
+    return result;
   };
 }
 
@@ -434,6 +437,22 @@ export function makeCustomerReply(deps: TicketDeps) {
       await deps.tickets.write({ updates: [{ ticket: next, expectedVersion: current.version }], comments: [c], history: entries });
       return { outcome: effect.reopen && current.status === 'solved' ? 'reopened' : 'commented', ticket: next, comment: c, duplicate: false };
     });
+  };
+}
+
+/**
+ * A customer message in a conversation that has a ticket: it goes on the ticket as the customer's reply (a pending
+ * or solved ticket opens again, its SLA clocks with it), once per message. A closed ticket is left alone: the
+ * conversation goes on without it (no follow-up ticket for every later chat).
+ */
+export function makeCustomerWroteInConversation(deps: TicketDeps) {
+  return async (input: { ticketId: string; conversationId: string; messageId: string; text: string; channel?: string }): Promise<CustomerReplyResult | { outcome: 'skipped'; reason: string }> => {
+    const ticket = await deps.tickets.get(input.ticketId);
+    if (!ticket) return { outcome: 'skipped', reason: 'no such ticket' };
+    const into = mergedInto(ticket);
+    const target = into ? await deps.tickets.get(into) : ticket;
+    if (!target || target.status === 'closed') return { outcome: 'skipped', reason: 'ticket closed' };
+    return makeCustomerReply(deps)({ ticketId: target.id, text: input.text, messageId: input.messageId, conversationId: input.conversationId, ...(input.channel ? { channel: input.channel } : {}) });
   };
 }
 

@@ -33,7 +33,7 @@ function intEnv(name: string, fallback: number, min: number, max: number): numbe
 
 /** Escalation settings the policy puts into the escalation it starts (the CDK app sets them from context). */
 export function escalationSettings() {
-  return { maxOffers: intEnv(COMMON_ENV.maxOffers, 3, 1, 50), missedOffersAway: intEnv('KEFU_MISSED_OFFERS_AWAY', 2, 1, 100) };
+  return { maxOffers: intEnv(COMMON_ENV.maxOffers, 3, 1, 50), missedOffersAway: intEnv('KEFU_MISSED_OFFERS_AWAY', 2, 1, 100), idleAwayMinutes: intEnv('KEFU_AGENT_IDLE_MINUTES', 30, 0, 1440) };
 }
 
 export function stage(): string {

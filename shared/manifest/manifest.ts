@@ -301,7 +301,7 @@ export const manifest: Manifest = {
       description: 'reads newly persisted customer messages in order per conversation and runs the message workflow',
       memoryMb: 256,
       timeoutSeconds: 60,
-      tables: { conversations: 'read', messages: 'read', connections: 'read' },
+      tables: { conversations: 'read', messages: 'read', connections: 'read', tickets: 'readwrite', agents: 'read' },
       startsWorkflows: ['message'],
       pushesLiveUpdates: true,
       streamSource: { table: 'messages', eventNames: ['INSERT'], newImageEquals: { kind: 'message', role: 'customer' }, batchSize: 10, parallelization: 10, retryAttempts: 5 },

@@ -15,7 +15,13 @@ export interface RoutingStore {
   listAgents(): Promise<RoutableAgent[]>;
   getAgent(agentId: string): Promise<RoutableAgent | undefined>;
   putAgent(agent: RoutableAgent): Promise<void>;
-  setPresence(agentId: string, presence: Presence, at: string): Promise<RoutableAgent | undefined>;
+  /**
+   * Sets the presence (going online also counts as activity). With `onlyIfActiveBefore` (set away for inactivity)
+   * only while the agent is still online and did nothing since that time; undefined when nothing changed.
+   */
+  setPresence(agentId: string, presence: Presence, at: string, options?: { onlyIfActiveBefore?: string }): Promise<RoutableAgent | undefined>;
+  /** The agent used the console at `at`: recorded unless it was recorded less than `everyMs` before. */
+  touch(agentId: string, at: string, everyMs: number): Promise<void>;
   getGroup(groupId: string): Promise<RoutingGroup | undefined>;
   listGroups(): Promise<RoutingGroup[]>;
   putGroup(group: RoutingGroup): Promise<void>;

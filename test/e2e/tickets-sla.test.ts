@@ -93,6 +93,21 @@ describe('a ticket from a chat', () => {
     expect(transcript.some((m) => m.text.includes('财务在查'))).toBe(false);
     // The first response was given in time (the default policy: 60 business minutes for high priority).
     expect((await getTicket(id)).sla.clocks[0]).toMatchObject({ metric: 'firstResponse', state: 'hit' });
+
+    // Waiting on the customer: the clocks pause. When the customer writes in the chat, it goes on the ticket, which opens again.
+    const waiting = await platform.request('PATCH', `/v1/tickets/${id}`, { ...as('agent-li'), body: { version: reply.body.ticket.version, status: 'pending' } });
+    expect(waiting.body.ticket.status).toBe('pending');
+    expect((await platform.say(customer, '收到了，谢谢！不过还有一笔运费没退')).status).toBe(202);
+    const reopened = await platform.waitFor(async () => {
+      const view = await getTicket(id);
+      return view.ticket.status === 'open' && view;
+    }, 'the ticket to open on the customer reply');
+    expect(reopened.comments.at(-1)).toMatchObject({ author: 'customer', visibility: 'public', text: '收到了，谢谢！不过还有一笔运费没退' });
+    expect(reopened.sla.clocks.map((c: any) => [c.metric, c.state])).toEqual([
+      ['firstResponse', 'hit'],
+      ['nextResponse', 'active'],
+      ['resolution', 'active'],
+    ]);
   });
 });
 

@@ -15,6 +15,7 @@ import {
   makeExpireOffer,
   makeResolveConversation,
   makeRoute,
+  makeTouchAgent,
   makeTransferConversation,
   type RoutingDeps,
 } from '../../shared/application/routing.use-cases.ts';
@@ -238,5 +239,35 @@ describe('a workflow token parked while an accept is under way (DynamoDB Local)'
     expect(completed).toEqual([{ token: 'token-of-the-second-offer', output: { outcome: 'declined', agentId: 'solo' } }]);
     expect((await routing.getAgent('solo'))?.load).toBe(0);
     expect((await store.get('tok2'))?.offerToken).toBeUndefined();
+  });
+});
+
+describe('presence by inactivity (DynamoDB Local)', () => {
+  it('sets an online agent who has been silent past the idle window away when routing meets them, not one who was active', async () => {
+    const now = Date.now();
+    const at = new Date(now).toISOString();
+    const silentSince = new Date(now - 45 * 60_000).toISOString();
+    await routing.putAgent({ id: 'idle-a', name: 'Idle A', skills: [], groups: ['idle'], languages: [], capacity: 2, presence: 'online', lastActiveAt: silentSince });
+    await routing.putAgent({ id: 'idle-b', name: 'Idle B', skills: [], groups: ['idle'], languages: [], capacity: 2, presence: 'online', lastActiveAt: silentSince });
+    await store.create({ id: 'idle-c1', channel: 'webchat', customerId: 'cus-idle', status: 'queued', seq: 0, failedAnswers: 0, handoffs: 1, createdAt: at, updatedAt: at, queuedAt: at, priority: 5, groupId: 'idle' });
+    await routing.setQueueEntry('idle-c1', { groupId: 'idle', priority: 5, queuedAt: at });
+    const presence: unknown[] = [];
+    const watched: RoutingDeps = { ...deps, settings: { maxOffers: 10, missedOffersAway: 10, idleAwayMinutes: 30 }, live: { publish: async (_audience: string, event: unknown) => void presence.push(event), channel: () => ({ publish: async () => {} }) } as never };
+
+    // B uses the console (recorded once a minute at most): B stays online and gets the offer; A is set away.
+    await makeTouchAgent(watched)('idle-b');
+    const touchedAt = (await routing.getAgent('idle-b'))!.lastActiveAt!;
+    expect(Date.parse(touchedAt)).toBeGreaterThan(now - 5_000);
+    await makeTouchAgent(watched)('idle-b');
+    expect((await routing.getAgent('idle-b'))!.lastActiveAt).toBe(touchedAt);
+    expect(await makeRoute(watched)({ conversationId: 'idle-c1' })).toEqual({ outcome: 'offered', agentId: 'idle-b' });
+    expect((await routing.getAgent('idle-a'))!.presence).toBe('away');
+    expect(presence).toContainEqual({ type: 'presence', agentId: 'idle-a', presence: 'away', reason: 'inactive' });
+    // An agent who did something since routing read them is not set away (the write is conditional on that reading).
+    expect(await routing.setPresence('idle-b', 'away', at, { onlyIfActiveBefore: silentSince })).toBeUndefined();
+    expect((await routing.getAgent('idle-b'))!.presence).toBe('online');
+    // Going online again counts as activity.
+    const onlineAt = new Date().toISOString();
+    expect(await routing.setPresence('idle-a', 'online', onlineAt)).toMatchObject({ presence: 'online', lastActiveAt: onlineAt });
   });
 });

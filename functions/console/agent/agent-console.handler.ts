@@ -7,13 +7,14 @@ import {
   makeFloorView,
   makeResolveConversation,
   makeSetPresence,
+  makeTouchAgent,
   makeTransferConversation,
 } from '../../../shared/application/routing.use-cases.ts';
 import { liveUpdates } from '../../../shared/adapters/wiring/live-updates.ts';
 import { agentDirectory, clock, conversationStore, customerDirectory, ids, escalation, routingStore, ticketStore } from '../../../shared/adapters/wiring/storage.ts';
 import { workflowGateway } from '../../../shared/adapters/wiring/workflows.ts';
 import { DomainError } from '../../../shared/domain/errors.ts';
-import { httpFunction, validate, type HttpRequest } from '../../../shared/observability/handler-kit.ts';
+import { httpFunction, validate, type HttpRequest, type HttpResult } from '../../../shared/observability/handler-kit.ts';
 
 const deps = () => ({
   store: conversationStore(),
@@ -45,7 +46,25 @@ function agentId(request: HttpRequest): string {
   return request.principal.subject;
 }
 
-export const handler = httpFunction('agent-console', {
+/**
+ * Every console call counts as the agent's activity (presence by inactivity): recorded alongside the call, at most
+ * once a minute per agent, and never failing the call it rides on.
+ */
+function active<R extends Record<string, (request: HttpRequest) => Promise<HttpResult>>>(routes: R): R {
+  const touch = (id: string) => makeTouchAgent({ routing: routingStore(), clock })(id);
+  return Object.fromEntries(
+    Object.entries(routes).map(([name, route]) => [
+      name,
+      async (request: HttpRequest) => {
+        const touched = request.principal.subject ? touch(request.principal.subject).catch(() => undefined) : undefined;
+        const [result] = await Promise.all([route(request), touched]);
+        return result;
+      },
+    ]),
+  ) as R;
+}
+
+export const handler = httpFunction('agent-console', active({
   // Every group's queue: the default one and each configured group (the overflow team's included).
   queue: async () => ({ status: 200, body: await makeListQueue(deps())(['default', ...(await routingStore().listGroups()).map((g) => g.id).filter((id) => id !== 'default')]) }),
   me: async (request) => {
@@ -82,4 +101,4 @@ export const handler = httpFunction('agent-console', {
     validate(emptySchema, request.body);
     return { status: 200, body: await makeResolveConversation(deps())({ conversationId: request.params.id!, agentId: agentId(request) }) };
   },
-});
+}));

@@ -8,7 +8,10 @@ import { unmarshall } from '@aws-sdk/util-dynamodb';
 import type { DynamoDBBatchResponse, DynamoDBStreamEvent } from 'aws-lambda';
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import { makeProcessCustomerMessage } from '../../../shared/application/message-processing.use-cases.ts';
-import { conversationStore } from '../../../shared/adapters/wiring/storage.ts';
+import { makeTicketSlaHook } from '../../../shared/application/sla.use-cases.ts';
+import { makeCustomerWroteInConversation } from '../../../shared/application/ticket.use-cases.ts';
+import { once } from '../../../shared/adapters/wiring/once.ts';
+import { clock, conversationStore, ids, routingStore, ticketStore } from '../../../shared/adapters/wiring/storage.ts';
 import { liveUpdates } from '../../../shared/adapters/wiring/live-updates.ts';
 import { workflowGateway } from '../../../shared/adapters/wiring/workflows.ts';
 import { loadStepFunctionsSdk } from '../../../shared/adapters/stepfunctions/client.ts';
@@ -17,8 +20,11 @@ import { logger, metrics, rawFunction } from '../../../shared/observability/hand
 // Every invocation starts the message workflow: load the Step Functions SDK during init, not on the first message.
 await loadStepFunctionsSdk();
 
+/** A message in a conversation with a ticket also goes on the ticket (reopening it; its SLA clocks move with it). */
+const ticketMessage = once(() => makeCustomerWroteInConversation({ tickets: ticketStore(), clock, ids, sla: makeTicketSlaHook({ routing: routingStore() }) }));
+
 export const handler = rawFunction<DynamoDBStreamEvent, DynamoDBBatchResponse>('message-intake', 'stream', async (event) => {
-  const process = makeProcessCustomerMessage({ store: conversationStore(), workflows: workflowGateway(), live: liveUpdates() });
+  const process = makeProcessCustomerMessage({ store: conversationStore(), workflows: workflowGateway(), live: liveUpdates(), onTicketMessage: ticketMessage() });
   for (const record of event.Records) {
     const image = record.dynamodb?.NewImage;
     if (record.eventName !== 'INSERT' || !image) continue;
@@ -35,6 +41,7 @@ export const handler = rawFunction<DynamoDBStreamEvent, DynamoDBBatchResponse>('
         role: 'customer',
         createdAt: item.createdAt,
         ...(item.ownerAtWrite ? { ownerAtWrite: item.ownerAtWrite } : {}),
+        ...(item.ticketAtWrite ? { ticketAtWrite: item.ticketAtWrite } : {}),
         ...(item.channel ? { channel: item.channel } : {}),
       });
       metrics.addMetric(result.outcome === 'processed' ? 'MessagesProcessed' : 'MessagesSkipped', MetricUnit.Count, 1);

@@ -72,15 +72,17 @@ export class DynamoDbRoutingStore implements RoutingStore {
     await this.client.send(new PutCommand({ TableName: this.tables.agents, Item: { pk: agent.id, load: 0, ...agent } }));
   }
 
-  async setPresence(agentId: string, presence: Presence, at: string): Promise<RoutableAgent | undefined> {
+  async setPresence(agentId: string, presence: Presence, at: string, options: { onlyIfActiveBefore?: string } = {}): Promise<RoutableAgent | undefined> {
+    // Set by the agent, going online counts as activity; set for inactivity, only if the agent did nothing since.
+    const byInactivity = options.onlyIfActiveBefore !== undefined;
     try {
       const res = await this.client.send(
         new UpdateCommand({
           TableName: this.tables.agents,
           Key: { pk: agentId },
-          UpdateExpression: 'SET presence = :p, presenceAt = :at, missedOffers = :zero',
-          ConditionExpression: 'attribute_exists(pk)',
-          ExpressionAttributeValues: { ':p': presence, ':at': at, ':zero': 0 },
+          UpdateExpression: `SET presence = :p, presenceAt = :at, missedOffers = :zero${presence === 'online' ? ', lastActiveAt = :at' : ''}`,
+          ConditionExpression: byInactivity ? 'attribute_exists(pk) AND presence = :online AND lastActiveAt = :seen' : 'attribute_exists(pk)',
+          ExpressionAttributeValues: { ':p': presence, ':at': at, ':zero': 0, ...(byInactivity ? { ':online': 'online', ':seen': options.onlyIfActiveBefore } : {}) },
           ReturnValues: 'ALL_NEW',
         }),
       );
@@ -88,6 +90,22 @@ export class DynamoDbRoutingStore implements RoutingStore {
     } catch (error) {
       if ((error as { name?: string }).name === 'ConditionalCheckFailedException') return undefined;
       throw error;
+    }
+  }
+
+  async touch(agentId: string, at: string, everyMs: number): Promise<void> {
+    try {
+      await this.client.send(
+        new UpdateCommand({
+          TableName: this.tables.agents,
+          Key: { pk: agentId },
+          UpdateExpression: 'SET lastActiveAt = :at',
+          ConditionExpression: 'attribute_exists(pk) AND (attribute_not_exists(lastActiveAt) OR lastActiveAt < :cutoff)',
+          ExpressionAttributeValues: { ':at': at, ':cutoff': new Date(Date.parse(at) - everyMs).toISOString() },
+        }),
+      );
+    } catch (error) {
+      if ((error as { name?: string }).name !== 'ConditionalCheckFailedException') throw error;
     }
   }
 

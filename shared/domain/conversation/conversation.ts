@@ -95,6 +95,8 @@ export interface MessageDraft {
   readonly tone?: { readonly emotion: Emotion; readonly style: string };
   /** Customer messages: the conversation's owner when the message was accepted (the policy re-checks the real one). */
   readonly ownerAtWrite?: ConversationStatus;
+  /** Customer messages: the conversation's ticket when the message was accepted (the message goes on it too). */
+  readonly ticketAtWrite?: string;
   /** Customer messages: the channel the message arrived on. */
   readonly channel?: Channel;
 }

@@ -27,6 +27,13 @@ export interface RoutableAgent {
   readonly lastAssignedAt?: string;
   /** Offers the agent let expire in a row (reset on accept); enough of them set the agent away. */
   readonly missedOffers?: number;
+  /** The agent's last console activity (kept to the minute); silence for long enough sets the agent away. */
+  readonly lastActiveAt?: string;
+}
+
+/** Online, but nothing from the agent's console for longer than `idleMinutes` (0: never): to be set away. */
+export function isInactive(agent: Pick<RoutableAgent, 'presence' | 'lastActiveAt'>, now: Date, idleMinutes: number): boolean {
+  return idleMinutes > 0 && agent.presence === 'online' && agent.lastActiveAt !== undefined && now.getTime() - Date.parse(agent.lastActiveAt) > idleMinutes * 60_000;
 }
 
 /** A routing group: a team with its calendar, and where its conversations go when it cannot take them. */
