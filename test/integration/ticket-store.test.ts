@@ -141,6 +141,7 @@ describe('tickets on DynamoDB Local', () => {
     await update({ ticketId: ticket.id, version: 2, actor: 'system', status: 'closed' });
     await expect(makeAddComment(deps())({ ticketId: ticket.id, actor: 'agent-li', visibility: 'public', text: 'x' })).rejects.toMatchObject({ code: 'TICKET.CLOSED' });
     const reply = makeCustomerReply(deps());
+    tick(); // the follow-up is created later (the byConversation index orders by creation time; equal times have no order)
     const follow = await reply({ ticketId: ticket.id, text: 'the replacement is broken too', messageId: 'msg-9' });
     expect(follow).toMatchObject({ outcome: 'follow-up', followUpOf: ticket.id, duplicate: false });
     expect(follow.ticket).toMatchObject({
