@@ -136,34 +136,78 @@ export function makeListQueue(deps: Pick<EscalationDeps, 'store' | 'clock'>) {
   };
 }
 
+/** How many of the customer's earlier conversations and tickets the agent sees. */
+const HISTORY_ITEMS = 10;
+
+/**
+ * What an agent needs to take over: the transcript with the bot part, the audit trail, a short summary (topic,
+ * intent, handoff reason, mood and its trend, what the bot tried), the customer profile, and the customer's previous
+ * conversations and tickets.
+ */
 export function makeGetConversationContext(deps: Pick<AgentDeps, 'store' | 'customers' | 'tickets'>) {
   return async (conversationId: string) => {
     const conversation = await mustGet(deps.store, conversationId);
-    const [messages, events, customer, tickets] = await Promise.all([
+    const [messages, events, customer, tickets, earlier, customerTickets] = await Promise.all([
       deps.store.listMessages(conversationId, { limit: 1000 }),
       deps.store.listEvents(conversationId),
       deps.customers.get(conversation.customerId),
       deps.tickets.listByConversation(conversationId),
+      deps.store.listByCustomer(conversation.customerId, HISTORY_ITEMS + 1),
+      deps.tickets.search({ by: 'customer', customerId: conversation.customerId }, { limit: HISTORY_ITEMS }),
     ]);
     const { offerToken, waitToken, ...visible } = conversation;
     void offerToken;
     void waitToken;
+    const customerTexts = messages.filter((m) => m.role === 'customer');
+    const botReplies = messages.filter((m) => m.role === 'bot');
+    const summary = {
+      topic: customerTexts[0]?.text.slice(0, 120) ?? null,
+      intent: conversation.neededSkill ?? null,
+      lastEntryId: conversation.lastEntryId ?? null,
+      customerMessages: customerTexts.length,
+      botReplies: botReplies.length,
+      handoffReason: conversation.handoffReason ?? null,
+      mood: conversation.lastMood ?? null,
+      moodTrend: conversation.mood?.trend ?? null,
+      worstMoment: conversation.mood?.worst ?? null,
+      previousConversations: earlier.filter((c) => c.id !== conversation.id).length,
+    };
     return {
       conversation: visible,
       transcript: messages.map(messageView),
       events,
       customer: customer ?? null,
       tickets,
-      summary: {
-        customerMessages: messages.filter((m) => m.role === 'customer').length,
-        botReplies: messages.filter((m) => m.role === 'bot').length,
-        handoffReason: conversation.handoffReason ?? null,
-        mood: conversation.lastMood ?? null,
-        moodTrend: conversation.mood?.trend ?? null,
-        worstMoment: conversation.mood?.worst ?? null,
-      },
+      summary: { ...summary, text: summaryText(conversation, summary) },
+      previousConversations: earlier
+        .filter((c) => c.id !== conversation.id)
+        .slice(0, HISTORY_ITEMS)
+        .map((c) => ({ id: c.id, channel: c.channel, status: c.status, createdAt: c.createdAt, ...(c.resolvedAt ? { resolvedAt: c.resolvedAt } : {}), ...(c.handoffReason ? { handoffReason: c.handoffReason } : {}), ...(c.lastMood ? { mood: c.lastMood } : {}), ...(c.ticketId ? { ticketId: c.ticketId } : {}), ...(c.assignedAgentId ? { agentId: c.assignedAgentId } : {}) })),
+      customerTickets: customerTickets.items.map((t) => ({ id: t.id, subject: t.subject, status: t.status, priority: t.priority, type: t.type, createdAt: t.createdAt, ...(t.dueAt ? { dueAt: t.dueAt } : {}) })),
     };
   };
+}
+
+/** One line an agent reads before saying hello, in the conversation's language. */
+function summaryText(conversation: Conversation, s: { topic: string | null; intent: string | null; customerMessages: number; botReplies: number; handoffReason: string | null; mood: string | null; moodTrend: string | null; previousConversations: number }): string {
+  if (zh(conversation)) {
+    return [
+      `${conversation.channel} 渠道，客户发了 ${s.customerMessages} 条消息，机器人答复 ${s.botReplies} 次`,
+      s.topic ? `问题：${s.topic}` : undefined,
+      s.intent ? `意图：${s.intent}` : undefined,
+      s.handoffReason ? `转人工原因：${s.handoffReason}` : undefined,
+      s.mood ? `情绪：${s.mood}${s.moodTrend ? `（${s.moodTrend}）` : ''}` : undefined,
+      s.previousConversations ? `此前会话 ${s.previousConversations} 次` : '首次联系',
+    ].filter(Boolean).join('；') + '。';
+  }
+  return [
+    `${conversation.channel}: ${s.customerMessages} customer messages, ${s.botReplies} bot replies`,
+    s.topic ? `asked: ${s.topic}` : undefined,
+    s.intent ? `intent: ${s.intent}` : undefined,
+    s.handoffReason ? `handed over: ${s.handoffReason}` : undefined,
+    s.mood ? `mood: ${s.mood}${s.moodTrend ? ` (${s.moodTrend})` : ''}` : undefined,
+    s.previousConversations ? `${s.previousConversations} earlier conversations` : 'first contact',
+  ].filter(Boolean).join('; ') + '.';
 }
 
 export function makeAgentReply(deps: AgentDeps) {

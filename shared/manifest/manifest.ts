@@ -144,7 +144,10 @@ export const manifest: Manifest = {
       envVar: 'CONVERSATIONS_TABLE',
       partitionKey: 'pk',
       ttlAttribute: 'expiresAt',
-      indexes: [{ name: 'byQueue', partitionKey: 'queueKey', sortKey: 'queueOrder' }],
+      indexes: [
+        { name: 'byQueue', partitionKey: 'queueKey', sortKey: 'queueOrder' },
+        { name: 'byCustomer', partitionKey: 'customerId', sortKey: 'createdAt' },
+      ],
       description: 'one item per conversation: owner (bot / queued / agent / resolved), sequence counter, queue position',
     },
     {

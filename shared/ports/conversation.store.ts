@@ -54,6 +54,8 @@ export interface ConversationStore {
   update(conversationId: string, fields: Fields, whenStatus: readonly ConversationStatus[]): Promise<Conversation | undefined>;
   /** A routing group's queue (default: "default"), highest priority then longest waiting first. */
   listQueue(limit: number, groupId?: string): Promise<Conversation[]>;
+  /** A customer's conversations, newest first (the byCustomer index; eventually consistent). */
+  listByCustomer(customerId: string, limit: number): Promise<Conversation[]>;
   recordEvent(conversationId: string, event: AuditEvent): Promise<void>;
   listEvents(conversationId: string): Promise<AuditEvent[]>;
 }

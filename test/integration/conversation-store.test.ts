@@ -87,3 +87,27 @@ describe('the DynamoDB conversation store (on DynamoDB Local)', () => {
     await expect(store.append('nope', draft('m1'))).rejects.toMatchObject({ code: 'CONVERSATION.NOT_FOUND' });
   });
 });
+
+describe('the context an agent gets (on DynamoDB Local)', () => {
+  it("lists the customer's earlier conversations and tickets, newest first, with a summary line", async () => {
+    const { DynamoDbTicketStore } = await import('../../shared/adapters/dynamodb/tickets.dynamodb.ts');
+    const { makeGetConversationContext } = await import('../../shared/application/escalation.use-cases.ts');
+    const { makeCreateTicket } = await import('../../shared/application/ticket.use-cases.ts');
+    const tables = await createTables(ddb.client, 'ctx');
+    const client = DynamoDBDocumentClient.from(ddb.client);
+    const conversations = new DynamoDbConversationStore(client, { conversations: tables.conversations, messages: tables.messages, idempotency: tables.idempotency });
+    const tickets = new DynamoDbTicketStore(client, tables.tickets);
+    await conversations.create(conversation('ctx-old', { customerId: 'cus_ctx', status: 'resolved', createdAt: '2026-10-01T08:00:00.000Z', handoffReason: 'customer-request', resolvedAt: '2026-10-01T08:20:00.000Z' }));
+    await conversations.create(conversation('ctx-other', { customerId: 'cus_someone_else' }));
+    await conversations.create(conversation('ctx-now', { customerId: 'cus_ctx', status: 'queued', createdAt: '2026-11-22T09:00:00.000Z', handoffReason: 'anger', neededSkill: 'refunds', lastMood: 'angry', language: 'zh-Hans' }));
+    await conversations.append('ctx-now', draft('ctx-m1', '退款到现在还没到账'));
+    await conversations.append('ctx-now', { id: 'ctx-m2', role: 'bot', text: '退款一般 3 个工作日到账', createdAt: new Date().toISOString() });
+    await makeCreateTicket({ tickets, clock: { now: () => new Date('2026-10-01T08:21:00.000Z') }, ids: { next: () => 'ctx1' } })({ actor: 'agent-li', customerId: 'cus_ctx', subject: 'Refund not received', description: '…', conversationId: 'ctx-old' });
+
+    const context = await makeGetConversationContext({ store: conversations, customers: { get: async () => undefined } as never, tickets })('ctx-now');
+    expect(context.previousConversations).toEqual([{ id: 'ctx-old', channel: 'webchat', status: 'resolved', createdAt: '2026-10-01T08:00:00.000Z', resolvedAt: '2026-10-01T08:20:00.000Z', handoffReason: 'customer-request' }]);
+    expect(context.customerTickets).toEqual([expect.objectContaining({ id: 'tkt_ctx1', subject: 'Refund not received', status: 'new' })]);
+    expect(context.summary).toMatchObject({ topic: '退款到现在还没到账', intent: 'refunds', customerMessages: 1, botReplies: 1, handoffReason: 'anger', mood: 'angry', previousConversations: 1 });
+    expect(context.summary.text).toBe('webchat 渠道，客户发了 1 条消息，机器人答复 1 次；问题：退款到现在还没到账；意图：refunds；转人工原因：anger；情绪：angry；此前会话 1 次。');
+  });
+});

@@ -272,6 +272,20 @@ export class DynamoDbConversationStore implements ConversationStore {
     return (res.Items ?? []).map(toConversation).filter((c) => c.status === 'queued');
   }
 
+  async listByCustomer(customerId: string, limit: number): Promise<Conversation[]> {
+    const res = await this.client.send(
+      new QueryCommand({
+        TableName: this.tables.conversations,
+        IndexName: 'byCustomer',
+        KeyConditionExpression: 'customerId = :c',
+        ExpressionAttributeValues: { ':c': customerId },
+        ScanIndexForward: false,
+        Limit: limit,
+      }),
+    );
+    return (res.Items ?? []).map(toConversation);
+  }
+
   async recordEvent(conversationId: string, event: AuditEvent): Promise<void> {
     const id = `${Date.now().toString(36)}${Math.random().toString(36).slice(2, 8)}`;
     await this.client.send(
