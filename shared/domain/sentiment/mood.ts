@@ -34,23 +34,29 @@ export function valenceOf(s: Pick<SentimentResult, 'scores' | 'emotion' | 'inten
   return Math.round(Math.max(-1, Math.min(1, v)) * 1000) / 1000;
 }
 
+/** A step of at least this much valence counts as the mood moving (smaller steps are noise). */
+const STEP_DELTA = 0.05;
+
 /**
- * The trend over the last `turns` customer turns: worsening when valence fell by TREND_DELTA or more across them
- * without rising by more than 0.1 at any step (a steady slide, not one bad message); improving the other way round.
+ * The trend over the last `turns` customer turns: worsening when every turn felt worse than the one before (by more
+ * than noise) and valence fell by TREND_DELTA or more across them — a steady slide, not one bad message, nor a mildly
+ * negative question after a neutral one (plain service questions such as "where is my parcel" read slightly negative);
+ * improving the other way round.
  */
 export function trendOf(recent: readonly number[], turns: number): MoodTrend {
   const window = recent.slice(-Math.max(2, turns));
   if (window.length < Math.max(2, turns)) return 'steady';
   const first = window[0]!;
   const last = window[window.length - 1]!;
+  const steps = window.length - 1;
   let rises = 0;
   let falls = 0;
   for (let i = 1; i < window.length; i++) {
-    if (window[i]! > window[i - 1]! + 0.1) rises++;
-    if (window[i]! < window[i - 1]! - 0.1) falls++;
+    if (window[i]! > window[i - 1]! + STEP_DELTA) rises++;
+    if (window[i]! < window[i - 1]! - STEP_DELTA) falls++;
   }
-  if (last <= first - TREND_DELTA && rises === 0) return 'worsening';
-  if (last >= first + TREND_DELTA && falls === 0) return 'improving';
+  if (last <= first - TREND_DELTA && falls === steps) return 'worsening';
+  if (last >= first + TREND_DELTA && rises === steps) return 'improving';
   return 'steady';
 }
 
