@@ -10,7 +10,7 @@ import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { WebSocketServer, type WebSocket } from 'ws';
 import type { APIGatewayProxyEventV2, Context } from 'aws-lambda';
-import { COMMON_ENV, manifest, tableSpec, type FunctionId, type HttpRouteSpec } from '../../shared/manifest/manifest.ts';
+import { COMMON_ENV, functionSpec, manifest, tableSpec, type FunctionId, type HttpRouteSpec, type TableId } from '../../shared/manifest/manifest.ts';
 import { createTables, startDynamoDbLocal, streamArn, type DynamoDbLocal } from './dynamodb-local.ts';
 import { createLocalIssuer, flattenClaims, type LocalIssuer } from './local-issuer.ts';
 import { LOCAL_ACCOUNT, localFunctionArn, LocalStepFunctions, localWorkflowArn, renderWorkflows, SfnApiError } from './stepfunctions-local.ts';
@@ -189,6 +189,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
 
   // The messages stream → message intake, as the CDK event source mapping does.
   const consumers: StreamPoller[] = [];
+  const consumerTables: TableId[] = [];
   for (const spec of manifest.functions) {
     if (!spec.streamSource) continue;
     const arn = await streamArn(ddb.client, tables[spec.streamSource.table]!);
@@ -204,6 +205,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
     });
     poller.start();
     consumers.push(poller);
+    consumerTables.push(spec.streamSource.table);
   }
 
   // WebSocket API: connections by id, fed to the realtime function; @connections served for the functions.
@@ -338,7 +340,15 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
     const result = (await invoke(matched.route.functionId, event)) as { statusCode: number; headers?: Record<string, string>; body?: string };
     res.writeHead(result.statusCode, { 'access-control-allow-origin': '*', ...(result.headers ?? {}) });
     res.end(result.body ?? '');
-    if (method !== 'GET') for (const poller of consumers) poller.poke();
+    // Only the streams of tables this function may write can have new records: poking the others costs every request
+    // a few GetRecords calls on the one DynamoDB Local (they read at their idle poll anyway).
+    if (method !== 'GET') {
+      const writes = functionSpec(matched.route.functionId).tables;
+      consumers.forEach((poller, i) => {
+        const access = writes[consumerTables[i]!];
+        if (access === 'write' || access === 'readwrite') poller.poke();
+      });
+    }
   }
 
   if (options.seed !== false) {
