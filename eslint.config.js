@@ -1,5 +1,6 @@
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
+import globals from 'globals';
 
 export default tseslint.config(
   { ignores: ['node_modules/', 'cdk.out/', '.kefu/', 'console/dist/', 'coverage/'] },
@@ -12,6 +13,11 @@ export default tseslint.config(
       '@typescript-eslint/consistent-type-imports': 'error',
       'no-restricted-imports': 'off',
     },
+  },
+  {
+    // The console and the web chat widget run in the browser.
+    files: ['console/**/*.{ts,tsx}'],
+    languageOptions: { globals: globals.browser },
   },
   {
     // Tests read JSON responses of the public contract; typing every body would only restate the assertions.

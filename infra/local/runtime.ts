@@ -29,6 +29,8 @@ export interface LocalRuntimeOptions {
   readonly maxOffers?: number;
   readonly logLevel?: string;
   readonly onLog?: (line: string) => void;
+  /** The console sign-in password of every local user (demo only; KEFU_LOCAL_PASSWORD, default "kefu"). */
+  readonly localPassword?: string;
 }
 
 export interface LocalRuntime {
@@ -258,6 +260,15 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
     });
   });
 
+  /** A console token for a directory user, with the roles the seed gives (Cognito groups in AWS); agents otherwise. */
+  async function tokenFor(agentId: string): Promise<string> {
+    const { agentDirectory } = await import('../../shared/adapters/wiring/storage.ts');
+    const agent = await agentDirectory().get(agentId);
+    if (!agent) throw new Error(`no agent ${agentId}`);
+    const { SEED_ROLES } = await import('./seed.ts');
+    return issuer.issue({ sub: agent.id, groups: SEED_ROLES[agent.id] ?? ['agent'], email: agent.email, name: agent.name });
+  }
+
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const requestUrl = new URL(req.url ?? '/', url);
     const path = requestUrl.pathname;
@@ -265,6 +276,30 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
 
     if (path === '/local-issuer/.well-known/jwks.json') return send(res, 200, issuer.jwks);
     if (path === '/local-issuer/.well-known/openid-configuration') return send(res, 200, { issuer: issuer.issuer, jwks_uri: `${issuer.issuer}/.well-known/jwks.json` });
+
+    // Console sign-in, locally: the issuer stands in for Cognito; every directory user signs in with the local password.
+    if (path === '/local-issuer/sign-in' && method === 'POST') {
+      let body: { username?: unknown; password?: unknown } = {};
+      try {
+        body = JSON.parse((await readBody(req, 4096)).toString('utf8') || '{}') as typeof body;
+      } catch {
+        return send(res, 400, { error: { code: 'REQUEST.MALFORMED_JSON', message: 'the body is not JSON' } });
+      }
+      const username = typeof body.username === 'string' ? body.username.trim() : '';
+      const password = options.localPassword ?? process.env.KEFU_LOCAL_PASSWORD ?? 'kefu';
+      if (!username || body.password !== password) return send(res, 401, { error: { code: 'AUTH.UNAUTHENTICATED', message: 'wrong user name or password' } });
+      try {
+        const token = await tokenFor(username);
+        const claims = (await issuer.verify(token))!;
+        return send(res, 200, { token, user: { id: claims.sub, name: claims.name, email: claims.email, roles: claims['cognito:groups'] } });
+      } catch {
+        return send(res, 401, { error: { code: 'AUTH.UNAUTHENTICATED', message: 'wrong user name or password' } });
+      }
+    }
+    // What the console needs to know about where it runs (in AWS the same file is deployed next to the app).
+    if (path === '/console/config.json') {
+      return send(res, 200, { stage: 'local', apiBase: '', webSocketUrl: `ws://${req.headers.host ?? `localhost:${port}`}/ws`, auth: { kind: 'local', signInUrl: '/local-issuer/sign-in' } });
+    }
 
     if ((path === '/_local/stepfunctions' || path === '/_local/stepfunctions/') && method === 'POST') {
       const target = String(req.headers['x-amz-target'] ?? '');
@@ -405,13 +440,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
     demoOrderServiceUrl: orders.url,
     tables,
     readyInMs,
-    tokenFor: async (agentId: string) => {
-      const { agentDirectory } = await import('../../shared/adapters/wiring/storage.ts');
-      const agent = await agentDirectory().get(agentId);
-      if (!agent) throw new Error(`no agent ${agentId}`);
-      const { SEED_ROLES } = await import('./seed.ts');
-      return issuer.issue({ sub: agent.id, groups: SEED_ROLES[agent.id] ?? ['agent'], email: agent.email, name: agent.name });
-    },
+    tokenFor,
     stop: async () => {
       for (const poller of consumers) await poller.stop();
       await stepFunctions.stop();

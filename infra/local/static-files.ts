@@ -1,4 +1,7 @@
-/** Serves the console's static files at /console (the built app in console/dist, else console/public). */
+/**
+ * Serves the console's static files at /console (the app built into console/dist by `npm run build:console`, with the
+ * web chat widget and its demo page under /console/widget/).
+ */
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { extname, join, normalize, resolve } from 'node:path';
@@ -15,8 +18,7 @@ const types: Record<string, string> = {
 };
 
 function consoleRoot(): string {
-  const dist = join(ROOT, 'console', 'dist');
-  return existsSync(join(dist, 'index.html')) ? dist : join(ROOT, 'console', 'public');
+  return join(ROOT, 'console', 'dist');
 }
 
 export function serveStatic(req: IncomingMessage, res: ServerResponse, path: string): boolean {
@@ -29,8 +31,13 @@ export function serveStatic(req: IncomingMessage, res: ServerResponse, path: str
   const relative = normalize(decodeURIComponent(path.replace(/^\/console\/?/, ''))).replace(/^(\.\.[/\\])+/, '');
   let file = join(root, relative);
   if (!file.startsWith(root)) return false;
-  if (!existsSync(file) || statSync(file).isDirectory()) file = join(root, 'index.html');
-  if (!existsSync(file)) return false;
+  if (!existsSync(join(root, 'index.html'))) {
+    res.writeHead(503, { 'content-type': 'text/plain; charset=utf-8' }).end('The console is not built: run `npm run build:console` (npm start does it).\n');
+    return true;
+  }
+  if (existsSync(file) && statSync(file).isDirectory()) file = join(file, 'index.html');
+  // Any other path is a route of the single-page app.
+  if (!existsSync(file)) file = join(root, 'index.html');
   res.writeHead(200, { 'content-type': types[extname(file)] ?? 'application/octet-stream', 'cache-control': 'no-cache' });
   res.end(req.method === 'HEAD' ? undefined : readFileSync(file));
   return true;
