@@ -140,7 +140,7 @@ export class StatelessStack extends Stack {
     this.webSocketRoutes();
     this.streamFailureQueues = manifest.functions.filter((f) => f.streamSource).map((f) => this.streamConsumer(f, props.tables));
     this.workflows = this.workflowsFromAsl();
-    this.distribution = this.consoleHosting();
+    this.distribution = this.consoleHosting(props.userPool.userPoolId, props.consoleClient.userPoolClientId);
     this.alarmTopic = this.alarms();
 
     const output = (outputId: string, value: string, description: string): void => {
@@ -337,7 +337,7 @@ export class StatelessStack extends Stack {
     return stateMachine;
   }
 
-  private consoleHosting(): cloudfront.Distribution {
+  private consoleHosting(userPoolId: string, userPoolClientId: string): cloudfront.Distribution {
     // The buckets of the stateful stack, addressed by their names: CloudFront then does not write the console bucket's
     // policy (which would make the two stacks depend on each other); that policy already admits this account's
     // distributions.
@@ -345,7 +345,8 @@ export class StatelessStack extends Stack {
     const accessLogsBucket = s3.Bucket.fromBucketName(this, 'AccessLogsBucketRef', accessLogsBucketName(this.config.stage));
     const distribution = new cloudfront.Distribution(this, 'ConsoleDistribution', {
       comment: `Kefu ${this.config.stage} console`,
-      defaultRootObject: 'index.html',
+      // The app is built for /console/ (as the local runtime serves it), so it lives under that prefix here too.
+      defaultRootObject: 'console/index.html',
       defaultBehavior: {
         origin: S3BucketOrigin.withOriginAccessControl(bucket),
         viewerProtocolPolicy: cloudfront.ViewerProtocolPolicy.REDIRECT_TO_HTTPS,
@@ -357,7 +358,7 @@ export class StatelessStack extends Stack {
       errorResponses: [403, 404].map((httpStatus) => ({
         httpStatus,
         responseHttpStatus: 200,
-        responsePagePath: '/index.html',
+        responsePagePath: '/console/index.html',
         ttl: Duration.seconds(0),
       })),
       httpVersion: cloudfront.HttpVersion.HTTP2_AND_3,
@@ -378,7 +379,18 @@ export class StatelessStack extends Stack {
     };
     for (const [ackId, reason] of Object.entries(acks)) Validations.of(distribution).acknowledge({ id: ackId, reason });
 
-    const assets = existsSync(join(this.root, 'console/dist')) ? 'console/dist' : 'console/public';
+    // The build (npm run build:console; npm test and npm start run it), or a page saying so when synthesized without one.
+    const built = existsSync(join(this.root, 'console/dist/index.html'));
+    const app = built
+      ? s3deploy.Source.asset(join(this.root, 'console/dist'))
+      : s3deploy.Source.data('index.html', '<!doctype html><meta charset="utf-8"><title>Kefu</title><p>The console was not built: run <code>npm run build:console</code> and deploy again.</p>');
+    // Where the console finds the API and how users sign in, with the deployed values (resolved at deploy time).
+    const config = s3deploy.Source.jsonData('config.json', {
+      stage: this.config.stage,
+      apiBase: this.httpStage.url,
+      webSocketUrl: this.webSocketStage.url,
+      auth: { kind: 'cognito', region: this.region, userPoolId, clientId: userPoolClientId },
+    });
     const deploymentLogs = new logs.LogGroup(this, 'ConsoleDeploymentLogs', {
       retention: this.config.logRetentionDays,
       removalPolicy: this.removalPolicy,
@@ -390,8 +402,9 @@ export class StatelessStack extends Stack {
     });
     deploymentLogs.grantWrite(deploymentRole);
     const deployment = new s3deploy.BucketDeployment(this, 'ConsoleDeployment', {
-      sources: [s3deploy.Source.asset(join(this.root, assets))],
+      sources: [app, config],
       destinationBucket: bucket,
+      destinationKeyPrefix: 'console/',
       distribution,
       distributionPaths: ['/*'],
       prune: true,

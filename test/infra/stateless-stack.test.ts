@@ -334,11 +334,12 @@ describe('stream consumer', () => {
 });
 
 describe('console hosting', () => {
-  it('serves index.html through CloudFront with origin access control and logging', () => {
+  it('serves the console (built for /console/) through CloudFront with origin access control and logging', () => {
     // Assess
     template.hasResourceProperties('AWS::CloudFront::Distribution', {
       DistributionConfig: {
-        DefaultRootObject: 'index.html',
+        DefaultRootObject: 'console/index.html',
+        CustomErrorResponses: Match.arrayWith([Match.objectLike({ ErrorCode: 404, ResponseCode: 200, ResponsePagePath: '/console/index.html' })]),
         DefaultCacheBehavior: { ViewerProtocolPolicy: 'redirect-to-https' },
         Origins: [Match.objectLike({ OriginAccessControlId: { 'Fn::GetAtt': [Match.anyValue(), 'Id'] } })],
         Logging: { Prefix: 'console-distribution/' },
@@ -346,9 +347,14 @@ describe('console hosting', () => {
     });
   });
 
-  it('deploys the console build into the console bucket', () => {
+  it('deploys the console build and its deployed configuration under console/ in the console bucket', () => {
     // Assess
     template.resourceCountIs('Custom::CDKBucketDeployment', 1);
+    const [deployment] = Object.values(template.findResources('Custom::CDKBucketDeployment')).map((r) => r['Properties'] as Json);
+    expect(deployment!['DestinationBucketKeyPrefix']).toBe('console/');
+    // Two sources: the build and config.json (API URL, WebSocket URL, Cognito pool and client, filled in at deploy).
+    expect((deployment!['SourceObjectKeys'] as unknown[]).length).toBe(2);
+    expect(JSON.stringify(deployment!['SourceMarkers'])).toMatch(/UserPool|WebSocket|HttpApi/);
   });
 });
 
