@@ -330,6 +330,18 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
       return send(res, 200, { connectedAt: new Date().toISOString() });
     }
 
+    // CORS preflight, as the HTTP API's corsPreflight answers it: the widget runs on the company's own sites.
+    if (method === 'OPTIONS' && path.startsWith('/v1/')) {
+      res.writeHead(204, {
+        'access-control-allow-origin': '*',
+        'access-control-allow-methods': 'GET,POST,PUT,PATCH,DELETE,OPTIONS',
+        'access-control-allow-headers': 'authorization,content-type,idempotency-key',
+        'access-control-max-age': '3600',
+      });
+      res.end();
+      return;
+    }
+
     if (!path.startsWith('/v1/')) {
       if (serveStatic(req, res, path)) return;
       return send(res, 404, { message: 'Not Found' });

@@ -164,7 +164,7 @@ export class StatelessStack extends Stack {
         // customer token and the console JWT travel in the Authorization header.
         allowOrigins: ['*'],
         allowMethods: [apigw.CorsHttpMethod.ANY],
-        allowHeaders: ['authorization', 'content-type'],
+        allowHeaders: ['authorization', 'content-type', 'idempotency-key'],
         maxAge: Duration.hours(1),
       },
     });

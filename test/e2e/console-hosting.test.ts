@@ -31,3 +31,12 @@ describe('console hosting and local sign-in', () => {
     expect((await platform.request('POST', '/local-issuer/sign-in', { rawBody: '{oops' })).status).toBe(400);
   });
 });
+
+describe('the API from another origin (the widget on a company site)', () => {
+  it('answers the CORS preflight as the HTTP API does', async () => {
+    const res = await fetch(`${platform.runtime.url}/v1/webchat/conversations`, { method: 'OPTIONS', headers: { origin: 'https://shop.example', 'access-control-request-method': 'POST', 'access-control-request-headers': 'content-type,authorization' } });
+    expect(res.status).toBe(204);
+    expect(res.headers.get('access-control-allow-origin')).toBe('*');
+    expect(res.headers.get('access-control-allow-headers')).toContain('authorization');
+  });
+});
