@@ -110,6 +110,30 @@ export function makeGetConversation(deps: Pick<ConversationDeps, 'store' | 'cloc
   };
 }
 
+/**
+ * The customer rates the conversation (CSAT, 1–5, with an optional comment) once a human handled it or it was resolved:
+ * stored once on the conversation (a second rating is refused, the same one again is a no-op) and in its audit trail.
+ */
+export function makeRateConversation(deps: Pick<ConversationDeps, 'store' | 'clock'>) {
+  return async (input: { conversationId: string; score: number; comment?: string }) => {
+    const conversation = await deps.store.get(input.conversationId);
+    if (!conversation) throw new DomainError('CONVERSATION.NOT_FOUND', `conversation ${input.conversationId} does not exist`);
+    if (conversation.csat) {
+      if (conversation.csat.score === input.score && (conversation.csat.comment ?? undefined) === input.comment) return { rated: true, duplicate: true };
+      throw new DomainError('CONVERSATION.ALREADY_RATED', 'this conversation was already rated');
+    }
+    if (conversation.status !== 'resolved' && conversation.status !== 'agent') {
+      throw new DomainError('CONVERSATION.NOT_RATABLE', 'a conversation can be rated once a human took it or it was resolved', { status: conversation.status });
+    }
+    const at = deps.clock.now().toISOString();
+    const csat = { score: input.score, ...(input.comment ? { comment: input.comment } : {}), at };
+    const rated = await deps.store.update(conversation.id, { csat }, ['agent', 'resolved']);
+    if (!rated) throw new DomainError('CONVERSATION.NOT_RATABLE', 'the conversation changed; try again');
+    await deps.store.recordEvent(conversation.id, { type: 'rated', at, actor: 'customer', detail: { score: input.score } });
+    return { rated: true, duplicate: false };
+  };
+}
+
 /** 1-based place of a queued conversation in its group's queue, in serving order (priority with aging, then waiting); null if absent. */
 export async function queuePositionOf(store: ConversationStore, conversation: Pick<Conversation, 'id' | 'groupId'>, now: Date): Promise<number | null> {
   const index = serveOrder(await store.listQueue(500, conversation.groupId), now).findIndex((c) => c.id === conversation.id);

@@ -367,6 +367,7 @@ export const manifest: Manifest = {
     { name: 'getConversation', method: 'GET', path: '/v1/webchat/conversations/{id}', functionId: 'webchat', auth: { kind: 'customer' } },
     { name: 'postMessage', method: 'POST', path: '/v1/webchat/conversations/{id}/messages', functionId: 'webchat', auth: { kind: 'customer' } },
     { name: 'listMessages', method: 'GET', path: '/v1/webchat/conversations/{id}/messages', functionId: 'webchat', auth: { kind: 'customer' } },
+    { name: 'rateConversation', method: 'POST', path: '/v1/webchat/conversations/{id}/rating', functionId: 'webchat', auth: { kind: 'customer' } },
     { name: 'queue', method: 'GET', path: '/v1/agent/queue', functionId: 'agent-console', auth: { kind: 'jwt', roles: agentRoles } },
     { name: 'me', method: 'GET', path: '/v1/agent/me', functionId: 'agent-console', auth: { kind: 'jwt', roles: agentRoles } },
     { name: 'conversation', method: 'GET', path: '/v1/agent/conversations/{id}', functionId: 'agent-console', auth: { kind: 'jwt', roles: agentRoles } },

@@ -204,7 +204,8 @@ export function validate<T extends z.ZodMiniType>(schema: T, value: unknown): z.
   const result = schema.safeParse(value);
   if (result.success) return result.data;
   const issues = result.error.issues.map((i) => ({ path: i.path.join('.') || '(body)', message: i.message }));
-  const tooLong = result.error.issues.find((i) => i.code === 'too_big');
+  // Text over its length is 413 (a message too large); a number or a list over its bound is plain bad input (400).
+  const tooLong = result.error.issues.find((i) => i.code === 'too_big' && (i as { origin?: string }).origin === 'string');
   if (tooLong) throw new DomainError('REQUEST.TOO_LARGE', `${tooLong.path.join('.') || 'body'}: ${tooLong.message}`, { issues });
   throw new DomainError('REQUEST.VALIDATION_FAILED', issues.map((i) => `${i.path}: ${i.message}`).join('; '), { issues });
 }

@@ -72,6 +72,17 @@ describe('a full agent, a waiting customer and a freed seat', () => {
     expect(offerDelayMs).toBeLessThan(5000);
     expect(await accept('agent-li', third.conversationId)).toMatchObject({ status: 200, body: { status: 'agent' } });
     await platform.waitFor(async () => (await events(third.conversationId)).some((e) => e.type === 'assigned'), 'the assignment recorded by the workflow');
+
+    // The first customer rates the resolved chat (CSAT), once.
+    const rate = (customer: Customer, body: unknown) => platform.request('POST', `/v1/webchat/conversations/${customer.conversationId}/rating`, { token: customer.token, body });
+    expect(await rate(first, { score: 5, comment: '很快，谢谢' })).toMatchObject({ status: 200, body: { rated: true, duplicate: false } });
+    expect(await rate(first, { score: 5, comment: '很快，谢谢' })).toMatchObject({ status: 200, body: { duplicate: true } });
+    expect(await rate(first, { score: 1 })).toMatchObject({ status: 409, body: { error: { code: 'CONVERSATION.ALREADY_RATED' } } });
+    expect((await rate(first, { score: 6 })).status).toBe(400);
+    expect((await context(first.conversationId)).conversation.csat).toMatchObject({ score: 5, comment: '很快，谢谢' });
+    const fresh = await platform.openConversation();
+    expect(await rate(fresh, { score: 4 })).toMatchObject({ status: 409, body: { error: { code: 'CONVERSATION.NOT_RATABLE' } } });
+    expect((await platform.request('POST', `/v1/webchat/conversations/${first.conversationId}/rating`, { token: fresh.token, body: { score: 3 } })).status).toBe(403);
   });
 
   it('moves an ignored offer on to the next agent, and a transfer keeps the transcript', async () => {

@@ -1,6 +1,6 @@
 /** Web chat channel: open a conversation, post customer messages (persisted before anything else), read it back. */
 import * as z from 'zod/mini';
-import { makeGetConversation, makeListMessages, makeOpenConversation, makePostCustomerMessage } from '../../../shared/application/conversation.use-cases.ts';
+import { makeGetConversation, makeListMessages, makeOpenConversation, makePostCustomerMessage, makeRateConversation } from '../../../shared/application/conversation.use-cases.ts';
 import { customerTokens } from '../../../shared/adapters/wiring/customer-tokens.ts';
 import { clock, conversationStore, customerDirectory, ids } from '../../../shared/adapters/wiring/storage.ts';
 import { httpFunction, validate } from '../../../shared/observability/handler-kit.ts';
@@ -17,6 +17,7 @@ const openSchema = z.strictObject({
   ),
 });
 const postSchema = z.strictObject({ clientMessageId, text: z.string().check(z.maxLength(10_000, 'text must be at most 10000 characters')) });
+const rateSchema = z.strictObject({ score: z.int().check(z.minimum(1), z.maximum(5)), comment: z.optional(z.string().check(z.trim(), z.minLength(1), z.maxLength(1000))) });
 const listSchema = z.object({ after: z.optional(z.string()), limit: z.optional(z.coerce.number().check(z.int(), z.minimum(1), z.maximum(200))) });
 
 export const handler = httpFunction(
@@ -31,6 +32,10 @@ export const handler = httpFunction(
       const input = validate(postSchema, body);
       const result = await makePostCustomerMessage(deps())({ conversationId: params.id!, channel: 'webchat', ...input });
       return { status: 202, body: { messageId: result.messageId, seq: result.seq, duplicate: result.duplicate } };
+    },
+    rateConversation: async ({ params, body }) => {
+      const input = validate(rateSchema, body);
+      return { status: 200, body: await makeRateConversation(deps())({ conversationId: params.id!, score: input.score, ...(input.comment ? { comment: input.comment } : {}) }) };
     },
     getConversation: async ({ params }) => ({ status: 200, body: await makeGetConversation(deps())(params.id!) }),
     listMessages: async ({ params, query }) => {

@@ -72,6 +72,8 @@ export interface Conversation {
   /** How it was resolved: by an agent, or as an offline message turned into a ticket. */
   readonly resolution?: 'agent' | 'offline-ticket';
   readonly lastMessageAt?: string;
+  /** The customer's satisfaction rating (1–5) once the conversation was handled, given once. */
+  readonly csat?: { readonly score: number; readonly comment?: string; readonly at: string };
   readonly createdAt: string;
   readonly updatedAt: string;
 }
@@ -127,6 +129,7 @@ export function customerView(conversation: Conversation) {
     assignedAgentId: conversation.assignedAgentId ?? null,
     queuedAt: conversation.queuedAt ?? null,
     ticketId: conversation.ticketId ?? null,
+    rated: conversation.csat !== undefined,
     createdAt: conversation.createdAt,
     updatedAt: conversation.updatedAt,
   };
