@@ -18,7 +18,8 @@ Kefu is running locally (ready in ${(runtime.readyInMs / 1000).toFixed(1)} s)
 
   HTTP API        ${runtime.url}/v1   (health: ${runtime.url}/v1/health)
   WebSocket API   ${runtime.webSocketUrl}?token=<customer or agent token>
-  Agent console   ${runtime.url}/console/
+  Agent console   ${runtime.url}/console/   (sign in as agent-li, agent-chen [supervisor] or admin; password ${process.env.KEFU_LOCAL_PASSWORD ? 'from KEFU_LOCAL_PASSWORD' : '"kefu"'})
+  Widget demo     ${runtime.url}/console/widget/demo.html   (the web chat widget on a shop page)
   Token issuer    ${runtime.issuer.issuer}   (stands in for Cognito)
   DynamoDB Local  ${runtime.dynamoDbEndpoint}   (data in ${dataDir})
   Demo orders     ${runtime.demoOrderServiceUrl}/orders/KF20240001   (the shop system the demo flows call)

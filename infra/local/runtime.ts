@@ -298,7 +298,8 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
     }
     // What the console needs to know about where it runs (in AWS the same file is deployed next to the app).
     if (path === '/console/config.json') {
-      return send(res, 200, { stage: 'local', apiBase: '', webSocketUrl: `ws://${req.headers.host ?? `localhost:${port}`}/ws`, auth: { kind: 'local', signInUrl: '/local-issuer/sign-in' } });
+      // Public, and read by the widget from the company's own sites: any origin may read it.
+      return send(res, 200, { stage: 'local', apiBase: '', webSocketUrl: `ws://${req.headers.host ?? `localhost:${port}`}/ws`, auth: { kind: 'local', signInUrl: '/local-issuer/sign-in' } }, { 'access-control-allow-origin': '*' });
     }
 
     if ((path === '/_local/stepfunctions' || path === '/_local/stepfunctions/') && method === 'POST') {

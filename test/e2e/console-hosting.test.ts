@@ -17,6 +17,7 @@ describe('console hosting and local sign-in', () => {
     // A route of the single-page app is the app itself.
     expect(await (await fetch(`${platform.runtime.url}/console/agent`)).text()).toContain('<div id="app">');
     const config = await platform.request('GET', '/console/config.json');
+    expect((await fetch(`${platform.runtime.url}/console/config.json`)).headers.get('access-control-allow-origin')).toBe('*');
     expect(config.body).toMatchObject({ stage: 'local', apiBase: '', auth: { kind: 'local', signInUrl: '/local-issuer/sign-in' } });
     expect(config.body.webSocketUrl).toMatch(/^ws:\/\/localhost:\d+\/ws$/);
     expect((await fetch(`${platform.runtime.url}/console/../package.json`)).status).not.toBe(500);
