@@ -1,7 +1,6 @@
+/** The agent console: a Preact single-page app served at /console (locally by the runtime, in AWS by CloudFront). */
 import { render } from 'preact';
-
-function App() {
-  return <h1>Kefu 客服</h1>;
-}
+import { App } from './app.tsx';
+import './styles.css';
 
 render(<App />, document.getElementById('app')!);

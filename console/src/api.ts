@@ -1,0 +1,100 @@
+/**
+ * The console's HTTP client: JSON in and out, `Authorization: Bearer <token>`, and the platform's error body
+ * `{ error: { code, message } }` turned into an ApiError whose message is shown to the user as is.
+ */
+import type { ConsoleConfig } from './types.ts';
+
+export const CONSOLE_BASE = '/console/';
+
+export class ApiError extends Error {
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    message: string,
+  ) {
+    super(message);
+    this.name = 'ApiError';
+  }
+}
+
+async function parse(res: Response): Promise<unknown> {
+  const text = await res.text();
+  if (!text) return undefined;
+  try {
+    return JSON.parse(text) as unknown;
+  } catch {
+    return text;
+  }
+}
+
+function errorFrom(status: number, body: unknown): ApiError {
+  const record = body && typeof body === 'object' ? (body as { error?: { code?: string; message?: string }; message?: string }) : {};
+  const code = record.error?.code ?? (status === 401 ? 'AUTH.UNAUTHENTICATED' : `HTTP.${status}`);
+  const message = record.error?.message ?? record.message ?? (typeof body === 'string' && body ? body : `HTTP ${status}`);
+  return new ApiError(status, code, message);
+}
+
+/** Sends one request; a network failure becomes ApiError(0, 'NETWORK'). */
+export async function requestJson<T>(url: string, init: { method?: string; body?: unknown; token?: string; signal?: AbortSignal } = {}): Promise<T> {
+  let res: Response;
+  try {
+    res = await fetch(url, {
+      method: init.method ?? 'GET',
+      headers: {
+        accept: 'application/json',
+        ...(init.body !== undefined ? { 'content-type': 'application/json' } : {}),
+        ...(init.token ? { authorization: `Bearer ${init.token}` } : {}),
+      },
+      ...(init.body !== undefined ? { body: JSON.stringify(init.body) } : {}),
+      ...(init.signal ? { signal: init.signal } : {}),
+    });
+  } catch (error) {
+    if ((error as Error).name === 'AbortError') throw error;
+    throw new ApiError(0, 'NETWORK', (error as Error).message || 'network error');
+  }
+  const body = await parse(res);
+  if (!res.ok) throw errorFrom(res.status, body);
+  return body as T;
+}
+
+export async function loadConfig(): Promise<ConsoleConfig> {
+  return requestJson<ConsoleConfig>(`${CONSOLE_BASE}config.json`);
+}
+
+export interface Api {
+  get<T>(path: string): Promise<T>;
+  post<T>(path: string, body?: unknown): Promise<T>;
+  put<T>(path: string, body?: unknown): Promise<T>;
+  patch<T>(path: string, body?: unknown): Promise<T>;
+}
+
+/** An API bound to the deployment's base and the signed-in user's token; a 401 signs the user out. */
+export function createApi(config: ConsoleConfig, token: () => string | undefined, onUnauthorized: () => void): Api {
+  const base = config.apiBase.replace(/\/$/, '');
+  const call = async <T>(method: string, path: string, body?: unknown): Promise<T> => {
+    try {
+      return await requestJson<T>(`${base}${path}`, { method, ...(body !== undefined ? { body } : {}), ...(token() ? { token: token()! } : {}) });
+    } catch (error) {
+      if (error instanceof ApiError && error.status === 401) onUnauthorized();
+      throw error;
+    }
+  };
+  return {
+    get: (path) => call('GET', path),
+    post: (path, body = {}) => call('POST', path, body),
+    put: (path, body = {}) => call('PUT', path, body),
+    patch: (path, body = {}) => call('PATCH', path, body),
+  };
+}
+
+/** A short random id for idempotency keys (crypto.randomUUID needs a secure context; getRandomValues does not). */
+export function randomId(prefix: string): string {
+  const bytes = crypto.getRandomValues(new Uint8Array(12));
+  return `${prefix}-${Date.now().toString(36)}-${Array.from(bytes, (b) => b.toString(16).padStart(2, '0')).join('')}`;
+}
+
+export function errorMessage(error: unknown): string {
+  if (error instanceof ApiError) return error.message;
+  if (error instanceof Error) return error.message;
+  return String(error);
+}

@@ -1,0 +1,203 @@
+/**
+ * The console shell: configuration, sign-in, the language, the route (`/console/agent`, `/console/supervisor`, or the
+ * same as `#/agent`), the signed-in user's profile and the agent floor's WebSocket, shared by every screen.
+ */
+import { useCallback, useEffect, useMemo, useRef, useState } from 'preact/hooks';
+import { ApiError, createApi, errorMessage, loadConfig } from './api.ts';
+import { hasRole, loadSession, saveSession } from './auth.ts';
+import { Header } from './header.tsx';
+import { I18nContext, initialLang, rememberLang, translator, type I18n, type Lang } from './i18n.ts';
+import { LiveSocket, socketUrl, type LiveStatus } from './live.ts';
+import { SignIn } from './sign-in.tsx';
+import { Supervisor } from './supervisor.tsx';
+import type { AgentProfile, ConsoleConfig, FloorEvent, Session } from './types.ts';
+import { AppContext, Toasts, type AppServices, type FloorBus, type Toast, type ToastKind } from './ui.tsx';
+import { Workspace } from './workspace/workspace.tsx';
+
+export type Route = 'agent' | 'supervisor';
+
+function parseRoute(): Route | undefined {
+  const hash = location.hash.replace(/^#\/?/, '');
+  if (hash === 'agent' || hash === 'supervisor') return hash;
+  const segment = location.pathname.replace(/^\/console\/?/, '').split('/')[0];
+  if (segment === 'agent' || segment === 'supervisor') return segment;
+  return undefined;
+}
+
+export function allowedRoutes(session: Session | undefined): Route[] {
+  const routes: Route[] = [];
+  if (hasRole(session?.user, 'agent')) routes.push('agent');
+  if (hasRole(session?.user, 'supervisor', 'admin')) routes.push('supervisor');
+  return routes;
+}
+
+let toastCounter = 0;
+
+export function App() {
+  const [lang, setLangState] = useState<Lang>(initialLang);
+  const i18n = useMemo<I18n>(
+    () => ({
+      lang,
+      t: translator(lang),
+      setLang: (next) => {
+        rememberLang(next);
+        setLangState(next);
+      },
+    }),
+    [lang],
+  );
+  useEffect(() => {
+    document.documentElement.lang = lang;
+    document.title = i18n.t('app.name');
+  }, [lang, i18n]);
+
+  const [config, setConfig] = useState<ConsoleConfig>();
+  const [configError, setConfigError] = useState<string>();
+  const fetchConfig = useCallback(() => {
+    setConfigError(undefined);
+    loadConfig().then(setConfig, (error: unknown) => setConfigError(errorMessage(error)));
+  }, []);
+  useEffect(fetchConfig, [fetchConfig]);
+
+  const [session, setSession] = useState<Session | undefined>(loadSession);
+  const [signInNotice, setSignInNotice] = useState<string>();
+  const [toasts, setToasts] = useState<Toast[]>([]);
+  const dismiss = useCallback((id: number) => setToasts((list) => list.filter((t) => t.id !== id)), []);
+  const toast = useCallback(
+    (kind: ToastKind, text: string) => {
+      const id = ++toastCounter;
+      setToasts((list) => [...list.slice(-3), { id, kind, text }]);
+      setTimeout(() => dismiss(id), kind === 'error' ? 8000 : 4500);
+    },
+    [dismiss],
+  );
+
+  const signOut = useCallback((notice?: string) => {
+    saveSession(undefined);
+    setSession(undefined);
+    setSignInNotice(notice);
+  }, []);
+  const signIn = useCallback((next: Session) => {
+    saveSession(next);
+    setSignInNotice(undefined);
+    setSession(next);
+  }, []);
+
+  // The token expires: back to the sign-in screen, saying why.
+  const tRef = useRef(i18n.t);
+  tRef.current = i18n.t;
+  useEffect(() => {
+    if (!session?.expiresAt) return;
+    const timer = setTimeout(() => signOut(tRef.current('signIn.expired')), Math.max(0, session.expiresAt - Date.now()));
+    return () => clearTimeout(timer);
+  }, [session, signOut]);
+
+  const tokenRef = useRef(session?.token);
+  tokenRef.current = session?.token;
+  const api = useMemo(() => (config ? createApi(config, () => tokenRef.current, () => signOut(tRef.current('signIn.expired'))) : undefined), [config, signOut]);
+
+  // The signed-in user's agent profile (presence, capacity).
+  const [me, setMeState] = useState<AgentProfile>();
+  const setMe = useCallback((update: (me: AgentProfile | undefined) => AgentProfile | undefined) => setMeState(update), []);
+  useEffect(() => {
+    setMeState(undefined);
+    if (!session || !api) return;
+    api.get<AgentProfile>('/v1/agent/me').then(setMeState, (error: unknown) => {
+      if (!(error instanceof ApiError && (error.status === 401 || error.status === 404))) toast('error', errorMessage(error));
+    });
+  }, [session, api, toast]);
+
+  // The agent floor: one socket for every screen, fanned out to subscribers.
+  const listeners = useRef(new Set<(event: FloorEvent) => void>());
+  const reconnectListeners = useRef(new Set<() => void>());
+  const floor = useMemo<FloorBus>(
+    () => ({
+      subscribe: (listener) => {
+        listeners.current.add(listener);
+        return () => listeners.current.delete(listener);
+      },
+      onReconnect: (listener) => {
+        reconnectListeners.current.add(listener);
+        return () => reconnectListeners.current.delete(listener);
+      },
+    }),
+    [],
+  );
+  const [floorStatus, setFloorStatus] = useState<LiveStatus>('connecting');
+  useEffect(() => {
+    if (!session || !config) return;
+    const socket = new LiveSocket<FloorEvent>(() => (tokenRef.current ? socketUrl(config.webSocketUrl, tokenRef.current) : undefined), {
+      onEvent: (event) => listeners.current.forEach((listener) => listener(event)),
+      onOpen: () => reconnectListeners.current.forEach((listener) => listener()),
+      onStatus: setFloorStatus,
+    }).start();
+    return () => socket.stop();
+  }, [session, config]);
+
+  // The signed-in agent's own presence, changed elsewhere (another tab, inactivity, missed offers).
+  useEffect(
+    () =>
+      floor.subscribe((event) => {
+        if (event.type !== 'presence' || event.agentId !== session?.user.id) return;
+        setMeState((current) => (current ? { ...current, presence: event.presence } : current));
+        if (event.reason === 'inactive' || event.reason === 'missed_offers') toast('warning', tRef.current(event.reason === 'inactive' ? 'presence.setAway.inactive' : 'presence.setAway.missed_offers'));
+      }),
+    [floor, session, toast],
+  );
+
+  const routes = allowedRoutes(session);
+  const [requested, setRequested] = useState<Route | undefined>(parseRoute);
+  useEffect(() => {
+    const onPop = () => setRequested(parseRoute());
+    window.addEventListener('popstate', onPop);
+    window.addEventListener('hashchange', onPop);
+    return () => {
+      window.removeEventListener('popstate', onPop);
+      window.removeEventListener('hashchange', onPop);
+    };
+  }, []);
+  const route: Route | undefined = requested && routes.includes(requested) ? requested : routes[0];
+  const navigate = useCallback((next: Route) => {
+    history.pushState(null, '', `/console/${next}`);
+    setRequested(next);
+  }, []);
+  useEffect(() => {
+    if (session && route && parseRoute() !== route) history.replaceState(null, '', `/console/${route}`);
+  }, [session, route]);
+
+  const services = useMemo<AppServices | undefined>(
+    () => (session && config && api ? { config, session, api, me, setMe, floor, floorStatus, toast } : undefined),
+    [session, config, api, me, setMe, floor, floorStatus, toast],
+  );
+
+  let body;
+  if (configError) {
+    body = (
+      <div class="center-screen">
+        <p class="error-text">{i18n.t('app.configFailed', { message: configError })}</p>
+        <button type="button" class="button" onClick={fetchConfig}>
+          {i18n.t('app.retry')}
+        </button>
+      </div>
+    );
+  } else if (!config) {
+    body = <div class="center-screen">{i18n.t('app.loading')}</div>;
+  } else if (!services) {
+    body = <SignIn config={config} onSignedIn={signIn} notice={signInNotice} />;
+  } else {
+    body = (
+      <AppContext.Provider value={services}>
+        <div class="shell">
+          <Header route={route} routes={routes} navigate={navigate} signOut={() => signOut()} />
+          <main class="main">{route === 'agent' ? <Workspace /> : route === 'supervisor' ? <Supervisor /> : <div class="center-screen">{i18n.t('supervisor.forbidden')}</div>}</main>
+        </div>
+      </AppContext.Provider>
+    );
+  }
+  return (
+    <I18nContext.Provider value={i18n}>
+      {body}
+      <Toasts toasts={toasts} dismiss={dismiss} />
+    </I18nContext.Provider>
+  );
+}
