@@ -98,3 +98,16 @@ export function errorMessage(error: unknown): string {
   if (error instanceof Error) return error.message;
   return String(error);
 }
+
+/** `?a=1&b=2` from the values that are set and not empty; '' when none is. */
+export function queryString(params: Readonly<Record<string, string | undefined>>): string {
+  const search = new URLSearchParams();
+  for (const [key, value] of Object.entries(params)) if (value) search.set(key, value);
+  const text = search.toString();
+  return text ? `?${text}` : '';
+}
+
+/** A 409 saying the record moved on since it was read (optimistic concurrency). */
+export function isVersionConflict(error: unknown): error is ApiError {
+  return error instanceof ApiError && error.status === 409 && error.code.endsWith('VERSION_CONFLICT');
+}

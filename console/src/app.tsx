@@ -1,8 +1,10 @@
 /**
- * The console shell: configuration, sign-in, the language, the route (`/console/agent`, `/console/supervisor`, or the
- * same as `#/agent`), the signed-in user's profile and the agent floor's WebSocket, shared by every screen.
+ * The console shell: configuration, sign-in, the language, the route (`/console/agent`, `/console/supervisor`,
+ * `/console/admin/knowledge`, or the same as `#/agent`), the signed-in user's profile and the agent floor's WebSocket,
+ * shared by every screen.
  */
-import { useCallback, useEffect, useMemo, useRef, useState } from 'preact/hooks';
+import type { ComponentType } from 'preact';
+import { useCallback, useContext, useEffect, useMemo, useRef, useState } from 'preact/hooks';
 import { ApiError, createApi, errorMessage, loadConfig } from './api.ts';
 import { hasRole, loadSession, saveSession } from './auth.ts';
 import { Header } from './header.tsx';
@@ -14,20 +16,43 @@ import type { AgentProfile, ConsoleConfig, FloorEvent, Session } from './types.t
 import { AppContext, Toasts, type AppServices, type FloorBus, type Toast, type ToastKind } from './ui.tsx';
 import { Workspace } from './workspace/workspace.tsx';
 
-export type Route = 'agent' | 'supervisor';
+export type Route = 'agent' | 'supervisor' | 'knowledge';
+
+/** The path of a route under /console/ (the knowledge base lives under admin/). */
+export function routePath(route: Route): string {
+  return route === 'knowledge' ? 'admin/knowledge' : route;
+}
+
+function routeOf(path: string): Route | undefined {
+  const [first, second] = path.replace(/^\/+/, '').split('/');
+  if (first === 'agent' || first === 'supervisor') return first;
+  if (first === 'admin' && (second === 'knowledge' || second === undefined || second === '')) return 'knowledge';
+  return undefined;
+}
 
 function parseRoute(): Route | undefined {
   const hash = location.hash.replace(/^#\/?/, '');
-  if (hash === 'agent' || hash === 'supervisor') return hash;
-  const segment = location.pathname.replace(/^\/console\/?/, '').split('/')[0];
-  if (segment === 'agent' || segment === 'supervisor') return segment;
-  return undefined;
+  return (hash ? routeOf(hash) : undefined) ?? routeOf(location.pathname.replace(/^\/console\/?/, ''));
+}
+
+/** The knowledge screen, loaded on first use so the agents' console stays small. */
+function KnowledgeScreen() {
+  const [screen, setScreen] = useState<{ Knowledge: ComponentType }>();
+  const [failed, setFailed] = useState<string>();
+  useEffect(() => {
+    import('./admin/knowledge.tsx').then(setScreen, (error: unknown) => setFailed(errorMessage(error)));
+  }, []);
+  const { t } = useContext(I18nContext);
+  if (failed) return <div class="center-screen error-text">{t('app.configFailed', { message: failed })}</div>;
+  return screen ? <screen.Knowledge /> : <div class="center-screen">{t('app.loading')}</div>;
 }
 
 export function allowedRoutes(session: Session | undefined): Route[] {
   const routes: Route[] = [];
   if (hasRole(session?.user, 'agent')) routes.push('agent');
   if (hasRole(session?.user, 'supervisor', 'admin')) routes.push('supervisor');
+  // Admins edit the knowledge base; supervisors may read it.
+  if (hasRole(session?.user, 'supervisor', 'admin')) routes.push('knowledge');
   return routes;
 }
 
@@ -158,11 +183,11 @@ export function App() {
   }, []);
   const route: Route | undefined = requested && routes.includes(requested) ? requested : routes[0];
   const navigate = useCallback((next: Route) => {
-    history.pushState(null, '', `/console/${next}`);
+    history.pushState(null, '', `/console/${routePath(next)}`);
     setRequested(next);
   }, []);
   useEffect(() => {
-    if (session && route && parseRoute() !== route) history.replaceState(null, '', `/console/${route}`);
+    if (session && route && parseRoute() !== route) history.replaceState(null, '', `/console/${routePath(route)}`);
   }, [session, route]);
 
   const services = useMemo<AppServices | undefined>(
@@ -189,7 +214,7 @@ export function App() {
       <AppContext.Provider value={services}>
         <div class="shell">
           <Header route={route} routes={routes} navigate={navigate} signOut={() => signOut()} />
-          <main class="main">{route === 'agent' ? <Workspace /> : route === 'supervisor' ? <Supervisor /> : <div class="center-screen">{i18n.t('supervisor.forbidden')}</div>}</main>
+          <main class="main">{route === 'agent' ? <Workspace /> : route === 'supervisor' ? <Supervisor /> : route === 'knowledge' ? <KnowledgeScreen /> : <div class="center-screen">{i18n.t('supervisor.forbidden')}</div>}</main>
         </div>
       </AppContext.Provider>
     );

@@ -69,7 +69,7 @@ export function Header({ route, routes, navigate, signOut }: { route: Route | un
         {routes.map((r) => (
           <a
             key={r}
-            href={`/console/${r}`}
+            href={`/console/${r === 'knowledge' ? 'admin/knowledge' : r}`}
             class={route === r ? 'active' : ''}
             data-testid={`nav-${r}`}
             onClick={(e) => {
@@ -77,7 +77,7 @@ export function Header({ route, routes, navigate, signOut }: { route: Route | un
               navigate(r);
             }}
           >
-            {t(r === 'agent' ? 'nav.agent' : 'nav.supervisor')}
+            {t(`nav.${r}`)}
           </a>
         ))}
       </nav>

@@ -1,0 +1,213 @@
+/**
+ * The knowledge base screen in a real Chromium against the real local runtime: the admin signs in, opens
+ * /console/admin/knowledge, finds the seeded draft entry, adds a unique phrase to its answer, saves (PUT with the
+ * version it read), publishes; a customer then asks that entry's question and the bot's reply carries the phrase.
+ * "Test a question" shows the entry; a stale save shows the conflict; a supervisor sees the screen read-only.
+ * Screenshots in both languages.
+ */
+import { execSync } from 'node:child_process';
+import { existsSync, readdirSync, statSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { launchBrowser, screenshot } from '../support/browser.ts';
+import { startPlatform, type Platform } from '../support/local-platform.ts';
+
+const ROOT = resolve(import.meta.dirname, '..', '..');
+const INDEX = join(ROOT, 'console', 'dist', 'index.html');
+const ENTRY = 'kb-draft-membership';
+const QUESTION = '会员等级怎么升级';
+const PHRASE = '测试短语-7731';
+
+let platform: Platform;
+let browser: Browser;
+const contexts: BrowserContext[] = [];
+
+function newestSource(dir: string): number {
+  let newest = 0;
+  for (const entry of readdirSync(dir, { withFileTypes: true })) {
+    const path = join(dir, entry.name);
+    newest = Math.max(newest, entry.isDirectory() ? newestSource(path) : statSync(path).mtimeMs);
+  }
+  return newest;
+}
+
+/** Builds the console (and the widget: the console's build empties dist) when missing or older than its sources. */
+function ensureBuilt(): void {
+  const sources = Math.max(newestSource(join(ROOT, 'console', 'src')), statSync(join(ROOT, 'console', 'index.html')).mtimeMs);
+  if (!existsSync(INDEX) || statSync(INDEX).mtimeMs < sources) execSync('npm run build:console', { cwd: ROOT, stdio: 'inherit', env: { ...process.env, NODE_ENV: 'production' } });
+}
+
+beforeAll(async () => {
+  ensureBuilt();
+  platform = await startPlatform();
+  browser = await launchBrowser();
+}, 180_000);
+
+afterAll(async () => {
+  for (const context of contexts) await context.close().catch(() => undefined);
+  await browser?.close();
+  await platform?.runtime.stop();
+});
+
+async function newPage(): Promise<{ page: Page; errors: string[] }> {
+  const context = await browser.newContext({ locale: 'zh-CN', viewport: { width: 1440, height: 1100 } });
+  contexts.push(context);
+  const page = await context.newPage();
+  const errors: string[] = [];
+  page.on('pageerror', (error) => errors.push(error.message));
+  page.on('console', (message) => {
+    // A 409 from the stale save is expected; anything else the console logs as an error is not.
+    if (message.type() === 'error' && !message.text().includes('409')) errors.push(message.text());
+  });
+  return { page, errors };
+}
+
+async function signIn(page: Page, username: string): Promise<void> {
+  await page.getByTestId('sign-in-username').fill(username);
+  await page.getByTestId('sign-in-password').fill('kefu');
+  await page.getByTestId('sign-in-submit').click();
+}
+
+describe('the knowledge base screen', () => {
+  let page: Page;
+  let errors: string[];
+
+  it('lets the admin edit, save and publish an entry, and the bot answers with it', async () => {
+    ({ page, errors } = await newPage());
+    await page.goto(`${platform.runtime.url}/console/admin/knowledge`);
+    await signIn(page, 'admin');
+    await page.getByTestId('knowledge').waitFor();
+    expect(new URL(page.url()).pathname).toBe('/console/admin/knowledge');
+    await page.getByTestId('nav-knowledge').waitFor();
+
+    // Find the seeded draft through the search box and the status filter.
+    await page.locator('[data-testid="kb-row"]').first().waitFor();
+    await page.getByTestId('kb-status-filter').selectOption('draft');
+    await page.getByTestId('kb-search').fill('会员');
+    const row = page.locator(`[data-testid="kb-row"][data-entry-id="${ENTRY}"]`);
+    await row.waitFor();
+    await expect.poll(() => page.getByTestId('kb-row').count()).toBe(1);
+    expect(await row.getAttribute('data-status')).toBe('draft');
+    expect(await row.textContent()).toContain(QUESTION);
+    await row.click();
+
+    const editor = page.locator(`[data-testid="kb-editor"][data-entry-id="${ENTRY}"]`);
+    await editor.waitFor();
+    const version = Number(await editor.getAttribute('data-version'));
+    expect(await editor.getByTestId('kb-question-input').first().inputValue()).toBe(QUESTION);
+    const answer = editor.getByTestId('kb-answer-zh-Hans');
+    const newAnswer = `${await answer.inputValue()}${PHRASE}：消费满 1000 元自动升级为银卡会员。`;
+    await answer.fill(newAnswer);
+    // A variant added and removed again leaves the questions as they were.
+    await editor.getByTestId('kb-question-add').click();
+    await expect.poll(() => editor.getByTestId('kb-question-input').count()).toBe(3);
+    await editor.getByTestId('kb-question-remove').last().click();
+    await expect.poll(() => editor.getByTestId('kb-question-input').count()).toBe(2);
+    expect(await editor.getAttribute('data-dirty')).toBe('true');
+
+    await editor.getByTestId('kb-save').click();
+    await expect.poll(() => editor.getAttribute('data-version')).toBe(String(version + 1));
+    expect(await editor.getAttribute('data-dirty')).toBe('false');
+    const token = await platform.runtime.tokenFor('admin');
+    const saved = (await platform.request('GET', `/v1/admin/knowledge/${ENTRY}`, { token })).body.entry;
+    expect(saved).toMatchObject({ status: 'draft', version: version + 1, questions: [QUESTION, 'membership levels'] });
+    expect(saved.answers['zh-Hans']).toBe(newAnswer);
+
+    await editor.getByTestId('kb-publish').click();
+    await expect.poll(() => editor.getAttribute('data-status')).toBe('published');
+    await expect.poll(() => editor.getAttribute('data-version')).toBe(String(version + 2));
+    await editor.getByTestId('kb-unpublish').waitFor();
+
+    // A customer asks: the bot (which re-reads the knowledge revision every second) answers with the new text.
+    const customer = await platform.openConversation();
+    expect((await platform.say(customer, QUESTION)).status).toBe(202);
+    const reply = await platform.waitFor(async () => (await platform.transcript(customer)).find((m) => m.role === 'bot' && m.text.includes(PHRASE)), 'the bot reply with the new phrase', 20_000);
+    expect(reply.text).toContain(PHRASE);
+
+    // "Test a question" picks the same entry.
+    await page.getByTestId('kb-test-input').fill(QUESTION);
+    await page.getByTestId('kb-test-submit').click();
+    const result = page.locator(`[data-testid="kb-test-result"][data-entry-id="${ENTRY}"]`);
+    await result.waitFor();
+    expect(await result.getAttribute('data-kind')).toBe('answer');
+    expect(await result.textContent()).toContain(PHRASE);
+    expect(await result.getByTestId('kb-test-confidence').textContent()).toMatch(/^\d+%$/);
+    // The list back to every entry, the published one among them.
+    await page.getByTestId('kb-status-filter').selectOption('');
+    await page.getByTestId('kb-search').fill('');
+    await page.locator(`[data-testid="kb-row"][data-entry-id="${ENTRY}"][data-status="published"]`).waitFor();
+    await expect.poll(() => page.getByTestId('kb-row').count()).toBeGreaterThan(10);
+    await page.getByTestId('knowledge').evaluate((el) => el.closest('main')?.scrollTo(0, 0));
+    await screenshot(page, 'admin-knowledge-zh');
+
+    await page.getByTestId('lang-en').click();
+    await expect.poll(() => page.getByTestId('kb-publish').count()).toBe(0);
+    await expect.poll(() => editor.getByTestId('kb-unpublish').textContent()).toBe('Unpublish');
+    expect(await page.getByTestId('kb-test').textContent()).toContain('Test a question');
+    await screenshot(page, 'admin-knowledge-en');
+    await page.getByTestId('lang-zh').click();
+    expect(errors).toEqual([]);
+  });
+
+  it('says someone else changed the entry when the save is stale, and reloads it', async () => {
+    const editor = page.locator(`[data-testid="kb-editor"][data-entry-id="${ENTRY}"]`);
+    const version = Number(await editor.getAttribute('data-version'));
+    // Someone else edits it behind the screen's back.
+    const token = await platform.runtime.tokenFor('admin');
+    const current = (await platform.request('GET', `/v1/admin/knowledge/${ENTRY}`, { token })).body.entry;
+    const other = await platform.request('PUT', `/v1/admin/knowledge/${ENTRY}`, {
+      token,
+      body: { expectedVersion: version, questions: current.questions, answers: current.answers, category: current.category, tags: ['accounts', 'other'], owner: current.owner },
+    });
+    expect(other.status).toBe(200);
+
+    await editor.getByTestId('kb-tags').fill('accounts, mine');
+    await editor.getByTestId('kb-save').click();
+    const conflict = editor.getByTestId('kb-conflict');
+    await conflict.waitFor();
+    expect(await conflict.textContent()).toContain('其他人已修改');
+    expect(await conflict.textContent()).toContain(String(version + 1));
+    await conflict.getByTestId('kb-reload').click();
+    await conflict.waitFor({ state: 'detached' });
+    await expect.poll(() => editor.getAttribute('data-version')).toBe(String(version + 1));
+    expect(await editor.getByTestId('kb-tags').inputValue()).toBe('accounts, other');
+  });
+
+  it('creates a new entry from an unanswered question', async () => {
+    const customer = await platform.openConversation();
+    expect((await platform.say(customer, '火星上能送货吗')).status).toBe(202);
+    await platform.waitFor(async () => (await platform.transcript(customer)).some((m) => m.role === 'bot'), 'the bot reply');
+    await page.reload();
+    const unanswered = page.locator('[data-testid="kb-unanswered-row"]', { hasText: '火星上能送货吗' });
+    await unanswered.waitFor();
+    await unanswered.getByTestId('kb-unanswered-create').click();
+    const editor = page.locator('[data-testid="kb-editor"][data-status="new"]');
+    await editor.waitFor();
+    expect(await editor.getByTestId('kb-question-input').first().inputValue()).toBe('火星上能送货吗');
+    await editor.getByTestId('kb-new-id').fill('kb-mars');
+    await editor.getByTestId('kb-answer-zh-Hans').fill('目前暂不支持火星配送。');
+    await editor.getByTestId('kb-category').fill('logistics');
+    await editor.getByTestId('kb-save').click();
+    await page.locator('[data-testid="kb-editor"][data-entry-id="kb-mars"][data-status="draft"]').waitFor();
+    await page.locator('[data-testid="kb-row"][data-entry-id="kb-mars"]').waitFor();
+    const token = await platform.runtime.tokenFor('admin');
+    expect((await platform.request('GET', '/v1/admin/knowledge/kb-mars', { token })).body.entry).toMatchObject({ status: 'draft', category: 'logistics', questions: ['火星上能送货吗'] });
+    expect(errors).toEqual([]);
+  });
+
+  it('shows a supervisor the knowledge base read-only', async () => {
+    const { page: supervisor, errors: supervisorErrors } = await newPage();
+    await supervisor.goto(`${platform.runtime.url}/console/admin/knowledge`);
+    await signIn(supervisor, 'agent-chen');
+    await supervisor.getByTestId('knowledge').waitFor();
+    await supervisor.getByTestId('kb-read-only').waitFor();
+    expect(await supervisor.getByTestId('kb-new').count()).toBe(0);
+    await supervisor.locator(`[data-testid="kb-row"][data-entry-id="${ENTRY}"]`).click();
+    const editor = supervisor.locator(`[data-testid="kb-editor"][data-entry-id="${ENTRY}"]`);
+    await editor.waitFor();
+    expect(await editor.getByTestId('kb-save').count()).toBe(0);
+    expect(await editor.getByTestId('kb-answer-zh-Hans').isDisabled()).toBe(true);
+    expect(supervisorErrors).toEqual([]);
+  });
+});
