@@ -150,6 +150,14 @@ export function Supervisor() {
             <span class="kpi-label">{t('supervisor.longestAll')}</span>
             <span class="kpi-value">{duration(totals.longest)}</span>
           </div>
+          {view?.sla && (
+            <div class={`kpi ${view.sla.breached ? 'kpi-bad' : view.sla.atRisk ? 'kpi-warn' : ''}`} title={view.sla.tickets.map((x) => `${x.id} · ${x.subject}`).join('\n')}>
+              <span class="kpi-label">{t('supervisor.slaRisk', { minutes: view.sla.atRiskMinutes })}</span>
+              <span class="kpi-value" data-testid="kpi-sla">
+                {view.sla.breached} / {view.sla.atRisk}
+              </span>
+            </div>
+          )}
         </div>
       )}
       <div class="supervisor-grid">

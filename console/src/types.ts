@@ -218,6 +218,8 @@ export interface AnswerResult {
 export interface FloorView {
   readonly queues: readonly { readonly groupId: string; readonly name: string; readonly outsourced: boolean; readonly waiting: number; readonly offered: number; readonly longestWaitSeconds: number }[];
   readonly agents: readonly { readonly id: string; readonly name: string; readonly presence: Presence; readonly load: number; readonly capacity: number; readonly groups: readonly string[]; readonly skills: readonly string[]; readonly lastActiveAt?: string }[];
+  /** Active tickets whose SLA is breached or due within `atRiskMinutes`. */
+  readonly sla?: { readonly atRiskMinutes: number; readonly breached: number; readonly atRisk: number; readonly tickets: readonly { readonly id: string; readonly subject: string; readonly priority: string; readonly dueAt: string; readonly assigneeId?: string }[] };
 }
 
 /** What the agent floor's WebSocket pushes (`?token=<jwt>`). */

@@ -34,6 +34,7 @@ import {
 import type { CustomerDirectory } from '../ports/directory.ts';
 import type { WorkflowGateway } from '../ports/gateways.ts';
 import type { RoutingStore } from '../ports/routing.ts';
+import type { TicketStore } from '../ports/tickets.ts';
 import { AGENTS_AUDIENCE, conversationAudience } from './conversation.use-cases.ts';
 import { mustGet, systemMessage, zh, type EscalationDeps } from './escalation.use-cases.ts';
 
@@ -441,11 +442,17 @@ export function makeTransferConversation(deps: RoutingDeps) {
   };
 }
 
-/** The floor for supervisors: per group, waiting conversations and the longest wait; per agent, presence and load. */
-export function makeFloorView(deps: Pick<RoutingDeps, 'routing' | 'store' | 'clock' | 'live' | 'settings'>) {
+/** A ticket whose next SLA clock is due within this many minutes counts as at risk on the floor. */
+export const SLA_AT_RISK_MINUTES = 30;
+
+/**
+ * The floor for supervisors: per group, waiting conversations and the longest wait; per agent, presence and load;
+ * tickets whose SLA is breached or at risk (due within SLA_AT_RISK_MINUTES), from the by-status index (no scan).
+ */
+export function makeFloorView(deps: Pick<RoutingDeps, 'routing' | 'store' | 'clock' | 'live' | 'settings'> & { tickets?: Pick<TicketStore, 'search'> }) {
   return async () => {
     const now = deps.clock.now();
-    const [agents, groups] = await Promise.all([routableAgents(deps), deps.routing.listGroups()]);
+    const [agents, groups, slaTickets] = await Promise.all([routableAgents(deps), deps.routing.listGroups(), ticketsDueSoon(deps, now)]);
     const groupIds = [...new Set([DEFAULT_GROUP_ID, ...groups.map((g) => g.id), ...agents.flatMap((a) => a.groups)])];
     const queues = await Promise.all(
       groupIds.map(async (id) => {
@@ -455,11 +462,23 @@ export function makeFloorView(deps: Pick<RoutingDeps, 'routing' | 'store' | 'clo
         return { groupId: id, name: group?.name ?? id, outsourced: group?.outsourced ?? false, waiting: queue.length, offered: queue.filter((c) => c.offeredAgentId).length, longestWaitSeconds: Math.round(longest / 1000) };
       }),
     );
+    const breached = slaTickets.filter((t) => Date.parse(t.dueAt!) <= now.getTime());
+    const atRisk = slaTickets.filter((t) => Date.parse(t.dueAt!) > now.getTime());
+    const view = (t: (typeof slaTickets)[number]) => ({ id: t.id, subject: t.subject, priority: t.priority, status: t.status, dueAt: t.dueAt!, ...(t.groupId ? { groupId: t.groupId } : {}), ...(t.assigneeId ? { assigneeId: t.assigneeId } : {}) });
     return {
       queues,
+      sla: { atRiskMinutes: SLA_AT_RISK_MINUTES, breached: breached.length, atRisk: atRisk.length, tickets: [...breached, ...atRisk].slice(0, 20).map(view) },
       agents: agents.map((a) => ({ id: a.id, name: a.name, presence: a.presence, load: a.load ?? 0, capacity: a.capacity, groups: a.groups, skills: a.skills, ...(a.lastActiveAt ? { lastActiveAt: a.lastActiveAt } : {}) })),
     };
   };
+}
+
+/** Active tickets (new or open) due within the at-risk window or already overdue, soonest first. */
+async function ticketsDueSoon(deps: { tickets?: Pick<TicketStore, 'search'> }, now: Date) {
+  if (!deps.tickets) return [];
+  const dueBefore = new Date(now.getTime() + SLA_AT_RISK_MINUTES * 60_000).toISOString();
+  const pages = await Promise.all((['new', 'open'] as const).map((status) => deps.tickets!.search({ by: 'status', status, dueBefore }, { limit: 100 })));
+  return pages.flatMap((p) => p.items).filter((t) => t.dueAt).sort((a, b) => a.dueAt!.localeCompare(b.dueAt!));
 }
 
 /** The agent used the console: remembered to the minute (one conditional write a minute at most), for presence by inactivity. */

@@ -54,6 +54,10 @@ describe('an SLA that runs out', () => {
     expect(breached.ticket.assigneeId).toBeUndefined();
     expect(breached.sla.clocks[0]).toMatchObject({ metric: 'firstResponse', state: 'active', breached: true });
     expect(breached.comments.map((c: any) => c.visibility)).toEqual(['internal', 'internal']);
+    // The supervisors' floor counts it as breached (a by-status index query, no scan).
+    const floor = await platform.request('GET', '/v1/supervisor/floor', as('agent-chen'));
+    expect(floor.body.sla.breached).toBeGreaterThanOrEqual(1);
+    expect(floor.body.sla.tickets).toContainEqual(expect.objectContaining({ id, priority: 'high' }));
     // Each SLA version had one timer execution, named after it; every one has ended.
     const { localWorkflowArn } = await import('../../infra/local/stepfunctions-local.ts');
     const timers = () => platform.runtime.stepFunctions.listExecutions({ stateMachineArn: localWorkflowArn('sla-timer') }).executions.filter((e) => e.name.startsWith(`sla-${id}-`));
