@@ -4,7 +4,7 @@
  * shared by every screen.
  */
 import type { ComponentType } from 'preact';
-import { useCallback, useContext, useEffect, useMemo, useRef, useState } from 'preact/hooks';
+import { useCallback, useContext, useEffect, useLayoutEffect, useMemo, useRef, useState } from 'preact/hooks';
 import { ApiError, createApi, errorMessage, loadConfig } from './api.ts';
 import { hasRole, loadSession, saveSession } from './auth.ts';
 import { Header } from './header.tsx';
@@ -186,7 +186,8 @@ export function App() {
     history.pushState(null, '', `/console/${routePath(next)}`);
     setRequested(next);
   }, []);
-  useEffect(() => {
+  // Before the screen shows (a layout effect, not a passive one): the address always names the screen on view.
+  useLayoutEffect(() => {
     if (session && route && parseRoute() !== route) history.replaceState(null, '', `/console/${routePath(route)}`);
   }, [session, route]);
 

@@ -78,7 +78,7 @@ describe('the knowledge base screen', () => {
     await page.goto(`${platform.runtime.url}/console/admin/knowledge`);
     await signIn(page, 'admin');
     await page.getByTestId('knowledge').waitFor();
-    expect(new URL(page.url()).pathname).toBe('/console/admin/knowledge');
+    await expect.poll(() => new URL(page.url()).pathname).toBe('/console/admin/knowledge');
     await page.getByTestId('nav-knowledge').waitFor();
 
     // Find the seeded draft through the search box and the status filter.

@@ -96,7 +96,7 @@ describe('the agent console', () => {
 
     await signIn(agent, 'agent-li');
     await agent.getByTestId('workspace').waitFor();
-    expect(new URL(agent.url()).pathname).toBe('/console/agent');
+    await expect.poll(() => new URL(agent.url()).pathname).toBe('/console/agent');
     expect(await agent.getByTestId('user').textContent()).toContain('李娜');
     // A plain agent sees no supervisor screen.
     expect(await agent.getByTestId('nav-supervisor').count()).toBe(0);
@@ -224,7 +224,7 @@ describe('the supervisor floor', () => {
     await page.goto(`${platform.runtime.url}/console/supervisor`);
     await signIn(page, 'agent-chen');
     await page.getByTestId('supervisor').waitFor();
-    expect(new URL(page.url()).pathname).toBe('/console/supervisor');
+    await expect.poll(() => new URL(page.url()).pathname).toBe('/console/supervisor');
     await page.getByTestId('nav-agent').waitFor();
     await page.locator('[data-testid="floor-agent"][data-agent="agent-li"][data-presence="online"]').waitFor();
     await page.locator('[data-testid="floor-agent"][data-agent="agent-wang"][data-presence="offline"]').waitFor();
