@@ -46,9 +46,13 @@ describe('the reply policy', () => {
   it('soothes each negative emotion with its own phrase, in the customer\'s language, and a company can replace them', () => {
     const angry = { ...scoreSentiment('terrible service'), emotion: 'angry' as const, intensity: 0.3, polarity: 'negative' as const };
     expect(toneFor(angry, 'en')?.acknowledgement).toMatch(/sorry/i);
-    expect(toneFor({ ...angry, emotion: 'disappointed' }, 'zh')?.acknowledgement).toBe('很抱歉让您失望了。');
+    expect(toneFor({ ...angry, emotion: 'disappointed', intensity: 0.5 }, 'zh')?.acknowledgement).toBe('很抱歉让您失望了。');
+    // A plain question the lexicon reads as mildly disappointed or anxious gets its answer without an apology.
+    expect(toneFor(scoreSentiment('怎么退货'), 'zh')).toMatchObject({ style: 'plain', acknowledgement: '' });
+    expect(toneFor(scoreSentiment('where is my parcel'), 'en')).toMatchObject({ style: 'plain', acknowledgement: '' });
+    expect(toneFor(scoreSentiment('东西坏了，有点失望'), 'zh')?.acknowledgement).toBe('很抱歉让您失望了。');
     const custom = { disappointed: { zh: '真不好意思，' } };
-    expect(toneFor({ ...angry, emotion: 'disappointed' }, 'zh', custom)?.acknowledgement).toBe('真不好意思，');
+    expect(toneFor({ ...angry, emotion: 'disappointed', intensity: 0.5 }, 'zh', custom)?.acknowledgement).toBe('真不好意思，');
     // A happy customer gets a warm tone and no apology; a neutral one no hint at all.
     expect(toneFor(scoreSentiment('谢谢，太好了'), 'zh')).toMatchObject({ style: 'warm', acknowledgement: '' });
     expect(toneFor(scoreSentiment('我的包裹到哪了'), 'zh')).toBeUndefined();

@@ -94,11 +94,19 @@ export const DEFAULT_SOOTHING_PHRASES: Readonly<Record<Emotion, Readonly<Record<
   neutral: { zh: '', en: '' },
 };
 
+/**
+ * Anxiety, disappointment and fear below this intensity are not acknowledged: the lexicon reads them off the topic of
+ * plain service questions too ("where is my parcel", "怎么退货" score about 0.35), and "很抱歉让您失望了" before the answer
+ * to a plain question rings false. Anger and disgust come from explicit words and are acknowledged at any intensity.
+ */
+export const SOOTHE_MIN_INTENSITY = 0.4;
+
 /** The tone of the bot's reply to this message. */
 export function toneFor(sentiment: SentimentResult | undefined, language: Lang, custom?: SoothingPhrases): ToneHint | undefined {
   if (!sentiment || sentiment.emotion === 'neutral') return undefined;
   const negative = sentiment.polarity === 'negative' || sentiment.polarity === 'mixed';
-  const style: ToneHint['style'] = sentiment.emotion === 'happy' ? 'warm' : sentiment.emotion === 'surprised' || !negative ? 'plain' : 'soothe';
+  const inferredOnly = (sentiment.emotion === 'anxious' || sentiment.emotion === 'disappointed' || sentiment.emotion === 'fearful') && sentiment.intensity < SOOTHE_MIN_INTENSITY;
+  const style: ToneHint['style'] = sentiment.emotion === 'happy' ? 'warm' : sentiment.emotion === 'surprised' || !negative || inferredOnly ? 'plain' : 'soothe';
   const acknowledgement = style === 'soothe' ? (custom?.[sentiment.emotion]?.[language] ?? DEFAULT_SOOTHING_PHRASES[sentiment.emotion][language]) : '';
   return { emotion: sentiment.emotion, intensity: sentiment.intensity, style, acknowledgement };
 }
