@@ -5,16 +5,11 @@
  * "Test a question" shows the entry; a stale save shows the conflict; a supervisor sees the screen read-only.
  * Screenshots in both languages.
  */
-import { execSync } from 'node:child_process';
-import { existsSync, readdirSync, statSync } from 'node:fs';
-import { join, resolve } from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { launchBrowser, screenshot } from '../support/browser.ts';
+import { ensureConsoleBuilt, launchBrowser, screenshot } from '../support/browser.ts';
 import { startPlatform, type Platform } from '../support/local-platform.ts';
 
-const ROOT = resolve(import.meta.dirname, '..', '..');
-const INDEX = join(ROOT, 'console', 'dist', 'index.html');
 const ENTRY = 'kb-draft-membership';
 const QUESTION = '会员等级怎么升级';
 const PHRASE = '测试短语-7731';
@@ -23,23 +18,10 @@ let platform: Platform;
 let browser: Browser;
 const contexts: BrowserContext[] = [];
 
-function newestSource(dir: string): number {
-  let newest = 0;
-  for (const entry of readdirSync(dir, { withFileTypes: true })) {
-    const path = join(dir, entry.name);
-    newest = Math.max(newest, entry.isDirectory() ? newestSource(path) : statSync(path).mtimeMs);
-  }
-  return newest;
-}
 
-/** Builds the console (and the widget: the console's build empties dist) when missing or older than its sources. */
-function ensureBuilt(): void {
-  const sources = Math.max(newestSource(join(ROOT, 'console', 'src')), statSync(join(ROOT, 'console', 'index.html')).mtimeMs);
-  if (!existsSync(INDEX) || statSync(INDEX).mtimeMs < sources) execSync('npm run build:console', { cwd: ROOT, stdio: 'inherit', env: { ...process.env, NODE_ENV: 'production' } });
-}
 
 beforeAll(async () => {
-  ensureBuilt();
+  ensureConsoleBuilt();
   platform = await startPlatform();
   browser = await launchBrowser();
 }, 180_000);

@@ -5,16 +5,11 @@
  * (the customer gets it), creates a ticket from the chat (it exists), keeps the language and the chat across a reload,
  * and resolves; a supervisor (agent-chen) watches the floor change live. Screenshots of every screen in both languages.
  */
-import { execSync } from 'node:child_process';
-import { existsSync, readdirSync, statSync } from 'node:fs';
-import { join, resolve } from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { launchBrowser, screenshot } from '../support/browser.ts';
+import { ensureConsoleBuilt, launchBrowser, screenshot } from '../support/browser.ts';
 import { startPlatform, type Platform } from '../support/local-platform.ts';
 
-const ROOT = resolve(import.meta.dirname, '..', '..');
-const INDEX = join(ROOT, 'console', 'dist', 'index.html');
 
 let platform: Platform;
 let browser: Browser;
@@ -22,23 +17,10 @@ const contexts: BrowserContext[] = [];
 const tokens: Record<string, string> = {};
 type Customer = { conversationId: string; token: string };
 
-function newestSource(dir: string): number {
-  let newest = 0;
-  for (const entry of readdirSync(dir, { withFileTypes: true })) {
-    const path = join(dir, entry.name);
-    newest = Math.max(newest, entry.isDirectory() ? newestSource(path) : statSync(path).mtimeMs);
-  }
-  return newest;
-}
 
-/** Builds the console (and the widget: the console's build empties dist) when missing or older than its sources. */
-function ensureBuilt(): void {
-  const sources = Math.max(newestSource(join(ROOT, 'console', 'src')), statSync(join(ROOT, 'console', 'index.html')).mtimeMs);
-  if (!existsSync(INDEX) || statSync(INDEX).mtimeMs < sources) execSync('npm run build:console', { cwd: ROOT, stdio: 'inherit', env: { ...process.env, NODE_ENV: 'production' } });
-}
 
 beforeAll(async () => {
-  ensureBuilt();
+  ensureConsoleBuilt();
   platform = await startPlatform({ acceptTimeoutSeconds: 120 });
   for (const id of ['agent-li', 'agent-wang', 'agent-chen', 'agent-sam']) tokens[id] = await platform.runtime.tokenFor(id);
   // agent-li is the only one who can take chats; and starts offline, to go online through the console.

@@ -3,38 +3,25 @@
  * a question the bot answers, a reload that keeps the transcript, "转人工" with the queue position, an agent's reply
  * over the HTTP API shown live; the English UI on a WebSocket that cannot connect (polling); the bundle's size.
  */
-import { execSync } from 'node:child_process';
-import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, readFileSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import type { Browser, BrowserContext, Page, Route, WebSocketRoute } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { launchBrowser, screenshot } from '../support/browser.ts';
+import { ensureConsoleBuilt, launchBrowser, screenshot } from '../support/browser.ts';
 import { startPlatform, type Platform } from '../support/local-platform.ts';
 
 const ROOT = resolve(import.meta.dirname, '..', '..');
 const BUNDLE = join(ROOT, 'console', 'dist', 'widget', 'kefu-widget.js');
-const SOURCES = join(ROOT, 'console', 'widget');
 
 let platform: Platform;
 let browser: Browser;
 const contexts: BrowserContext[] = [];
 const tokens: Record<string, string> = {};
 
-function ensureBuilt(): void {
-  if (!existsSync(BUNDLE) || !existsSync(join(ROOT, 'console', 'dist', 'index.html'))) {
-    execSync('npm run build:console', { cwd: ROOT, stdio: 'inherit' });
-    return;
-  }
-  // A widget source newer than the bundle: build the widget alone (it leaves the console's build alone).
-  const built = statSync(BUNDLE).mtimeMs;
-  if (readdirSync(SOURCES).some((file) => statSync(join(SOURCES, file)).mtimeMs > built)) {
-    execSync('npx vite build --config console/widget.vite.config.ts', { cwd: ROOT, stdio: 'inherit' });
-  }
-}
 
 beforeAll(async () => {
-  ensureBuilt();
+  ensureConsoleBuilt();
   platform = await startPlatform();
   for (const id of ['agent-li', 'agent-wang', 'agent-chen']) tokens[id] = await platform.runtime.tokenFor(id);
   // Only agent-li takes chats, so the queue and the offer are predictable.

@@ -2,7 +2,8 @@
  * A real Chromium (Debian's, installed by .ci/run) driven by playwright-core, for the console and widget tests.
  * Screenshots go to test-artifacts/screenshots/ (kept by CI as test artefacts).
  */
-import { existsSync, mkdirSync } from 'node:fs';
+import { execSync } from 'node:child_process';
+import { existsSync, mkdirSync, readdirSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
 
@@ -25,4 +26,22 @@ export async function screenshot(page: Page, name: string): Promise<string> {
   const path = join(SCREENSHOTS, `${name}.png`);
   await page.screenshot({ path, fullPage: true });
   return path;
+}
+
+const ROOT = resolve(import.meta.dirname, '..', '..');
+
+function newestSource(path: string): number {
+  if (!statSync(path).isDirectory()) return statSync(path).mtimeMs;
+  return Math.max(0, ...readdirSync(path).map((name) => newestSource(join(path, name))));
+}
+
+/**
+ * Builds the console and the widget (`npm run build:console`, in production mode) when a build is missing or older
+ * than its sources, so that a browser test run on its own never tests a stale build. `npm test` builds first anyway.
+ */
+export function ensureConsoleBuilt(): void {
+  const outputs = [join(ROOT, 'console', 'dist', 'index.html'), join(ROOT, 'console', 'dist', 'widget', 'kefu-widget.js')];
+  const sources = Math.max(...['src', 'widget', 'index.html', 'vite.config.ts', 'widget.vite.config.ts'].map((p) => newestSource(join(ROOT, 'console', p))));
+  if (outputs.every((file) => existsSync(file) && statSync(file).mtimeMs >= sources)) return;
+  execSync('npm run build:console', { cwd: ROOT, stdio: 'inherit', env: { ...process.env, NODE_ENV: 'production' } });
 }
