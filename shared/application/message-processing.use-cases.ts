@@ -41,18 +41,22 @@ export interface StoredCustomerMessage {
  */
 export function makeProcessCustomerMessage(deps: IntakeDeps) {
   return async (message: StoredCustomerMessage) => {
-    if (message.ticketAtWrite && deps.onTicketMessage) {
-      await deps.onTicketMessage({ ticketId: message.ticketAtWrite, conversationId: message.conversationId, messageId: message.id, text: message.text, ...(message.channel ? { channel: message.channel } : {}) });
-    }
+    // The copy onto the conversation's ticket runs alongside the reply, not before it; a failure of either
+    // redelivers the message, and both steps are idempotent per message.
+    const onTicket =
+      message.ticketAtWrite && deps.onTicketMessage
+        ? deps.onTicketMessage({ ticketId: message.ticketAtWrite, conversationId: message.conversationId, messageId: message.id, text: message.text, ...(message.channel ? { channel: message.channel } : {}) })
+        : undefined;
     const owner = message.ownerAtWrite ?? (await deps.store.get(message.conversationId))?.status;
     const push = deps.live.publish(conversationAudience(message.conversationId), { type: 'message', conversationId: message.conversationId, message: messageView({ ...message }) });
     if (owner !== 'bot') {
-      await push;
+      await Promise.all([push, onTicket]);
       return { outcome: 'skipped' as const, reason: `owned by ${owner ?? 'nobody (missing)'}` };
     }
     const [result] = await Promise.all([
       deps.workflows.runMessageWorkflow({ conversationId: message.conversationId, messageId: message.id, seq: message.seq, text: message.text, channel: message.channel ?? 'webchat' }),
       push,
+      onTicket,
     ]);
     if (result.status !== 'SUCCEEDED') throw new Error(`message workflow ${result.status} for ${message.id}: ${result.error ?? ''}`);
     return { outcome: 'processed' as const, output: result.output };

@@ -90,19 +90,7 @@ export function TransferDialog({ conversationId, groups, onClose, onTransfer }: 
           <span>{t('transfer.note')}</span>
           <textarea rows={2} value={note} maxLength={2000} onInput={(e) => setNote(e.currentTarget.value)} />
         </label>
-        {error && (
-          <p class="error-text" role="alert" data-testid="dialog-error">
-            {error}
-          </p>
-        )}
-        <div class="form-actions">
-          <button type="button" class="button" onClick={onClose}>
-            {t('common.cancel')}
-          </button>
-          <button type="submit" class="button button-primary" data-testid="transfer-submit" disabled={busy || !(kind === 'agent' ? agentId : groupId).trim()}>
-            {t('transfer.submit')}
-          </button>
-        </div>
+        <DialogFooter error={error} onClose={onClose} submitTestId="transfer-submit" submitLabel={t('transfer.submit')} disabled={busy || !(kind === 'agent' ? agentId : groupId).trim()} />
       </form>
     </Modal>
   );
@@ -169,19 +157,7 @@ export function TicketDialog({ chat, onClose, onCreate }: { chat: ChatState; onC
             </select>
           </label>
         </div>
-        {error && (
-          <p class="error-text" role="alert" data-testid="dialog-error">
-            {error}
-          </p>
-        )}
-        <div class="form-actions">
-          <button type="button" class="button" onClick={onClose}>
-            {t('common.cancel')}
-          </button>
-          <button type="submit" class="button button-primary" data-testid="ticket-submit" disabled={busy}>
-            {t('ticket.submit')}
-          </button>
-        </div>
+        <DialogFooter error={error} onClose={onClose} submitTestId="ticket-submit" submitLabel={t('ticket.submit')} disabled={busy} />
       </form>
     </Modal>
   );
@@ -316,5 +292,27 @@ export function TicketDrawer({ ticketId, onClose }: { ticketId: string; onClose(
         </div>
       )}
     </Modal>
+  );
+}
+
+/** The error line and the cancel / submit buttons every dialog form ends with. */
+function DialogFooter(props: { error: string | undefined; onClose: () => void; submitTestId: string; submitLabel: string; disabled: boolean }) {
+  const { t } = useI18n();
+  return (
+    <>
+      {props.error && (
+        <p class="error-text" role="alert" data-testid="dialog-error">
+          {props.error}
+        </p>
+      )}
+      <div class="form-actions">
+        <button type="button" class="button" onClick={props.onClose}>
+          {t('common.cancel')}
+        </button>
+        <button type="submit" class="button button-primary" data-testid={props.submitTestId} disabled={props.disabled}>
+          {props.submitLabel}
+        </button>
+      </div>
+    </>
   );
 }
