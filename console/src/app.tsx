@@ -16,17 +16,20 @@ import type { AgentProfile, ConsoleConfig, FloorEvent, Session } from './types.t
 import { AppContext, Toasts, type AppServices, type FloorBus, type Toast, type ToastKind } from './ui.tsx';
 import { Workspace } from './workspace/workspace.tsx';
 
-export type Route = 'agent' | 'supervisor' | 'knowledge';
+export type Route = 'agent' | 'supervisor' | 'dashboard' | 'knowledge' | 'flows' | 'routing' | 'channels';
 
-/** The path of a route under /console/ (the knowledge base lives under admin/). */
+/** Screens under /console/admin/ (the first one is what /console/admin opens). */
+const ADMIN_ROUTES: readonly Route[] = ['knowledge', 'flows', 'routing', 'channels'];
+
+/** The path of a route under /console/ (the administration screens live under admin/). */
 export function routePath(route: Route): string {
-  return route === 'knowledge' ? 'admin/knowledge' : route;
+  return ADMIN_ROUTES.includes(route) ? `admin/${route}` : route;
 }
 
 function routeOf(path: string): Route | undefined {
   const [first, second] = path.replace(/^\/+/, '').split('/');
-  if (first === 'agent' || first === 'supervisor') return first;
-  if (first === 'admin' && (second === 'knowledge' || second === undefined || second === '')) return 'knowledge';
+  if (first === 'agent' || first === 'supervisor' || first === 'dashboard') return first;
+  if (first === 'admin') return second === undefined || second === '' ? 'knowledge' : ADMIN_ROUTES.find((r) => r === second);
   return undefined;
 }
 
@@ -35,24 +38,35 @@ function parseRoute(): Route | undefined {
   return (hash ? routeOf(hash) : undefined) ?? routeOf(location.pathname.replace(/^\/console\/?/, ''));
 }
 
-/** The knowledge screen, loaded on first use so the agents' console stays small. */
-function KnowledgeScreen() {
-  const [screen, setScreen] = useState<{ Knowledge: ComponentType }>();
+/** Screens loaded on first use, so the agents' console stays small: each module exports `Screen`. */
+const LAZY_SCREENS: Partial<Record<Route, () => Promise<{ Screen: ComponentType }>>> = {
+  dashboard: () => import('./dashboard/dashboard.tsx'),
+  knowledge: () => import('./admin/knowledge.tsx'),
+  flows: () => import('./admin/flows.tsx'),
+  routing: () => import('./admin/routing.tsx'),
+  channels: () => import('./admin/channels.tsx'),
+};
+
+function LazyScreen({ route }: { route: Route }) {
+  const [screen, setScreen] = useState<{ route: Route; Screen: ComponentType }>();
   const [failed, setFailed] = useState<string>();
   useEffect(() => {
-    import('./admin/knowledge.tsx').then(setScreen, (error: unknown) => setFailed(errorMessage(error)));
-  }, []);
+    setFailed(undefined);
+    LAZY_SCREENS[route]?.().then(
+      (mod) => setScreen({ route, Screen: mod.Screen }),
+      (error: unknown) => setFailed(errorMessage(error)),
+    );
+  }, [route]);
   const { t } = useContext(I18nContext);
   if (failed) return <div class="center-screen error-text">{t('app.configFailed', { message: failed })}</div>;
-  return screen ? <screen.Knowledge /> : <div class="center-screen">{t('app.loading')}</div>;
+  return screen?.route === route ? <screen.Screen /> : <div class="center-screen">{t('app.loading')}</div>;
 }
 
 export function allowedRoutes(session: Session | undefined): Route[] {
   const routes: Route[] = [];
   if (hasRole(session?.user, 'agent')) routes.push('agent');
-  if (hasRole(session?.user, 'supervisor', 'admin')) routes.push('supervisor');
-  // Admins edit the knowledge base; supervisors may read it.
-  if (hasRole(session?.user, 'supervisor', 'admin')) routes.push('knowledge');
+  // Supervisors watch the floor and the dashboard, and may read the administration screens; admins change them.
+  if (hasRole(session?.user, 'supervisor', 'admin')) routes.push('supervisor', 'dashboard', 'knowledge', 'flows', 'routing', 'channels');
   return routes;
 }
 
@@ -215,7 +229,7 @@ export function App() {
       <AppContext.Provider value={services}>
         <div class="shell">
           <Header route={route} routes={routes} navigate={navigate} signOut={() => signOut()} />
-          <main class="main">{route === 'agent' ? <Workspace /> : route === 'supervisor' ? <Supervisor /> : route === 'knowledge' ? <KnowledgeScreen /> : <div class="center-screen">{i18n.t('supervisor.forbidden')}</div>}</main>
+          <main class="main">{route === 'agent' ? <Workspace /> : route === 'supervisor' ? <Supervisor /> : route ? <LazyScreen route={route} /> : <div class="center-screen">{i18n.t('supervisor.forbidden')}</div>}</main>
         </div>
       </AppContext.Provider>
     );

@@ -1,6 +1,6 @@
 /** The header: navigation by role, the presence switch, the live connection, the language switch and the user. */
 import { useState } from 'preact/hooks';
-import type { Route } from './app.tsx';
+import { routePath, type Route } from './app.tsx';
 import { errorMessage } from './api.ts';
 import { hasRole } from './auth.ts';
 import { labelOf, useI18n, type Lang } from './i18n.ts';
@@ -69,7 +69,7 @@ export function Header({ route, routes, navigate, signOut }: { route: Route | un
         {routes.map((r) => (
           <a
             key={r}
-            href={`/console/${r === 'knowledge' ? 'admin/knowledge' : r}`}
+            href={`/console/${routePath(r)}`}
             class={route === r ? 'active' : ''}
             data-testid={`nav-${r}`}
             onClick={(e) => {

@@ -27,6 +27,10 @@ const zh = {
   'nav.agent': '工作台',
   'nav.supervisor': '现场监控',
   'nav.knowledge': '知识库',
+  'nav.dashboard': '数据看板',
+  'nav.flows': '业务流程',
+  'nav.routing': '坐席与路由',
+  'nav.channels': '渠道设置',
   'header.signOut': '退出',
   'header.language': '语言',
   'header.presence': '状态',
@@ -365,6 +369,10 @@ const en: Record<MessageKey, string> = {
   'nav.agent': 'Workspace',
   'nav.supervisor': 'Floor',
   'nav.knowledge': 'Knowledge',
+  'nav.dashboard': 'Dashboard',
+  'nav.flows': 'Flows',
+  'nav.routing': 'Agents & routing',
+  'nav.channels': 'Channels',
   'header.signOut': 'Sign out',
   'header.language': 'Language',
   'header.presence': 'Status',
@@ -711,6 +719,24 @@ export function translator(lang: Lang): Translate {
     const text = table[key] ?? zh[key] ?? key;
     return vars ? text.replace(/\{(\w+)\}/g, (whole, name: string) => (name in vars ? String(vars[name]) : whole)) : text;
   };
+}
+
+/**
+ * A screen's own strings (lazy screens keep theirs in their own module, so the agents' bundle does not carry them):
+ * `const t = useScreenT(strings)` with `strings = { 'zh-CN': {...}, en: {...} }`, the English table typed after the
+ * Chinese one. Falls back to Chinese, then to the key.
+ */
+export function screenTranslator<K extends string>(lang: Lang, strings: { readonly 'zh-CN': Readonly<Record<K, string>>; readonly en: Readonly<Record<K, string>> }) {
+  const table = strings[lang];
+  return (key: K, vars?: Readonly<Record<string, string | number>>): string => {
+    const text = table[key] ?? strings['zh-CN'][key] ?? key;
+    return vars ? text.replace(/\{(\w+)\}/g, (whole, name: string) => (name in vars ? String(vars[name]) : whole)) : text;
+  };
+}
+
+export function useScreenT<K extends string>(strings: { readonly 'zh-CN': Readonly<Record<K, string>>; readonly en: Readonly<Record<K, string>> }) {
+  const { lang } = useContext(I18nContext);
+  return screenTranslator(lang, strings);
 }
 
 /** A label for an open-ended value (an emotion, a reason) when the table has it, else the value itself. */

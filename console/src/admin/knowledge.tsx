@@ -19,7 +19,7 @@ type Selection = { readonly mode: 'edit'; readonly id: string } | { readonly mod
 
 let newCounter = 0;
 
-export function Knowledge() {
+export function Screen() {
   const { t } = useI18n();
   const { api, session } = useApp();
   const canEdit = hasRole(session.user, 'admin');
