@@ -6,7 +6,7 @@
 import type { ComponentType } from 'preact';
 import { useCallback, useContext, useEffect, useLayoutEffect, useMemo, useRef, useState } from 'preact/hooks';
 import { ApiError, createApi, errorMessage, loadConfig } from './api.ts';
-import { hasRole, loadSession, saveSession } from './auth.ts';
+import { endSession, hasRole, loadSession, saveSession, watchExpiry } from './auth.ts';
 import { Header } from './header.tsx';
 import { I18nContext, initialLang, rememberLang, translator, type I18n, type Lang } from './i18n.ts';
 import { LiveSocket, socketUrl, type LiveStatus } from './live.ts';
@@ -127,9 +127,9 @@ export function App() {
   tRef.current = i18n.t;
   useEffect(() => {
     if (!session?.expiresAt) return;
-    const timer = setTimeout(() => signOut(tRef.current('signIn.expired')), Math.max(0, session.expiresAt - Date.now()));
-    return () => clearTimeout(timer);
-  }, [session, signOut]);
+    // Cognito: renewed with the refresh token shortly before it expires (auth.ts watchExpiry); signed out otherwise.
+    return watchExpiry(config, session, signIn, () => signOut(tRef.current('signIn.expired')));
+  }, [config, session, signIn, signOut]);
 
   const tokenRef = useRef(session?.token);
   tokenRef.current = session?.token;
@@ -228,7 +228,7 @@ export function App() {
     body = (
       <AppContext.Provider value={services}>
         <div class="shell">
-          <Header route={route} routes={routes} navigate={navigate} signOut={() => signOut()} />
+          <Header route={route} routes={routes} navigate={navigate} signOut={() => endSession(config, () => signOut())} />
           <main class="main">{route === 'agent' ? <Workspace /> : route === 'supervisor' ? <Supervisor /> : route ? <LazyScreen route={route} /> : <div class="center-screen">{i18n.t('supervisor.forbidden')}</div>}</main>
         </div>
       </AppContext.Provider>

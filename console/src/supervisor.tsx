@@ -5,9 +5,10 @@
 import { useCallback, useEffect, useRef, useState } from 'preact/hooks';
 import { errorMessage } from './api.ts';
 import { ago, clockTime, duration } from './format.ts';
-import { useI18n, type Translate } from './i18n.ts';
-import type { FloorEvent, FloorView } from './types.ts';
-import { Empty, PresenceDot, useApp, useNow } from './ui.tsx';
+import { labelOf, useI18n, type Translate } from './i18n.ts';
+import type { FloorConversation, FloorEvent, FloorView } from './types.ts';
+import { Empty, MoodTag, PresenceDot, useApp, useNow } from './ui.tsx';
+import { TransferDialog, type TransferTarget } from './workspace/dialogs.tsx';
 
 const POLL_MS = 10_000;
 const MAX_EVENTS = 30;
@@ -54,6 +55,7 @@ export function Supervisor() {
   const [updatedAt, setUpdatedAt] = useState<string>();
   const [error, setError] = useState<string>();
   const [events, setEvents] = useState<LoggedEvent[]>([]);
+  const [reassigning, setReassigning] = useState<FloorConversation>();
   const now = useNow(1000);
 
   const inFlight = useRef(false);
@@ -114,6 +116,20 @@ export function Supervisor() {
         longest: Math.max(0, ...view.queues.map((q) => (q.waiting ? q.longestWaitSeconds + sinceFetch : 0))),
       }
     : undefined;
+
+  // A supervisor moves a chat from the agent serving it to another agent or back to a group's queue.
+  const reassign = async (conversation: FloorConversation, to: TransferTarget, note: string) => {
+    await api.post(`/v1/agent/conversations/${encodeURIComponent(conversation.id)}/transfer`, { to, ...(note.trim() ? { note: note.trim() } : {}) });
+    setReassigning(undefined);
+    toast('success', t('supervisor.reassigned', { conversation: conversation.id.slice(-6) }));
+    void refresh();
+  };
+  const state = (c: FloorConversation) =>
+    c.status === 'agent' ? t('supervisor.state.agent', { agent: agentName(c.assignedAgentId) }) : c.offeredAgentId ? t('supervisor.state.offered', { agent: agentName(c.offeredAgentId) }) : t('supervisor.state.queued');
+  const since = (c: FloorConversation) => {
+    const from = c.status === 'agent' ? c.acceptedAt : c.queuedAt;
+    return from ? duration(Math.max(0, (now - Date.parse(from)) / 1000)) : '—';
+  };
 
   return (
     <div class="supervisor" data-testid="supervisor">
@@ -202,6 +218,41 @@ export function Supervisor() {
           </ul>
         </section>
         <section class="card card-wide">
+          <h2>{t('supervisor.conversations')}</h2>
+          <table class="table" data-testid="floor-conversations">
+            <thead>
+              <tr>
+                <th>{t('supervisor.col.conversation')}</th>
+                <th>{t('supervisor.col.state')}</th>
+                <th>{t('supervisor.group')}</th>
+                <th class="num">{t('supervisor.col.since')}</th>
+                <th />
+              </tr>
+            </thead>
+            <tbody>
+              {view?.conversations?.map((c) => (
+                <tr key={c.id} data-testid="floor-conversation" data-conversation={c.id} data-status={c.status} data-agent={c.assignedAgentId ?? ''}>
+                  <td>
+                    <span class="strong mono">{c.id.slice(-6)}</span> <span class="tag">{c.channel}</span> {c.mood && <MoodTag emotion={c.mood.emotion} trend={c.mood.trend} compact />}
+                    {c.handoffReason && <div class="muted small">{labelOf(t, 'reason', c.handoffReason)}</div>}
+                  </td>
+                  <td>{state(c)}</td>
+                  <td class="small">{groupName(c.groupId)}</td>
+                  <td class="num">{since(c)}</td>
+                  <td class="num">
+                    {c.status === 'agent' && (
+                      <button type="button" class="button button-small" data-testid="reassign" onClick={() => setReassigning(c)}>
+                        {t('supervisor.reassign')}
+                      </button>
+                    )}
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+          {!view?.conversations?.length && <Empty>{t('supervisor.noConversations')}</Empty>}
+        </section>
+        <section class="card card-wide">
           <h2>{t('supervisor.agents')}</h2>
           <table class="table" data-testid="floor-agents">
             <thead>
@@ -254,6 +305,15 @@ export function Supervisor() {
           </table>
         </section>
       </div>
+      {reassigning && (
+        <TransferDialog
+          conversationId={reassigning.id}
+          groups={view?.queues.map((q) => q.groupId) ?? []}
+          exclude={reassigning.assignedAgentId}
+          onClose={() => setReassigning(undefined)}
+          onTransfer={(to, note) => reassign(reassigning, to, note)}
+        />
+      )}
     </div>
   );
 }

@@ -22,7 +22,17 @@ export interface ConsoleConfig {
   readonly stage: string;
   readonly apiBase: string;
   readonly webSocketUrl: string;
-  readonly auth: { readonly kind: 'local'; readonly signInUrl: string } | { readonly kind: 'cognito'; readonly region?: string; readonly userPoolId?: string; readonly clientId?: string };
+  readonly auth:
+    | { readonly kind: 'local'; readonly signInUrl: string }
+    | {
+        readonly kind: 'cognito';
+        readonly region?: string;
+        readonly userPoolId?: string;
+        /** The console's app client (managed login, authorization code with PKCE, no secret). */
+        readonly clientId?: string;
+        /** Managed-login base URL, e.g. https://kefu-prod-1a2b3c4d.auth.eu-west-1.amazoncognito.com (the host alone is accepted too). */
+        readonly domain?: string;
+      };
 }
 
 export interface SessionUser {
@@ -88,6 +98,16 @@ export interface Message {
   readonly sentiment?: Sentiment;
   readonly tone?: { readonly emotion?: string; readonly style?: string };
   readonly attachments?: readonly { readonly kind?: string; readonly url?: string; readonly title?: string }[];
+  /** An agent's internal note in the agents' transcript: never shown to the customer (`agentId` is its author). */
+  readonly internal?: boolean;
+}
+
+/** POST /v1/agent/conversations/{id}/notes → 201; also `notes` of the conversation context. */
+export interface ConversationNote {
+  readonly id: string;
+  readonly agentId: string;
+  readonly text: string;
+  readonly createdAt: string;
 }
 
 export interface Conversation {
@@ -117,6 +137,34 @@ export interface Customer {
   readonly tier: 'standard' | 'vip' | string;
   readonly identities: readonly { readonly channel: string; readonly value: string }[];
   readonly createdAt: string;
+  readonly tags?: readonly string[];
+  readonly notes?: string;
+  readonly email?: string;
+  readonly phone?: string;
+  /** Sent back as `expectedVersion` with an edit (absent: 0). */
+  readonly version?: number;
+  readonly updatedAt?: string;
+  readonly updatedBy?: string;
+  readonly audit?: readonly CustomerChange[];
+}
+
+export const CUSTOMER_TIERS = ['standard', 'vip'] as const;
+
+export interface CustomerChange {
+  readonly at: string;
+  readonly by: string;
+  readonly changes: Readonly<Record<string, { readonly from: unknown; readonly to: unknown }>>;
+}
+
+/** PATCH /v1/agent/customers/{customerId} (a 409 CUSTOMER.CONFLICT when `expectedVersion` is stale). */
+export interface CustomerPatch {
+  readonly name?: string;
+  readonly tier?: string;
+  readonly tags?: readonly string[];
+  readonly notes?: string;
+  readonly email?: string;
+  readonly phone?: string;
+  readonly expectedVersion?: number;
 }
 
 export interface TicketSummary {
@@ -201,6 +249,7 @@ export interface ConversationContext {
   readonly summary: Summary;
   readonly previousConversations: readonly PreviousConversation[];
   readonly customerTickets: readonly TicketSummary[];
+  readonly notes?: readonly ConversationNote[];
 }
 
 /** POST /v1/capabilities/answer */
@@ -220,6 +269,23 @@ export interface FloorView {
   readonly agents: readonly { readonly id: string; readonly name: string; readonly presence: Presence; readonly load: number; readonly capacity: number; readonly groups: readonly string[]; readonly skills: readonly string[]; readonly lastActiveAt?: string }[];
   /** Active tickets whose SLA is breached or due within `atRiskMinutes`. */
   readonly sla?: { readonly atRiskMinutes: number; readonly breached: number; readonly atRisk: number; readonly tickets: readonly { readonly id: string; readonly subject: string; readonly priority: string; readonly dueAt: string; readonly assigneeId?: string }[] };
+  /** The conversations waiting (in serving order) and being served, for the supervisor to watch and reassign. */
+  readonly conversations?: readonly FloorConversation[];
+}
+
+export interface FloorConversation {
+  readonly id: string;
+  readonly status: 'queued' | 'agent';
+  readonly channel: string;
+  readonly groupId: string;
+  readonly priority: number;
+  readonly assignedAgentId?: string;
+  readonly offeredAgentId?: string;
+  readonly queuedAt?: string;
+  readonly acceptedAt?: string;
+  readonly handoffReason?: string;
+  readonly mood?: { readonly emotion: Emotion; readonly trend: MoodTrend };
+  readonly lastMessageAt?: string;
 }
 
 /** What the agent floor's WebSocket pushes (`?token=<jwt>`). */
@@ -230,6 +296,7 @@ export type FloorEvent =
   | { readonly type: 'presence'; readonly agentId: string; readonly presence: Presence; readonly reason?: string }
   | { readonly type: 'transferred'; readonly conversationId: string; readonly from: string; readonly to: string }
   | { readonly type: 'agent.load'; readonly agentId: string; readonly change: number }
+  | { readonly type: 'note'; readonly conversationId: string; readonly note: Message }
   | { readonly type: 'sla.warning' | 'sla.breach'; readonly ticketId: string; readonly subject?: string; readonly priority?: string; readonly assigneeId?: string; readonly groupId?: string; readonly dueAt?: string; readonly metrics?: readonly string[] };
 
 /** What a conversation's WebSocket pushes (`?token=<jwt>&conversationId=<id>`). */

@@ -52,6 +52,8 @@ textarea{flex:1;resize:none;border:1px solid #d0d7de;border-radius:10px;padding:
 textarea:focus{border-color:var(--a);box-shadow:0 0 0 2px rgba(31,111,235,.2)}
 .send{border:0;border-radius:10px;background:var(--a);color:var(--af);padding:0 16px;height:38px;font-weight:600}
 .send:disabled{opacity:.5;cursor:default}
-@media (max-width:480px){.panel{right:0;bottom:0;width:100vw;height:100%;border-radius:0}.k[data-open] .launcher{display:none}}
+.k[data-pos=left] .launcher,.k[data-pos=left] .panel{right:auto;left:20px}
+.k[data-off] .bar,.k[data-off] form{display:none}
+@media (max-width:480px){.panel,.k[data-pos=left] .panel{right:0;left:0;bottom:0;width:100vw;height:100%;border-radius:0}.k[data-open] .launcher{display:none}}
 @media (prefers-reduced-motion:reduce){.launcher{transition:none}}
 `;

@@ -46,6 +46,16 @@ interface Saved {
   open?: boolean;
 }
 
+/** The channel's settings as the console's admin set them (GET /v1/webchat/settings): words per language, colour, side. */
+interface Settings {
+  readonly enabled?: boolean;
+  readonly title?: Partial<Record<Lang, string>>;
+  readonly greeting?: Partial<Record<Lang, string>>;
+  readonly accentColor?: string;
+  readonly position?: 'right' | 'left';
+  readonly offlineMessage?: Partial<Record<Lang, string>>;
+}
+
 interface Entry {
   readonly key: string;
   readonly role: Message['role'];
@@ -86,6 +96,7 @@ function buildDom(w: Words, config: WidgetConfig) {
   const shadow = host.attachShadow({ mode: 'open' });
   const status = h('p', { class: 'status', role: 'status', 'aria-live': 'polite' });
   const close = h('button', { class: 'x', type: 'button', 'aria-label': w.close, title: w.close }, '×');
+  const title = h('h2', { id: 'kefu-title' }, w.title);
   const conn = h('div', { class: 'conn', role: 'alert', hidden: '' }, w.offline);
   const log = h('ol', { class: 'log', role: 'log', 'aria-live': 'polite', 'aria-label': w.transcript, tabindex: '0' });
   const human = h('button', { class: 'human', type: 'button' }, w.human);
@@ -94,7 +105,7 @@ function buildDom(w: Words, config: WidgetConfig) {
   const panel = h(
     'section',
     { class: 'panel', id: 'kefu-panel', role: 'dialog', 'aria-labelledby': 'kefu-title', hidden: '' },
-    h('header', {}, h('div', { class: 't' }, h('h2', { id: 'kefu-title' }, w.title), status), close),
+    h('header', {}, h('div', { class: 't' }, title, status), close),
     conn,
     log,
     h('div', { class: 'bar' }, human),
@@ -106,7 +117,7 @@ function buildDom(w: Words, config: WidgetConfig) {
   const root = h('div', { class: 'k', lang: config.lang === 'zh' ? 'zh-CN' : 'en' }, h('style', {}, css), panel, launcher);
   if (config.accent) root.style.setProperty('--kefu-accent', config.accent);
   shadow.append(root);
-  return { host, root, panel, status, close, conn, log, human, form, input, launcher, badge };
+  return { host, root, panel, title, status, close, conn, log, human, form, input, launcher, badge };
 }
 type UI = ReturnType<typeof buildDom>;
 
@@ -137,6 +148,7 @@ export class Widget {
   private readonly nodes = new Map<string, HTMLElement>();
   private readonly ui: UI;
   private readonly config: WidgetConfig;
+  private settings: Settings = {};
 
   constructor(config: WidgetConfig) {
     this.config = config;
@@ -208,6 +220,28 @@ export class Widget {
     }, 20_000);
     this.isOpen = !!saved.open;
     this.render();
+    void this.loadSettings();
+  }
+
+  /** The admin's settings: title, greeting, colour (data-color on the page still wins), side, and whether it is on. */
+  private async loadSettings(): Promise<void> {
+    try {
+      const { api } = await this.resolve();
+      this.settings = await call<Settings>(api, 'GET', '/v1/webchat/settings');
+    } catch {
+      return; // not reachable (an older API, the network): the built-in words
+    }
+    const { root, title } = this.ui;
+    const lang = this.config.lang;
+    title.textContent = this.settings.title?.[lang] || this.w.title;
+    if (!this.config.accent && this.settings.accentColor && /^#[0-9a-f]{6}$/i.test(this.settings.accentColor)) root.style.setProperty('--kefu-accent', this.settings.accentColor);
+    root.dataset.pos = this.settings.position === 'left' ? 'left' : 'right';
+    this.render();
+  }
+
+  /** Switched off by the admin, with no conversation going on: the offline message if there is one, else nothing. */
+  private off(): boolean {
+    return this.settings.enabled === false && !this.conv;
   }
 
   private adopt(saved: Saved, keepOutbox = false): void {
@@ -241,7 +275,9 @@ export class Widget {
 
   private entries(): Entry[] {
     const w = this.w;
-    const list: Entry[] = [{ key: 'greeting', role: 'bot', text: w.greeting, who: w.bot }];
+    const lang = this.config.lang;
+    const greeting = (this.off() && this.settings.offlineMessage?.[lang]) || this.settings.greeting?.[lang] || w.greeting;
+    const list: Entry[] = [{ key: 'greeting', role: 'bot', text: greeting, who: w.bot }];
     for (const m of [...this.messages.values()].sort((a, b) => a.seq - b.seq)) {
       const name = m.role === 'agent' ? ((m.agentId && this.agents[m.agentId]) || this.agentName) : undefined;
       list.push({
@@ -310,6 +346,10 @@ export class Widget {
     }
     if (grew && (nearBottom || !this.isOpen)) log.scrollTop = log.scrollHeight;
 
+    const off = this.off();
+    root.toggleAttribute('data-off', off);
+    // An inline style: the hidden attribute would lose to the Shadow DOM's `:host{all:initial}`.
+    this.ui.host.style.display = off && !this.settings.offlineMessage?.[this.config.lang] ? 'none' : '';
     root.dataset.status = this.status;
     root.dataset.conn = this.mode;
     root.toggleAttribute('data-open', this.isOpen);

@@ -12,6 +12,7 @@ import {
   DescribeTableCommand,
   DynamoDBClient,
   ListTablesCommand,
+  UpdateTableCommand,
   UpdateTimeToLiveCommand,
   type AttributeDefinition,
   type GlobalSecondaryIndex,
@@ -125,6 +126,36 @@ function attributeDefinitions(spec: TableSpec): AttributeDefinition[] {
   return [...names].map((AttributeName) => ({ AttributeName, AttributeType: 'S' }));
 }
 
+/**
+ * A table kept from an older version (a data dir) gets what a newer manifest added, as a CDK deploy would: the
+ * stream, and each missing index (one at a time, as DynamoDB allows).
+ */
+async function upgradeTable(client: DynamoDBClient, TableName: string, spec: TableSpec): Promise<void> {
+  const described = (await client.send(new DescribeTableCommand({ TableName }))).Table;
+  if (spec.stream && !described?.StreamSpecification?.StreamEnabled) {
+    await client.send(new UpdateTableCommand({ TableName, StreamSpecification: { StreamEnabled: true, StreamViewType: spec.stream } }));
+  }
+  const present = new Set((described?.GlobalSecondaryIndexes ?? []).map((i) => i.IndexName));
+  for (const index of spec.indexes ?? []) {
+    if (present.has(index.name)) continue;
+    await client.send(
+      new UpdateTableCommand({
+        TableName,
+        AttributeDefinitions: attributeDefinitions(spec),
+        GlobalSecondaryIndexUpdates: [
+          {
+            Create: {
+              IndexName: index.name,
+              KeySchema: [{ AttributeName: index.partitionKey, KeyType: 'HASH' }, ...(index.sortKey ? [{ AttributeName: index.sortKey, KeyType: 'RANGE' as const }] : [])],
+              Projection: { ProjectionType: 'ALL' },
+            },
+          },
+        ],
+      }),
+    );
+  }
+}
+
 /** Creates every manifest table that does not exist yet; returns table id → physical name. */
 export async function createTables(client: DynamoDBClient, prefix = 'kefu-local'): Promise<Record<TableId, string>> {
   const existing = new Set((await client.send(new ListTablesCommand({}))).TableNames ?? []);
@@ -132,7 +163,10 @@ export async function createTables(client: DynamoDBClient, prefix = 'kefu-local'
   for (const spec of manifest.tables) {
     const TableName = localTableName(spec.id, prefix);
     names[spec.id] = TableName;
-    if (existing.has(TableName)) continue;
+    if (existing.has(TableName)) {
+      await upgradeTable(client, TableName, spec);
+      continue;
+    }
     const indexes: GlobalSecondaryIndex[] = (spec.indexes ?? []).map((index) => ({
       IndexName: index.name,
       KeySchema: [{ AttributeName: index.partitionKey, KeyType: 'HASH' }, ...(index.sortKey ? [{ AttributeName: index.sortKey, KeyType: 'RANGE' as const }] : [])],

@@ -90,6 +90,11 @@ export class StatefulStack extends Stack {
         precedence: (ROLES.length - index) * 10,
       });
     });
+    // The console signs in through managed login with the stateless stack's app client (OAuth code grant with PKCE,
+    // whose callback URL is the distribution there, see StatelessStack.consoleSignIn). This SRP client is what earlier
+    // versions used; it is kept, with its export, because a stateless stack deployed by an earlier version imports its
+    // id and CloudFormation refuses to delete an export in use (the stateful stack deploys first). Drop both once
+    // every stage runs this version.
     this.consoleClient = this.userPool.addClient('ConsoleClient', {
       userPoolClientName: 'kefu-console',
       // A browser app cannot keep a secret; SRP keeps the password off the wire.
@@ -102,6 +107,7 @@ export class StatefulStack extends Stack {
       idTokenValidity: Duration.hours(1),
       refreshTokenValidity: Duration.days(7),
     });
+    this.exportValue(this.consoleClient.userPoolClientId);
 
     this.customerTokenSecret = new secretsmanager.Secret(this, 'CustomerTokenSecret', {
       description: `Kefu ${this.config.stage}: HMAC key that signs web chat customer tokens`,

@@ -1,12 +1,13 @@
 /**
  * `Kefu-<stage>-Stateless`: the application, generated from the manifest and safe to redeploy at any time: one Lambda
  * function per manifest function, the HTTP API with every manifest route, the WebSocket API for live updates, the two
- * workflows from their ASL files, the stream consumer with its dead-letter queue, the console hosting, and alarms.
+ * workflows from their ASL files, the stream consumer with its dead-letter queue, the console hosting with its sign-in
+ * (the user pool's managed-login domain and the console's OAuth app client), and alarms.
  * It receives the stateful resources as props; construct ids are a public contract.
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { CfnOutput, DefaultStackSynthesizer, Duration, RemovalPolicy, Stack, Tags, Validations, type CfnElement, type StackProps } from 'aws-cdk-lib';
+import { Aws, CfnOutput, DefaultStackSynthesizer, Duration, Fn, RemovalPolicy, Stack, Tags, Validations, type CfnElement, type StackProps } from 'aws-cdk-lib';
 import * as apigw from 'aws-cdk-lib/aws-apigatewayv2';
 import { HttpJwtAuthorizer } from 'aws-cdk-lib/aws-apigatewayv2-authorizers';
 import { HttpLambdaIntegration, WebSocketLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
@@ -14,6 +15,7 @@ import { AccessLogFormat } from 'aws-cdk-lib/aws-apigateway';
 import * as cloudfront from 'aws-cdk-lib/aws-cloudfront';
 import { S3BucketOrigin } from 'aws-cdk-lib/aws-cloudfront-origins';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
+import * as cognito from 'aws-cdk-lib/aws-cognito';
 import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
 import type { TableV2 } from 'aws-cdk-lib/aws-dynamodb';
 import * as iam from 'aws-cdk-lib/aws-iam';
@@ -49,12 +51,57 @@ import { REPOSITORY_ROOT } from '../constructs/paths.ts';
 /** Tag carried by every state machine, with its manifest id as value; the local runtime finds workflows by it. */
 export const WORKFLOW_TAG = 'kefu:workflow';
 
+/**
+ * Context keys of the console's sign-in (read here rather than in KefuConfig, they concern this stack only):
+ * `cognitoDomainPrefix` names the managed-login domain (`<prefix>.auth.<region>.amazoncognito.com`; default
+ * `kefu-<stage>-<8 hex characters of this stack's id>`), `consoleUrls` lists further addresses the console is served
+ * from (a custom domain in front of the distribution: `https://support.example.com/console/`, comma-separated or a JSON
+ * array), which become callback and sign-out URLs of the console's app client next to the CloudFront one.
+ */
+export const SIGN_IN_CONTEXT_KEYS = { domainPrefix: 'cognitoDomainPrefix', consoleUrls: 'consoleUrls' } as const;
+
+/** Path the console is served under, and where managed login sends the browser back to (callback and sign-out). */
+export const CONSOLE_PATH = '/console/';
+
+/** A Cognito prefix domain: lowercase letters, digits and hyphens, 1-63 characters, no reserved word. */
+export function validDomainPrefix(prefix: string): string {
+  if (!/^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$/.test(prefix)) {
+    throw new Error(`cognitoDomainPrefix must be 1-63 lowercase letters, digits and hyphens, got "${prefix}"`);
+  }
+  if (/aws|amazon|cognito/.test(prefix)) throw new Error(`cognitoDomainPrefix may not contain aws, amazon or cognito, got "${prefix}"`);
+  return prefix;
+}
+
+/** Extra console addresses from context: absolute https URLs (http only for localhost) ending in /console/. */
+export function consoleUrlsFromContext(value: unknown): string[] {
+  if (value === undefined || value === null || value === '') return [];
+  const list = Array.isArray(value) ? value : typeof value === 'string' ? (value.trim().startsWith('[') ? (JSON.parse(value) as unknown[]) : value.split(',')) : [value];
+  return list.map((item) => {
+    const url = typeof item === 'string' ? item.trim() : '';
+    let parsed: URL | undefined;
+    try {
+      parsed = new URL(url);
+    } catch {
+      parsed = undefined;
+    }
+    const local = parsed?.protocol === 'http:' && (parsed.hostname === 'localhost' || parsed.hostname === '127.0.0.1');
+    if (!parsed || (parsed.protocol !== 'https:' && !local) || parsed.pathname !== CONSOLE_PATH || parsed.search || parsed.hash) {
+      throw new Error(`consoleUrls must be https URLs of the console ending in ${CONSOLE_PATH} (e.g. https://support.example.com/console/), got "${String(item)}"`);
+    }
+    return parsed.href;
+  });
+}
 
 export interface StatelessStackProps extends StackProps {
   readonly config: KefuConfig;
   readonly tables: Readonly<Record<TableId, TableV2>>;
-  readonly userPool: { readonly userPoolId: string };
-  readonly consoleClient: { readonly userPoolClientId: string };
+  /** The console users' pool; this stack adds the console's managed-login domain and OAuth app client to it. */
+  readonly userPool: cognito.IUserPool;
+  /**
+   * The stateful stack's SRP client, no longer used here: the console signs in through {@link StatelessStack.consoleClient}
+   * (managed login, whose callback URL is this stack's distribution). Accepted so that existing callers compile.
+   */
+  readonly consoleClient?: { readonly userPoolClientId: string };
   readonly customerTokenSecret: Secret;
   readonly connectorsSecret: Secret;
   /**
@@ -86,6 +133,10 @@ export class StatelessStack extends Stack {
   readonly webSocketStage: apigw.WebSocketStage;
   readonly streamFailureQueues: readonly sqs.Queue[];
   readonly distribution: cloudfront.Distribution;
+  /** The console's app client: managed login, OAuth authorization code grant with PKCE, no secret. */
+  readonly consoleClient: cognito.UserPoolClient;
+  /** The user pool's managed-login domain (Cognito prefix domain). */
+  readonly consoleDomain: cognito.UserPoolDomain;
   readonly alarmTopic: sns.Topic;
 
   private readonly root: string;
@@ -97,9 +148,17 @@ export class StatelessStack extends Stack {
     this.root = props.repositoryRoot ?? REPOSITORY_ROOT;
     this.removalPolicy = isProd(this.config) ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY;
 
+    // The console's sign-in first: its app client's callback URL is the distribution's, and every API checks that
+    // the ID tokens it receives were issued to that client.
+    const { distribution, bucket: consoleBucket } = this.consoleDistribution();
+    this.distribution = distribution;
+    const { client, domain } = this.consoleSignIn(props.userPool);
+    this.consoleClient = client;
+    this.consoleDomain = domain;
+
     const jwt: JwtSettings = {
       issuer: `https://cognito-idp.${this.region}.${this.urlSuffix}/${props.userPool.userPoolId}`,
-      audience: props.consoleClient.userPoolClientId,
+      audience: this.consoleClient.userPoolClientId,
     };
 
     this.webSocketApi = new apigw.WebSocketApi(this, 'WebSocketApi', {
@@ -140,7 +199,7 @@ export class StatelessStack extends Stack {
     this.webSocketRoutes();
     this.streamFailureQueues = manifest.functions.filter((f) => f.streamSource).map((f) => this.streamConsumer(f, props.tables));
     this.workflows = this.workflowsFromAsl();
-    this.distribution = this.consoleHosting(props.userPool.userPoolId, props.consoleClient.userPoolClientId);
+    this.consoleHosting(props.userPool.userPoolId, consoleBucket);
     this.alarmTopic = this.alarms();
 
     const output = (outputId: string, value: string, description: string): void => {
@@ -150,7 +209,8 @@ export class StatelessStack extends Stack {
     output('WebSocketUrl', this.webSocketStage.url, 'wss URL of the live-update WebSocket API');
     output('ConsoleUrl', `https://${this.distribution.distributionDomainName}`, 'agent console');
     output('UserPoolId', props.userPool.userPoolId, 'Cognito user pool of console users');
-    output('UserPoolClientId', props.consoleClient.userPoolClientId, 'Cognito app client of the console (SRP, no secret)');
+    output('UserPoolClientId', this.consoleClient.userPoolClientId, 'Cognito app client of the console (managed login, authorization code with PKCE, no secret)');
+    output('SignInDomain', this.consoleDomain.baseUrl(), 'managed-login base URL where console users sign in');
     output('Region', this.region, 'region of this deployment');
   }
 
@@ -273,7 +333,7 @@ export class StatelessStack extends Stack {
         parallelizationFactor: source.parallelization,
         reportBatchItemFailures: true,
         onFailure: new SqsDlq(queue),
-        filters: [lambda.FilterCriteria.filter({ eventName: [...source.eventNames], dynamodb: { NewImage: newImage } })],
+        filters: [lambda.FilterCriteria.filter({ eventName: [...source.eventNames], ...(Object.keys(newImage).length ? { dynamodb: { NewImage: newImage } } : {}) })],
       }),
     );
     return queue;
@@ -337,7 +397,7 @@ export class StatelessStack extends Stack {
     return stateMachine;
   }
 
-  private consoleHosting(userPoolId: string, userPoolClientId: string): cloudfront.Distribution {
+  private consoleDistribution(): { distribution: cloudfront.Distribution; bucket: s3.IBucket } {
     // The buckets of the stateful stack, addressed by their names: CloudFront then does not write the console bucket's
     // policy (which would make the two stacks depend on each other); that policy already admits this account's
     // distributions.
@@ -379,6 +439,60 @@ export class StatelessStack extends Stack {
         'ignores the minimum protocol version; TLSv1.2_2021 applies as soon as a custom domain and certificate are added',
     };
     for (const [ackId, reason] of Object.entries(acks)) Validations.of(distribution).acknowledge({ id: ackId, reason });
+    return { distribution, bucket };
+  }
+
+  /**
+   * Managed login (Cognito's hosted sign-in pages) for the console: they do the password, the required TOTP, the
+   * first-sign-in new password and account recovery, and send the browser back to /console/ with an authorization
+   * code that the console exchanges with its PKCE verifier (no client secret: a browser app cannot keep one). The
+   * client lives here, not in the stateful stack, because its callback URL is this stack's distribution.
+   */
+  private consoleSignIn(userPool: cognito.IUserPool): { client: cognito.UserPoolClient; domain: cognito.UserPoolDomain } {
+    const configuredPrefix = this.node.tryGetContext(SIGN_IN_CONTEXT_KEYS.domainPrefix) as unknown;
+    if (configuredPrefix !== undefined && configuredPrefix !== null && typeof configuredPrefix !== 'string') throw new Error('cognitoDomainPrefix must be a string');
+    // Default: unique and stable for the life of this stack without naming the account (the sign-in URL is public):
+    // the first group of the stack id's UUID (arn:...:stack/<name>/<uuid>), eight hex characters.
+    const stackUuid = Fn.select(2, Fn.split('/', Aws.STACK_ID));
+    const domainPrefix = configuredPrefix ? validDomainPrefix(configuredPrefix.trim()) : `kefu-${this.config.stage}-${Fn.select(0, Fn.split('-', stackUuid))}`;
+    const domain = new cognito.UserPoolDomain(this, 'ConsoleSignInDomain', {
+      userPool,
+      cognitoDomain: { domainPrefix },
+      managedLoginVersion: cognito.ManagedLoginVersion.NEWER_MANAGED_LOGIN,
+    });
+
+    const consoleUrls = [`https://${this.distribution.distributionDomainName}${CONSOLE_PATH}`, ...consoleUrlsFromContext(this.node.tryGetContext(SIGN_IN_CONTEXT_KEYS.consoleUrls))];
+    const client = new cognito.UserPoolClient(this, 'ConsoleSignInClient', {
+      userPool,
+      userPoolClientName: `kefu-${this.config.stage}-console`,
+      // A browser app cannot keep a secret: PKCE (S256) binds the code to the browser that asked for it.
+      generateSecret: false,
+      // Managed login signs users in with SRP; the refresh token renews the console's session.
+      authFlows: { userSrp: true },
+      oAuth: {
+        flows: { authorizationCodeGrant: true },
+        scopes: [cognito.OAuthScope.OPENID, cognito.OAuthScope.EMAIL, cognito.OAuthScope.PROFILE],
+        callbackUrls: consoleUrls,
+        logoutUrls: consoleUrls,
+      },
+      supportedIdentityProviders: [cognito.UserPoolClientIdentityProvider.COGNITO],
+      preventUserExistenceErrors: true,
+      enableTokenRevocation: true,
+      accessTokenValidity: Duration.hours(1),
+      idTokenValidity: Duration.hours(1),
+      refreshTokenValidity: Duration.days(7),
+    });
+    // Managed login (version 2) shows a client's pages only once it has a branding style: Cognito's default one.
+    new cognito.CfnManagedLoginBranding(this, 'ConsoleSignInBranding', {
+      userPoolId: userPool.userPoolId,
+      clientId: client.userPoolClientId,
+      useCognitoProvidedValues: true,
+    });
+    return { client, domain };
+  }
+
+  private consoleHosting(userPoolId: string, bucket: s3.IBucket): void {
+    const distribution = this.distribution;
 
     // The build (npm run build:console; npm test and npm start run it), or a page saying so when synthesized without one.
     const built = existsSync(join(this.root, 'console/dist/index.html'));
@@ -390,7 +504,8 @@ export class StatelessStack extends Stack {
       stage: this.config.stage,
       apiBase: this.httpStage.url,
       webSocketUrl: this.webSocketStage.url,
-      auth: { kind: 'cognito', region: this.region, userPoolId, clientId: userPoolClientId },
+      // domain: the managed-login base URL (https://<prefix>.auth.<region>.amazoncognito.com) the console redirects to.
+      auth: { kind: 'cognito', region: this.region, userPoolId, clientId: this.consoleClient.userPoolClientId, domain: this.consoleDomain.baseUrl() },
     });
     const deploymentLogs = new logs.LogGroup(this, 'ConsoleDeploymentLogs', {
       retention: this.config.logRetentionDays,
@@ -435,7 +550,6 @@ export class StatelessStack extends Stack {
       id: 'AwsSolutions-L1',
       reason: 'the BucketDeployment handler is provided by aws-cdk-lib, which pins and upgrades its Python runtime; Kefu\'s own functions run nodejs24.x',
     });
-    return distribution;
   }
 
   private alarms(): sns.Topic {

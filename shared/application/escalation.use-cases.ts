@@ -11,7 +11,7 @@ import { isOpen } from '../domain/routing/business-calendar.ts';
 import { DEFAULT_GROUP_ID, serveOrder } from '../domain/routing/routing.ts';
 import type { SlaState } from '../domain/tickets/sla.ts';
 import { priorityFromScore, type NewTicket } from '../domain/tickets/ticket.ts';
-import type { ConversationStore } from '../ports/conversation.store.ts';
+import type { AuditEvent, ConversationNote, ConversationStore } from '../ports/conversation.store.ts';
 import type { AgentDirectory, CustomerDirectory, TicketStore } from '../ports/directory.ts';
 import type { Clock, Ids, LiveUpdates, WorkflowGateway } from '../ports/gateways.ts';
 import { AGENTS_AUDIENCE, conversationAudience, validateText } from './conversation.use-cases.ts';
@@ -158,6 +158,7 @@ export function makeGetConversationContext(deps: Pick<AgentDeps, 'store' | 'cust
     const { offerToken, waitToken, ...visible } = conversation;
     void offerToken;
     void waitToken;
+    const notes = notesOf(events, conversation.id);
     const customerTexts = messages.filter((m) => m.role === 'customer');
     const botReplies = messages.filter((m) => m.role === 'bot');
     const summary = {
@@ -174,8 +175,9 @@ export function makeGetConversationContext(deps: Pick<AgentDeps, 'store' | 'cust
     };
     return {
       conversation: visible,
-      transcript: messages.map(messageView),
-      events,
+      transcript: withNotes(messages.map(messageView), notes),
+      events: events.filter((e) => e.type !== NOTE_EVENT),
+      notes: notes.map(noteView),
       customer: customer ?? null,
       tickets,
       summary: { ...summary, text: summaryText(conversation, summary) },
@@ -185,6 +187,63 @@ export function makeGetConversationContext(deps: Pick<AgentDeps, 'store' | 'cust
         .map((c) => ({ id: c.id, channel: c.channel, status: c.status, createdAt: c.createdAt, ...(c.resolvedAt ? { resolvedAt: c.resolvedAt } : {}), ...(c.handoffReason ? { handoffReason: c.handoffReason } : {}), ...(c.lastMood ? { mood: c.lastMood } : {}), ...(c.ticketId ? { ticketId: c.ticketId } : {}), ...(c.assignedAgentId ? { agentId: c.assignedAgentId } : {}) })),
       customerTickets: customerTickets.items.map((t) => ({ id: t.id, subject: t.subject, status: t.status, priority: t.priority, type: t.type, createdAt: t.createdAt, ...(t.dueAt ? { dueAt: t.dueAt } : {}) })),
     };
+  };
+}
+
+const NOTE_EVENT = 'note';
+
+/** The notes among a conversation's audit events (the store keeps them there, out of every transcript read). */
+function notesOf(events: readonly AuditEvent[], conversationId: string): ConversationNote[] {
+  return events.filter((e) => e.type === NOTE_EVENT && e.detail).map((e) => ({ ...(e.detail as unknown as Omit<ConversationNote, 'conversationId'>), conversationId }));
+}
+
+/** What an agent sees of a note (the API's note shape). */
+export function noteView(note: ConversationNote) {
+  return { id: note.id, agentId: note.agentId, text: note.text, createdAt: note.createdAt };
+}
+
+/** A note as a transcript line for agents: marked internal, placed after the message it followed. */
+export function noteLine(note: ConversationNote) {
+  return { ...noteView(note), seq: note.afterSeq, role: 'agent' as const, internal: true as const };
+}
+
+/** Merges notes into the agents' transcript: by sequence, a note after the message it followed, notes by time. */
+function withNotes<M extends { seq: number; createdAt: string }>(messages: readonly M[], notes: readonly ConversationNote[]) {
+  const lines: (M | ReturnType<typeof noteLine>)[] = [...messages];
+  for (const note of [...notes].sort((a, b) => a.createdAt.localeCompare(b.createdAt))) {
+    const at = lines.findIndex((line) => line.seq > note.afterSeq);
+    lines.splice(at === -1 ? lines.length : at, 0, noteLine(note));
+  }
+  return lines;
+}
+
+export const MAX_NOTE_LENGTH = 5000;
+
+/**
+ * An internal note: any agent may leave one on any conversation (a supervisor who does not hold it included). It is
+ * stored apart from the transcript and pushed live on the agent floor only, never on the conversation's own channel
+ * (where the customer's WebSocket listens). Idempotent on the client's note id.
+ */
+export function makeAddNote(deps: EscalationDeps) {
+  return async (input: { conversationId: string; agentId: string; text: string; clientNoteId?: string }) => {
+    const text = input.text.trim();
+    if (text.length === 0) throw new DomainError('REQUEST.VALIDATION_FAILED', 'text: a note must not be empty', { issues: [{ path: 'text', message: 'must not be empty' }] });
+    if (text.length > MAX_NOTE_LENGTH) {
+      throw new DomainError('REQUEST.VALIDATION_FAILED', `text: a note must be at most ${MAX_NOTE_LENGTH} characters`, { issues: [{ path: 'text', message: `must be at most ${MAX_NOTE_LENGTH} characters` }] });
+    }
+    const conversation = await mustGet(deps.store, input.conversationId);
+    const note: ConversationNote = {
+      id: `note_${deps.ids.next()}`,
+      conversationId: conversation.id,
+      agentId: input.agentId,
+      text,
+      createdAt: deps.clock.now().toISOString(),
+      afterSeq: conversation.seq,
+      ...(input.clientNoteId ? { clientNoteId: input.clientNoteId } : {}),
+    };
+    const result = await deps.store.addNote(note, input.clientNoteId ? { idempotencyKey: `note#${conversation.id}#${input.agentId}#${input.clientNoteId}` } : {});
+    if (!result.duplicate) await deps.live.publish(AGENTS_AUDIENCE, { type: 'note', conversationId: conversation.id, note: noteLine(result.note) });
+    return noteView(result.note);
   };
 }
 
@@ -215,13 +274,17 @@ export function makeAgentReply(deps: AgentDeps) {
     const text = validateText(input.text);
     const conversation = await mustGet(deps.store, input.conversationId);
     assertAgentOwns(conversation, input.agentId);
+    const now = deps.clock.now().toISOString();
+    // The first agent reply since the customer asked for a human: its time is the first response time (reports).
+    const firstResponse = conversation.queuedAt !== undefined && (conversation.respondedAt === undefined || conversation.respondedAt < conversation.queuedAt);
     const result = await deps.store.append(
       input.conversationId,
-      { id: `msg_${deps.ids.next()}`, role: 'agent', text, agentId: input.agentId, createdAt: deps.clock.now().toISOString(), ...(input.clientMessageId ? { clientMessageId: input.clientMessageId } : {}) },
+      { id: `msg_${deps.ids.next()}`, role: 'agent', text, agentId: input.agentId, createdAt: now, ...(input.clientMessageId ? { clientMessageId: input.clientMessageId } : {}) },
       {
         ...(input.clientMessageId ? { idempotencyKey: `agent#${input.conversationId}#${input.clientMessageId}` } : {}),
         current: conversation,
         statusChange: { from: ['agent'], to: 'agent', expect: { assignedAgentId: input.agentId } },
+        ...(firstResponse ? { set: { respondedAt: now } } : {}),
       },
     );
     if (!result.duplicate) await deps.live.publish(conversationAudience(input.conversationId), { type: 'message', conversationId: input.conversationId, message: messageView(result.message) });

@@ -139,6 +139,7 @@ export function makeDecideReply(deps: PolicyDeps) {
         : {};
     let decision: Decision | undefined;
     let flowRunning = false;
+    let replyFlowId: string | undefined;
     if (deps.flowTurn) {
       const answer = input.analysis.answer;
       const turn = await deps.flowTurn({
@@ -151,6 +152,7 @@ export function makeDecideReply(deps: PolicyDeps) {
         ...(conversation.flowRunning === false ? { noRunningFlow: true } : {}),
       });
       flowRunning = turn.handled && turn.ended === undefined && turn.handoff === undefined;
+      if (turn.handled) replyFlowId = turn.flowId;
       if (turn.handled) decision = decideFlowTurn(turn, { conversation, ...(sentiment ? { sentiment } : {}), ...(mood ? { mood } : {}) }, policyOptions);
     }
     if (!decision) {
@@ -181,10 +183,11 @@ export function makeDecideReply(deps: PolicyDeps) {
     const now = deps.clock.now().toISOString();
     const moodFields: Record<string, Readonly<Record<string, unknown>> | string> = mood ? { mood: mood as unknown as Readonly<Record<string, unknown>>, lastMood: mood.emotion } : {};
     if (decision.kind === 'reply') {
+      const replyId = `msg_${deps.ids.next()}`;
       const result = await deps.store.append(
         input.conversationId,
         {
-          id: `msg_${deps.ids.next()}`,
+          id: replyId,
           role: 'bot',
           text: decision.text,
           createdAt: now,
@@ -201,6 +204,10 @@ export function makeDecideReply(deps: PolicyDeps) {
             // What the loop check compares the next answer with (cleared by any reply that did not come from an entry).
             lastEntryId: decision.entryId ?? '',
             lastEntryLanguage: language ?? conversation.language ?? '',
+            // Reports count each bot reply once (by its id): answered or not, and which entry it came from.
+            lastReplyId: replyId,
+            lastReplyAnswered: decision.answered && !decision.weak,
+            lastReplyTopic: decision.entryId ?? (replyFlowId ? `flow:${replyFlowId}` : ''),
             ...(deps.flowTurn ? { flowRunning } : {}),
             ...moodFields,
             ...(language ? { language } : {}),

@@ -16,7 +16,8 @@ import { DEFAULT_GROUP_ID, freeSlots, type RoutableAgent, type RoutingGroup } fr
 import { DEFAULT_SLA_POLICY, parseSlaPolicy, type SlaPolicy } from '../domain/tickets/sla.ts';
 import { describeIssues, type Problem } from '../domain/validation-issues.ts';
 import type { Clock } from '../ports/gateways.ts';
-import type { AgentProfile, RoutingStore } from '../ports/routing.ts';
+import type { AgentProfile, ChannelSettingsStore, RoutingStore } from '../ports/routing.ts';
+import type { Channel } from '../domain/conversation/conversation.ts';
 
 export interface RoutingAdminDeps {
   readonly routing: RoutingStore;
@@ -343,3 +344,137 @@ export function makeRoutingAdmin(deps: RoutingAdminDeps) {
 }
 
 export type RoutingAdmin = ReturnType<typeof makeRoutingAdmin>;
+
+// ---------------------------------------------------------------- channel settings
+
+/**
+ * Settings per channel, beside groups and calendars. Only the web chat has settings in this release; the other
+ * channels are listed as not configurable yet. A write names the version it read (`expectedVersion`, 0 before the
+ * first write) and is refused with a ChannelVersionConflict when another write came first.
+ */
+export const CONFIGURABLE_CHANNELS = ['webchat'] as const satisfies readonly Channel[];
+export const LATER_CHANNELS = ['wechat', 'wecom', 'email', 'whatsapp', 'telegram', 'line', 'sms', 'api'] as const satisfies readonly Channel[];
+
+export interface BilingualText {
+  readonly zh: string;
+  readonly en: string;
+}
+
+export interface WebchatSettings {
+  readonly enabled: boolean;
+  readonly title: BilingualText;
+  readonly greeting: BilingualText;
+  /** #rrggbb */
+  readonly accentColor: string;
+  readonly position: 'right' | 'left';
+  /** The routing group the web chat's conversations are meant for ("default" or a stored group). */
+  readonly routingGroupId: string;
+  /** Shown by the widget instead of the chat while the channel is disabled. */
+  readonly offlineMessage?: BilingualText;
+  /** 0: never stored (the defaults). */
+  readonly version: number;
+  readonly updatedAt?: string;
+  readonly updatedBy?: string;
+}
+
+/** What the widget reads (GET on the public web chat settings route): no version, group or author. */
+export type PublicWebchatSettings = Pick<WebchatSettings, 'enabled' | 'title' | 'greeting' | 'accentColor' | 'position' | 'offlineMessage'>;
+
+export const DEFAULT_WEBCHAT_SETTINGS: WebchatSettings = {
+  enabled: true,
+  title: { zh: '在线客服', en: 'Customer service' },
+  greeting: { zh: '您好！我是智能客服，请问有什么可以帮您？', en: 'Hi! I am the virtual assistant. How can I help you?' },
+  accentColor: '#1f6feb',
+  position: 'right',
+  routingGroupId: DEFAULT_GROUP_ID,
+  version: 0,
+};
+
+export class ChannelVersionConflict extends Error {
+  constructor(
+    readonly current: WebchatSettings,
+    readonly expectedVersion: number,
+  ) {
+    super(`the web chat settings are at version ${current.version}, not ${expectedVersion}; reload them and apply the change again`);
+    this.name = 'ChannelVersionConflict';
+  }
+}
+
+const bilingual = (max: number) => z.strictObject({ zh: label(max), en: label(max) });
+const webchatSchema = z.strictObject({
+  expectedVersion: whole(0),
+  enabled: z.boolean('must be true or false'),
+  title: bilingual(40),
+  greeting: bilingual(500),
+  accentColor: z.string().check(z.regex(/^#[0-9a-fA-F]{6}$/, 'must be a colour written #rrggbb')),
+  position: z.enum(['right', 'left'], 'must be "right" or "left"'),
+  routingGroupId: idSchema,
+  offlineMessage: z.optional(bilingual(500)),
+});
+
+/** Stored settings as a view: what is stored over the defaults (an item written by hand may lack fields). */
+function webchatView(raw: Record<string, unknown> & { version: number }): WebchatSettings {
+  const pick = <K extends keyof WebchatSettings>(key: K): Partial<WebchatSettings> => (raw[key] !== undefined ? { [key]: raw[key] as WebchatSettings[K] } : {});
+  return {
+    ...DEFAULT_WEBCHAT_SETTINGS,
+    ...pick('enabled'),
+    ...pick('title'),
+    ...pick('greeting'),
+    ...pick('accentColor'),
+    ...pick('position'),
+    ...pick('routingGroupId'),
+    ...pick('offlineMessage'),
+    ...pick('updatedAt'),
+    ...pick('updatedBy'),
+    version: Number(raw.version) || 0,
+  };
+}
+
+export function publicWebchatSettings(settings: WebchatSettings): PublicWebchatSettings {
+  const { enabled, title, greeting, accentColor, position, offlineMessage } = settings;
+  return { enabled, title, greeting, accentColor, position, ...(offlineMessage ? { offlineMessage } : {}) };
+}
+
+export interface ChannelSettingsDeps {
+  readonly routing: Pick<RoutingStore, 'getGroup'>;
+  readonly channels: ChannelSettingsStore;
+  readonly clock: Clock;
+}
+
+export function makeChannelSettings(deps: ChannelSettingsDeps) {
+  const webchat = async (): Promise<WebchatSettings> => {
+    const raw = await deps.channels.getChannelSettings('webchat');
+    return raw ? webchatView(raw) : DEFAULT_WEBCHAT_SETTINGS;
+  };
+  return {
+    webchat,
+
+    async listChannels() {
+      return {
+        channels: [{ id: 'webchat' as const, configurable: true as const, settings: await webchat() }, ...LATER_CHANNELS.map((id) => ({ id, configurable: false as const }))],
+      };
+    },
+
+    /** Replaces a channel's settings as a whole, checked (shape, colour, the routing group) before anything is stored. */
+    async putChannel(channelId: string, body: unknown, actor: string): Promise<WebchatSettings> {
+      const what = 'invalid channel settings';
+      if (!(CONFIGURABLE_CHANNELS as readonly string[]).includes(channelId)) {
+        fail('REQUEST.VALIDATION_FAILED', what, [{ path: 'channelId', message: `only ${CONFIGURABLE_CHANNELS.map((c) => `"${c}"`).join(', ')} has settings in this release, not ${JSON.stringify(channelId)}` }]);
+      }
+      const record = objectBody(body, 'REQUEST.VALIDATION_FAILED', what, '(body)');
+      const input = parseShape(webchatSchema, record, what);
+      const groupOk = input.routingGroupId === DEFAULT_GROUP_ID || (await deps.routing.getGroup(input.routingGroupId)) !== undefined;
+      if (!groupOk) fail('REQUEST.VALIDATION_FAILED', what, [{ path: 'routingGroupId', message: `group ${JSON.stringify(input.routingGroupId)} does not exist (create it first, or use "default")` }]);
+      const { expectedVersion, offlineMessage, ...fields } = input;
+      const settings: WebchatSettings = {
+        ...fields,
+        ...(offlineMessage ? { offlineMessage } : {}),
+        version: expectedVersion + 1,
+        updatedAt: deps.clock.now().toISOString(),
+        updatedBy: actor,
+      };
+      if (!(await deps.channels.putChannelSettings(channelId, settings, expectedVersion))) throw new ChannelVersionConflict(await webchat(), expectedVersion);
+      return settings;
+    },
+  };
+}

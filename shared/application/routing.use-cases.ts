@@ -454,14 +454,32 @@ export function makeFloorView(deps: Pick<RoutingDeps, 'routing' | 'store' | 'clo
     const now = deps.clock.now();
     const [agents, groups, slaTickets] = await Promise.all([routableAgents(deps), deps.routing.listGroups(), ticketsDueSoon(deps, now)]);
     const groupIds = [...new Set([DEFAULT_GROUP_ID, ...groups.map((g) => g.id), ...agents.flatMap((a) => a.groups)])];
+    const waiting: Conversation[] = [];
     const queues = await Promise.all(
       groupIds.map(async (id) => {
         const queue = await deps.store.listQueue(500, id);
+        waiting.push(...queue);
         const longest = queue.reduce((max, c) => Math.max(max, c.queuedAt ? now.getTime() - Date.parse(c.queuedAt) : 0), 0);
         const group = groups.find((g) => g.id === id);
         return { groupId: id, name: group?.name ?? id, outsourced: group?.outsourced ?? false, waiting: queue.length, offered: queue.filter((c) => c.offeredAgentId).length, longestWaitSeconds: Math.round(longest / 1000) };
       }),
     );
+    // The chats being served, for the supervisor to watch and reassign (one index query per agent holding any).
+    const served = (await Promise.all(agents.filter((a) => (a.load ?? 0) > 0).map((a) => deps.store.listAssigned(a.id, 100)))).flat();
+    const conversationView = (c: Conversation) => ({
+      id: c.id,
+      status: c.status,
+      channel: c.channel,
+      groupId: c.groupId ?? DEFAULT_GROUP_ID,
+      priority: c.priority ?? 5,
+      ...(c.assignedAgentId && c.status === 'agent' ? { assignedAgentId: c.assignedAgentId } : {}),
+      ...(c.offeredAgentId ? { offeredAgentId: c.offeredAgentId } : {}),
+      ...(c.queuedAt ? { queuedAt: c.queuedAt } : {}),
+      ...(c.acceptedAt && c.status === 'agent' ? { acceptedAt: c.acceptedAt } : {}),
+      ...(c.handoffReason ? { handoffReason: c.handoffReason } : {}),
+      ...(c.mood ? { mood: { emotion: c.mood.emotion, trend: c.mood.trend } } : {}),
+      ...(c.lastMessageAt ? { lastMessageAt: c.lastMessageAt } : {}),
+    });
     const breached = slaTickets.filter((t) => Date.parse(t.dueAt!) <= now.getTime());
     const atRisk = slaTickets.filter((t) => Date.parse(t.dueAt!) > now.getTime());
     const view = (t: (typeof slaTickets)[number]) => ({ id: t.id, subject: t.subject, priority: t.priority, status: t.status, dueAt: t.dueAt!, ...(t.groupId ? { groupId: t.groupId } : {}), ...(t.assigneeId ? { assigneeId: t.assigneeId } : {}) });
@@ -469,6 +487,7 @@ export function makeFloorView(deps: Pick<RoutingDeps, 'routing' | 'store' | 'clo
       queues,
       sla: { atRiskMinutes: SLA_AT_RISK_MINUTES, breached: breached.length, atRisk: atRisk.length, tickets: [...breached, ...atRisk].slice(0, 20).map(view) },
       agents: agents.map((a) => ({ id: a.id, name: a.name, presence: a.presence, load: a.load ?? 0, capacity: a.capacity, groups: a.groups, skills: a.skills, ...(a.lastActiveAt ? { lastActiveAt: a.lastActiveAt } : {}) })),
+      conversations: [...serveOrder(waiting, now), ...served].map(conversationView),
     };
   };
 }

@@ -39,3 +39,14 @@ export function escalationSettings() {
 export function stage(): string {
   return optionalEnv(COMMON_ENV.stage) ?? 'local';
 }
+
+/** The time zone whose calendar days the reports count in (an IANA name; default Asia/Shanghai). */
+export function reportTimeZone(): string {
+  const zone = optionalEnv('KEFU_REPORT_TIME_ZONE') ?? 'Asia/Shanghai';
+  try {
+    new Intl.DateTimeFormat('en', { timeZone: zone });
+  } catch {
+    throw new Error(`KEFU_REPORT_TIME_ZONE must be an IANA time zone such as Asia/Shanghai, got ${zone}`);
+  }
+  return zone;
+}

@@ -24,7 +24,7 @@ export interface HttpRouteSpec {
   readonly auth: RouteAuth;
 }
 
-export type TableId = 'conversations' | 'messages' | 'idempotency' | 'customers' | 'agents' | 'knowledge' | 'knowledge-log' | 'tickets' | 'connections';
+export type TableId = 'conversations' | 'messages' | 'idempotency' | 'customers' | 'agents' | 'knowledge' | 'knowledge-log' | 'tickets' | 'connections' | 'analytics';
 
 export interface IndexSpec {
   readonly name: string;
@@ -60,7 +60,9 @@ export type FunctionId =
   | 'realtime'
   | 'tickets'
   | 'routing-admin'
-  | 'sla-scheduler';
+  | 'sla-scheduler'
+  | 'analytics'
+  | 'reports';
 
 export type TableAccess = 'read' | 'write' | 'readwrite';
 
@@ -144,11 +146,13 @@ export const manifest: Manifest = {
       envVar: 'CONVERSATIONS_TABLE',
       partitionKey: 'pk',
       ttlAttribute: 'expiresAt',
+      stream: 'NEW_AND_OLD_IMAGES',
       indexes: [
         { name: 'byQueue', partitionKey: 'queueKey', sortKey: 'queueOrder' },
         { name: 'byCustomer', partitionKey: 'customerId', sortKey: 'createdAt' },
+        { name: 'byAgent', partitionKey: 'assignedAgentId', sortKey: 'status' },
       ],
-      description: 'one item per conversation: owner (bot / queued / agent / resolved), sequence counter, queue position',
+      description: 'one item per conversation: owner (bot / queued / agent / resolved), sequence counter, queue position; its stream (old and new image) feeds the analytics',
     },
     {
       id: 'messages',
@@ -213,6 +217,14 @@ export const manifest: Manifest = {
       indexes: [{ name: 'byAudience', partitionKey: 'audience', sortKey: 'pk' }],
       description: 'open WebSocket connections and the audience (conversation or agent floor) each listens to',
     },
+    {
+      id: 'analytics',
+      envVar: 'ANALYTICS_TABLE',
+      partitionKey: 'pk',
+      sortKey: 'sk',
+      ttlAttribute: 'expiresAt',
+      description: 'daily conversation counters by metric and dimension ("m#<month>", "<day>#<metric>#<dimension>") and the facts already counted ("f#<conversationId>", expiring)',
+    },
   ],
   functions: [
     {
@@ -222,7 +234,7 @@ export const manifest: Manifest = {
       description: 'web chat channel: open a conversation, accept customer messages, read the conversation',
       memoryMb: 512,
       timeoutSeconds: 10,
-      tables: { conversations: 'readwrite', messages: 'readwrite', idempotency: 'readwrite', customers: 'readwrite' },
+      tables: { conversations: 'readwrite', messages: 'readwrite', idempotency: 'readwrite', customers: 'readwrite', agents: 'read' },
       usesCustomerTokenSecret: true,
     },
     {
@@ -274,7 +286,7 @@ export const manifest: Manifest = {
       description: 'agent console API: presence, queue, conversation context, accept / decline, reply, transfer, resolve; the supervisor floor',
       memoryMb: 512,
       timeoutSeconds: 10,
-      tables: { conversations: 'readwrite', messages: 'readwrite', idempotency: 'readwrite', agents: 'readwrite', customers: 'read', tickets: 'read', connections: 'read' },
+      tables: { conversations: 'readwrite', messages: 'readwrite', idempotency: 'readwrite', agents: 'readwrite', customers: 'readwrite', tickets: 'read', connections: 'read' },
       completesTasksOf: ['escalation'],
       startsWorkflows: ['escalation'],
       pushesLiveUpdates: true,
@@ -360,6 +372,25 @@ export const manifest: Manifest = {
       startsWorkflows: ['sla-timer'],
       streamSource: { table: 'tickets', eventNames: ['INSERT', 'MODIFY'], newImageEquals: { sk: 'ticket' }, batchSize: 25, parallelization: 2, retryAttempts: 10 },
     },
+    {
+      id: 'analytics',
+      entry: 'functions/workflows/analytics/analytics.handler.ts',
+      group: 'workflow',
+      description: "reads changed conversations from the conversations table's stream (old and new image) and adds each fact (engaged, handed off, accepted, first response, resolved, rated, turn scored, bot reply) to the daily counters, once",
+      memoryMb: 256,
+      timeoutSeconds: 30,
+      tables: { analytics: 'readwrite' },
+      streamSource: { table: 'conversations', eventNames: ['INSERT', 'MODIFY'], newImageEquals: {}, batchSize: 50, parallelization: 1, retryAttempts: 10 },
+    },
+    {
+      id: 'reports',
+      entry: 'functions/console/reports/reports.handler.ts',
+      group: 'console',
+      description: 'supervisor reports: the dashboard of a period (conversations by channel, containment, handoffs, first response and handling time, CSAT, sentiment, top intents and unanswered questions)',
+      memoryMb: 512,
+      timeoutSeconds: 10,
+      tables: { analytics: 'read', knowledge: 'read', 'knowledge-log': 'read' },
+    },
   ],
   routes: [
     { name: 'health', method: 'GET', path: '/v1/health', functionId: 'health', auth: { kind: 'public' } },
@@ -368,8 +399,10 @@ export const manifest: Manifest = {
     { name: 'postMessage', method: 'POST', path: '/v1/webchat/conversations/{id}/messages', functionId: 'webchat', auth: { kind: 'customer' } },
     { name: 'listMessages', method: 'GET', path: '/v1/webchat/conversations/{id}/messages', functionId: 'webchat', auth: { kind: 'customer' } },
     { name: 'rateConversation', method: 'POST', path: '/v1/webchat/conversations/{id}/rating', functionId: 'webchat', auth: { kind: 'customer' } },
+    { name: 'webchatSettings', method: 'GET', path: '/v1/webchat/settings', functionId: 'webchat', auth: { kind: 'public' } },
     { name: 'queue', method: 'GET', path: '/v1/agent/queue', functionId: 'agent-console', auth: { kind: 'jwt', roles: agentRoles } },
     { name: 'me', method: 'GET', path: '/v1/agent/me', functionId: 'agent-console', auth: { kind: 'jwt', roles: agentRoles } },
+    { name: 'myConversations', method: 'GET', path: '/v1/agent/conversations', functionId: 'agent-console', auth: { kind: 'jwt', roles: agentRoles } },
     { name: 'conversation', method: 'GET', path: '/v1/agent/conversations/{id}', functionId: 'agent-console', auth: { kind: 'jwt', roles: agentRoles } },
     { name: 'accept', method: 'POST', path: '/v1/agent/conversations/{id}/accept', functionId: 'agent-console', auth: { kind: 'jwt', roles: agentRoles } },
     { name: 'reply', method: 'POST', path: '/v1/agent/conversations/{id}/messages', functionId: 'agent-console', auth: { kind: 'jwt', roles: agentRoles } },
@@ -377,7 +410,10 @@ export const manifest: Manifest = {
     { name: 'presence', method: 'PUT', path: '/v1/agent/presence', functionId: 'agent-console', auth: { kind: 'jwt', roles: agentRoles } },
     { name: 'decline', method: 'POST', path: '/v1/agent/conversations/{id}/decline', functionId: 'agent-console', auth: { kind: 'jwt', roles: agentRoles } },
     { name: 'transfer', method: 'POST', path: '/v1/agent/conversations/{id}/transfer', functionId: 'agent-console', auth: { kind: 'jwt', roles: agentRoles } },
+    { name: 'addNote', method: 'POST', path: '/v1/agent/conversations/{id}/notes', functionId: 'agent-console', auth: { kind: 'jwt', roles: agentRoles } },
+    { name: 'updateCustomer', method: 'PATCH', path: '/v1/agent/customers/{customerId}', functionId: 'agent-console', auth: { kind: 'jwt', roles: agentRoles } },
     { name: 'floor', method: 'GET', path: '/v1/supervisor/floor', functionId: 'agent-console', auth: { kind: 'jwt', roles: supervisors } },
+    { name: 'dashboard', method: 'GET', path: '/v1/supervisor/dashboard', functionId: 'reports', auth: { kind: 'jwt', roles: supervisors } },
     { name: 'searchTickets', method: 'GET', path: '/v1/tickets', functionId: 'tickets', auth: { kind: 'jwt', roles: agentRoles } },
     { name: 'createTicket', method: 'POST', path: '/v1/tickets', functionId: 'tickets', auth: { kind: 'jwt', roles: agentRoles } },
     { name: 'getTicket', method: 'GET', path: '/v1/tickets/{id}', functionId: 'tickets', auth: { kind: 'jwt', roles: agentRoles } },
@@ -398,6 +434,8 @@ export const manifest: Manifest = {
     { name: 'listSlaPolicies', method: 'GET', path: '/v1/admin/sla-policies', functionId: 'routing-admin', auth: { kind: 'jwt', roles: supervisors } },
     { name: 'getSlaPolicy', method: 'GET', path: '/v1/admin/sla-policies/{policyId}', functionId: 'routing-admin', auth: { kind: 'jwt', roles: supervisors } },
     { name: 'putSlaPolicy', method: 'PUT', path: '/v1/admin/sla-policies/{policyId}', functionId: 'routing-admin', auth: { kind: 'jwt', roles: admins } },
+    { name: 'listChannels', method: 'GET', path: '/v1/admin/channels', functionId: 'routing-admin', auth: { kind: 'jwt', roles: supervisors } },
+    { name: 'putChannel', method: 'PUT', path: '/v1/admin/channels/{channelId}', functionId: 'routing-admin', auth: { kind: 'jwt', roles: admins } },
     { name: 'listKnowledge', method: 'GET', path: '/v1/admin/knowledge', functionId: 'knowledge-admin', auth: { kind: 'jwt', roles: supervisors } },
     { name: 'createKnowledge', method: 'POST', path: '/v1/admin/knowledge', functionId: 'knowledge-admin', auth: { kind: 'jwt', roles: admins } },
     { name: 'importKnowledge', method: 'POST', path: '/v1/admin/knowledge/import', functionId: 'knowledge-admin', auth: { kind: 'jwt', roles: admins } },

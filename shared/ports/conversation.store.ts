@@ -27,6 +27,20 @@ export interface AuditEvent {
   readonly detail?: Readonly<Record<string, unknown>>;
 }
 
+/**
+ * An agent's internal note on a conversation: for agents only, never part of the customer's transcript and never
+ * sent to a channel. `afterSeq` places it in the transcript (after that message).
+ */
+export interface ConversationNote {
+  readonly id: string;
+  readonly conversationId: string;
+  readonly agentId: string;
+  readonly text: string;
+  readonly createdAt: string;
+  readonly afterSeq: number;
+  readonly clientNoteId?: string;
+}
+
 export interface ConversationStore {
   create(conversation: Conversation): Promise<void>;
   get(conversationId: string): Promise<Conversation | undefined>;
@@ -54,8 +68,15 @@ export interface ConversationStore {
   update(conversationId: string, fields: Fields, whenStatus: readonly ConversationStatus[]): Promise<Conversation | undefined>;
   /** A routing group's queue (default: "default"), highest priority then longest waiting first. */
   listQueue(limit: number, groupId?: string): Promise<Conversation[]>;
+  /** The conversations an agent is serving now (status agent, assigned to them), longest-held first. */
+  listAssigned(agentId: string, limit: number): Promise<Conversation[]>;
   /** A customer's conversations, newest first (the byCustomer index; eventually consistent). */
   listByCustomer(customerId: string, limit: number): Promise<Conversation[]>;
   recordEvent(conversationId: string, event: AuditEvent): Promise<void>;
   listEvents(conversationId: string): Promise<AuditEvent[]>;
+  /**
+   * Stores an internal note as one of the conversation's audit events (type "note", its fields in `detail`), once per
+   * idempotency key: a repeated key stores nothing and returns the original note.
+   */
+  addNote(note: ConversationNote, options?: { idempotencyKey?: string }): Promise<{ readonly note: ConversationNote; readonly duplicate: boolean }>;
 }

@@ -82,3 +82,14 @@ export interface AgentProfile {
   readonly languages: readonly string[];
   readonly capacity: number;
 }
+
+/**
+ * Per-channel settings (today only the web chat's), stored beside groups and calendars. `version` counts the writes:
+ * a put names the version it read (0: none stored yet) and is refused when another write came first.
+ */
+export interface ChannelSettingsStore {
+  /** The stored settings (raw, validated by the caller), undefined when none were ever stored. */
+  getChannelSettings(channelId: string): Promise<(Record<string, unknown> & { version: number }) | undefined>;
+  /** Stores `settings` (whose `version` is expectedVersion + 1) only if the stored version is expectedVersion; false when it is not. */
+  putChannelSettings(channelId: string, settings: object & { version: number }, expectedVersion: number): Promise<boolean>;
+}

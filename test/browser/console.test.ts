@@ -197,6 +197,33 @@ describe('the agent console', () => {
     await agent.getByTestId('lang-zh').click();
     expect(agentErrors).toEqual([]);
   });
+
+  it('writes an internal note that the customer never sees, and tags the customer', async () => {
+    const chat = agent.locator(`[data-testid="chat-panel"][data-conversation-id="${customer.conversationId}"]`);
+    await chat.waitFor();
+    // Notes need no ownership: the resolved chat still takes one.
+    await chat.getByTestId('compose-mode-note').click();
+    const note = '客户很着急，已承诺今天内回电（内部备注测试）';
+    await chat.getByTestId('note-input').fill(note);
+    await chat.getByTestId('note-send').click();
+    const line = chat.locator('[data-testid="message"][data-internal="true"]', { hasText: note });
+    await line.waitFor();
+    expect(await line.textContent()).toContain('内部备注');
+    await expect.poll(() => chat.getByTestId('note-input').inputValue()).toBe('');
+    expect((await context(customer.conversationId)).notes).toContainEqual(expect.objectContaining({ text: note, agentId: 'agent-li' }));
+    expect((await platform.transcript(customer)).map((m) => m.text)).not.toContain(note);
+
+    // A tag, trimmed, saved at once; a plain agent gets no tier select.
+    const panel = agent.getByTestId('customer-panel');
+    await panel.getByTestId('customer-tag-input').fill('  催单 ');
+    await panel.getByTestId('customer-tag-add').click();
+    await panel.locator('[data-testid="customer-tag"][data-tag="催单"]').waitFor();
+    expect((await context(customer.conversationId)).customer.tags).toEqual(['催单']);
+    expect(await panel.getByTestId('customer-tier-select').count()).toBe(0);
+    await screenshot(agent, 'agent-note-zh');
+    await chat.getByTestId('compose-mode-reply').click();
+    expect(agentErrors).toEqual([]);
+  });
 });
 
 describe('the supervisor floor', () => {

@@ -201,13 +201,13 @@ describe('HTTP API', () => {
   });
 
   it('validates console JWTs against the Cognito issuer and the console client', () => {
-    // Assess
+    // Assess: the audience is the managed-login client of this stack (test/infra/console-sign-in.test.ts).
     template.hasResourceProperties('AWS::ApiGatewayV2::Authorizer', {
       AuthorizerType: 'JWT',
       IdentitySource: ['$request.header.Authorization'],
       JwtConfiguration: {
         Issuer: { 'Fn::Join': ['', Match.arrayWith(['https://cognito-idp.', { 'Fn::ImportValue': Match.stringLikeRegexp('UserPool') }])] },
-        Audience: [{ 'Fn::ImportValue': Match.stringLikeRegexp('UserPoolConsoleClient') }],
+        Audience: [{ Ref: Match.stringLikeRegexp('^ConsoleSignInClient') }],
       },
     });
   });
@@ -322,7 +322,8 @@ describe('stream consumer', () => {
       MaximumRetryAttempts: source.retryAttempts,
       ParallelizationFactor: source.parallelization,
       FunctionResponseTypes: ['ReportBatchItemFailures'],
-      FilterCriteria: { Filters: [{ Pattern: JSON.stringify({ eventName: source.eventNames, dynamodb: { NewImage: newImage } }) }] },
+      // A source without attribute conditions (every change of the table) filters on the event name only.
+      FilterCriteria: { Filters: [{ Pattern: JSON.stringify({ eventName: source.eventNames, ...(Object.keys(newImage).length ? { dynamodb: { NewImage: newImage } } : {}) }) }] },
       DestinationConfig: { OnFailure: { Destination: { 'Fn::GetAtt': [Match.stringLikeRegexp('StreamFailures'), 'Arn'] } } },
     });
   });
@@ -470,7 +471,7 @@ describe('deployability', () => {
 describe('outputs', () => {
   it('outputs what a client needs to connect', () => {
     // Assess
-    expect(Object.keys(json.Outputs ?? {}).sort()).toEqual(['ConsoleUrl', 'HttpApiUrl', 'Region', 'UserPoolClientId', 'UserPoolId', 'WebSocketUrl']);
+    expect(Object.keys(json.Outputs ?? {}).sort()).toEqual(['ConsoleUrl', 'HttpApiUrl', 'Region', 'SignInDomain', 'UserPoolClientId', 'UserPoolId', 'WebSocketUrl']);
   });
 });
 

@@ -5,7 +5,7 @@
 import { execSync } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 
 export const SCREENSHOTS = resolve(import.meta.dirname, '..', '..', 'test-artifacts', 'screenshots');
 const CANDIDATES = [process.env.CHROMIUM_PATH, '/usr/bin/chromium', '/usr/bin/chromium-browser', '/usr/bin/google-chrome'].filter(Boolean) as string[];
@@ -44,4 +44,32 @@ export function ensureConsoleBuilt(): void {
   const sources = Math.max(...['src', 'widget', 'index.html', 'vite.config.ts', 'widget.vite.config.ts'].map((p) => newestSource(join(ROOT, 'console', p))));
   if (outputs.every((file) => existsSync(file) && statSync(file).mtimeMs >= sources)) return;
   execSync('npm run build:console', { cwd: ROOT, stdio: 'inherit', env: { ...process.env, NODE_ENV: 'production' } });
+}
+
+/**
+ * A fresh browser context and page for a console test, with every page error and console error collected in `errors`
+ * except the responses the test expects (`expected`, matched against the console message: e.g. /status of (400|409)/).
+ * The context is added to `contexts` so the test's afterAll closes it.
+ */
+export async function newConsolePage(
+  browser: Browser,
+  contexts: BrowserContext[],
+  options: { readonly expected?: RegExp; readonly locale?: string; readonly viewport?: { width: number; height: number } } = {},
+): Promise<{ page: Page; errors: string[] }> {
+  const context = await browser.newContext({ locale: options.locale ?? 'zh-CN', viewport: options.viewport ?? { width: 1440, height: 1100 } });
+  contexts.push(context);
+  const page = await context.newPage();
+  const errors: string[] = [];
+  page.on('pageerror', (error) => errors.push(error.message));
+  page.on('console', (message) => {
+    if (message.type() === 'error' && !(options.expected?.test(message.text()) ?? false)) errors.push(message.text());
+  });
+  return { page, errors };
+}
+
+/** Signs in on the console's sign-in screen with the local issuer's password. */
+export async function signIn(page: Page, username: string, password = 'kefu'): Promise<void> {
+  await page.getByTestId('sign-in-username').fill(username);
+  await page.getByTestId('sign-in-password').fill(password);
+  await page.getByTestId('sign-in-submit').click();
 }

@@ -3,26 +3,74 @@
  * (question variants, answers per language, category, tags, validity; saved with the version it was read at, so a
  * concurrent edit is a 409 and not a lost update; publish / unpublish / archive), "test a question" against the live
  * answer index, and the questions the bot could not answer. Admins edit; supervisors read. Loaded lazily by app.tsx.
+ * Export downloads the entries as CSV or JSON; import (a file or pasted text) shows what was created / updated or, when
+ * the API rejects the file, every bad row. An entry created from an unanswered question is created through the
+ * question's resolve call, so the question leaves the list; "Add to …" resolves it as a variant of its nearest entry.
  */
 import { useCallback, useEffect, useMemo, useState } from 'preact/hooks';
-import { errorMessage, isVersionConflict, queryString } from '../api.ts';
+import { ApiError, errorMessage, isVersionConflict, queryString } from '../api.ts';
 import { hasRole } from '../auth.ts';
 import { dateTime } from '../format.ts';
-import { labelOf, useI18n, type MessageKey, type Translate } from '../i18n.ts';
-import { Empty, useApp } from '../ui.tsx';
-import type { AnswerResult, EntryStatus, KnowledgeDetail, KnowledgeEntry, KnowledgeList, UnansweredQuestion } from './types.ts';
+import { labelOf, useI18n, useScreenT, type MessageKey, type Translate } from '../i18n.ts';
+import type { ConsoleConfig } from '../types.ts';
+import { Empty, Modal, useApp } from '../ui.tsx';
+import { knowledgeStrings } from './knowledge.i18n.ts';
+import type { AnswerResult, ApiErrorBody, EntryStatus, ImportReport, KnowledgeDetail, KnowledgeEntry, KnowledgeList, UnansweredQuestion } from './types.ts';
 
 const STATUSES: readonly EntryStatus[] = ['draft', 'published', 'archived'];
 const LANGUAGES = ['zh-Hans', 'zh-Hant', 'en'] as const;
 
-type Selection = { readonly mode: 'edit'; readonly id: string } | { readonly mode: 'new'; readonly question?: string; readonly key: number };
+type Selection = { readonly mode: 'edit'; readonly id: string } | { readonly mode: 'new'; readonly question?: string; readonly unansweredKey?: string; readonly key: number };
+
+/** An API error that keeps the body's `details` (the shared client keeps only code and message). */
+class DetailedError extends ApiError {
+  constructor(
+    status: number,
+    readonly body: ApiErrorBody,
+  ) {
+    super(status, body.code, body.message);
+  }
+}
+
+/** One request with the signed-in user's token; the body as text (an export is a file, not JSON). */
+async function rawRequest(config: ConsoleConfig, token: string, method: string, path: string, body?: unknown): Promise<string> {
+  const res = await fetch(`${config.apiBase.replace(/\/$/, '')}${path}`, {
+    method,
+    headers: { authorization: `Bearer ${token}`, ...(body !== undefined ? { 'content-type': 'application/json' } : {}) },
+    ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
+  });
+  const text = await res.text();
+  if (!res.ok) {
+    let error: ApiErrorBody | undefined;
+    try {
+      error = (JSON.parse(text) as { error?: ApiErrorBody }).error;
+    } catch {
+      // not JSON
+    }
+    throw new DetailedError(res.status, error ?? { code: `HTTP.${res.status}`, message: text || `HTTP ${res.status}` });
+  }
+  return text;
+}
+
+function download(name: string, type: string, text: string): void {
+  const url = URL.createObjectURL(new Blob([text], { type }));
+  const a = document.createElement('a');
+  a.href = url;
+  a.download = name;
+  document.body.append(a);
+  a.click();
+  a.remove();
+  setTimeout(() => URL.revokeObjectURL(url), 1000);
+}
 
 let newCounter = 0;
 
 export function Screen() {
   const { t } = useI18n();
-  const { api, session } = useApp();
+  const k = useScreenT(knowledgeStrings);
+  const { api, session, config, toast } = useApp();
   const canEdit = hasRole(session.user, 'admin');
+  const [importing, setImporting] = useState(false);
   const [q, setQ] = useState('');
   const [status, setStatus] = useState<EntryStatus | ''>('');
   const [category, setCategory] = useState('');
@@ -56,6 +104,18 @@ export function Screen() {
   const open = useCallback((id: string) => setSelection({ mode: 'edit', id }), []);
   const selectedId = selection?.mode === 'edit' ? selection.id : undefined;
 
+  const exportAs = async (format: 'csv' | 'json') => {
+    try {
+      const text = await rawRequest(config, session.token, 'GET', `/v1/admin/knowledge/export${queryString({ format, status })}`);
+      const file = `knowledge${status ? `-${status}` : ''}.${format}`;
+      // The CSV keeps its byte-order mark (spreadsheet programs read UTF-8 by it); fetch's text() drops it.
+      download(file, format === 'csv' ? 'text/csv;charset=utf-8' : 'application/json', format === 'csv' ? `\uFEFF${text.replace(/^\uFEFF/, '')}` : text);
+      toast('success', k('exported', { file }));
+    } catch (err) {
+      toast('error', errorMessage(err));
+    }
+  };
+
   return (
     <div class="knowledge" data-testid="knowledge">
       <div class="page-head">
@@ -66,6 +126,19 @@ export function Screen() {
           </span>
         )}
         <span class="spacer" />
+        <div class="kb-io-actions" title={k('exportHint')}>
+          <button type="button" class="button button-ghost" data-testid="kb-export-csv" onClick={() => void exportAs('csv')}>
+            {k('exportCsv')}
+          </button>
+          <button type="button" class="button button-ghost" data-testid="kb-export-json" onClick={() => void exportAs('json')}>
+            {k('exportJson')}
+          </button>
+          {canEdit && (
+            <button type="button" class="button" data-testid="kb-import" onClick={() => setImporting(true)}>
+              {k('import')}
+            </button>
+          )}
+        </div>
         {canEdit ? (
           <button type="button" class="button button-primary" data-testid="kb-new" onClick={() => setSelection({ mode: 'new', key: ++newCounter })}>
             {t('kb.new')}
@@ -151,9 +224,136 @@ export function Screen() {
             <Empty>{t('kb.pick')}</Empty>
           )}
         </section>
-        <Unanswered canEdit={canEdit} refreshKey={refreshKey} onOpen={open} onCreate={(question) => setSelection({ mode: 'new', question, key: ++newCounter })} />
+        <Unanswered
+          canEdit={canEdit}
+          refreshKey={refreshKey}
+          onOpen={open}
+          onCreate={(question, unansweredKey) => setSelection({ mode: 'new', question, unansweredKey, key: ++newCounter })}
+          onResolved={(entry) => {
+            refresh();
+            if (selectedId === entry.id) setSelection({ mode: 'edit', id: entry.id });
+          }}
+        />
       </div>
+      {importing && (
+        <ImportDialog
+          onClose={() => setImporting(false)}
+          onImported={() => {
+            refresh();
+            if (selectedId) setSelection({ mode: 'edit', id: selectedId });
+          }}
+        />
+      )}
     </div>
+  );
+}
+
+// ---- import ----
+
+function ImportDialog({ onClose, onImported }: { onClose(): void; onImported(): void }) {
+  const k = useScreenT(knowledgeStrings);
+  const { config, session, toast } = useApp();
+  const [format, setFormat] = useState<'csv' | 'json'>('csv');
+  const [content, setContent] = useState('');
+  const [publish, setPublish] = useState(false);
+  const [busy, setBusy] = useState(false);
+  const [report, setReport] = useState<ImportReport>();
+  const [failure, setFailure] = useState<ApiErrorBody>();
+
+  const pick = async (file: File | undefined) => {
+    if (!file) return;
+    if (/\.json$/i.test(file.name)) setFormat('json');
+    else if (/\.csv$/i.test(file.name)) setFormat('csv');
+    setContent((await file.text()).replace(/^\uFEFF/, ''));
+    setReport(undefined);
+    setFailure(undefined);
+  };
+
+  const submit = async () => {
+    if (busy) return;
+    if (!content.trim()) return setFailure({ code: 'EMPTY', message: k('empty') });
+    setBusy(true);
+    setReport(undefined);
+    setFailure(undefined);
+    try {
+      const result = JSON.parse(await rawRequest(config, session.token, 'POST', '/v1/admin/knowledge/import', { format, content, ...(publish ? { publish: true } : {}) })) as ImportReport;
+      setReport(result);
+      toast('success', k('imported', { total: result.total, created: result.created.length, updated: result.updated.length }));
+      onImported();
+    } catch (err) {
+      setFailure(err instanceof DetailedError ? err.body : { code: 'ERROR', message: errorMessage(err) });
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  return (
+    <Modal title={k('importTitle')} onClose={onClose} testId="kb-import-dialog">
+      <div class="kb-import">
+        <p class="muted small">{k('importHint')}</p>
+        <div class="field-row">
+          <label class="field">
+            <span>{k('format')}</span>
+            <select value={format} data-testid="kb-import-format" onChange={(e) => setFormat(e.currentTarget.value as 'csv' | 'json')}>
+              <option value="csv">CSV</option>
+              <option value="json">JSON</option>
+            </select>
+          </label>
+          <label class="field">
+            <span>{k('file')}</span>
+            <input type="file" accept=".csv,.json,text/csv,application/json" data-testid="kb-import-file" onChange={(e) => void pick(e.currentTarget.files?.[0])} />
+          </label>
+        </div>
+        <label class="field">
+          <span>{k('paste')}</span>
+          <textarea rows={8} class="mono" value={content} data-testid="kb-import-text" onInput={(e) => setContent(e.currentTarget.value)} />
+        </label>
+        <label class="checkbox">
+          <input type="checkbox" checked={publish} data-testid="kb-import-publish" onChange={(e) => setPublish(e.currentTarget.checked)} /> {k('publish')}
+        </label>
+        {report && (
+          <div class="notice notice-success kb-import-result" data-testid="kb-import-result" data-created={report.created.join(',')} data-updated={report.updated.join(',')}>
+            <strong>{k('resultTitle', { total: report.total })}</strong> · {k('created', { n: report.created.length })} · {k('updated', { n: report.updated.length })} · {k('unchanged', { n: report.unchanged.length })}
+            <ul>
+              {report.created.map((id) => (
+                <li key={`c-${id}`} class="mono">
+                  + {id}
+                </li>
+              ))}
+              {report.updated.map((id) => (
+                <li key={`u-${id}`} class="mono">
+                  ~ {id}
+                </li>
+              ))}
+            </ul>
+          </div>
+        )}
+        {failure && (
+          <div class="flow-problems kb-import-result" role="alert" data-testid="kb-import-errors">
+            <p class="error-text">{failure.details?.rows ? k('rejected') : failure.message}</p>
+            {failure.details?.rows && (
+              <ul>
+                {failure.details.rows.map((r) => (
+                  <li key={r.row} data-testid="kb-import-row-error" data-row={r.row}>
+                    {k('row', { row: r.row })}
+                    {r.id ? <span class="mono"> ({r.id})</span> : null}: {r.issues.map((i) => `${i.field} ${i.message}`).join('; ')}
+                  </li>
+                ))}
+              </ul>
+            )}
+          </div>
+        )}
+        <div class="kb-actions">
+          <span class="spacer" />
+          <button type="button" class="button button-ghost" data-testid="kb-import-close" onClick={onClose}>
+            {k('cancel')}
+          </button>
+          <button type="button" class="button button-primary" data-testid="kb-import-submit" disabled={busy} onClick={() => void submit()}>
+            {busy ? k('importing') : k('submit')}
+          </button>
+        </div>
+      </div>
+    </Modal>
   );
 }
 
@@ -246,6 +446,7 @@ function langLabel(t: Translate, lang: string): string {
 
 function EntryEditor({ selection, canEdit, onSaved }: { selection: Selection; canEdit: boolean; onSaved(entry: KnowledgeEntry): void }) {
   const { t, lang } = useI18n();
+  const k = useScreenT(knowledgeStrings);
   const { api, toast } = useApp();
   const isNew = selection.mode === 'new';
   const [detail, setDetail] = useState<KnowledgeDetail>();
@@ -296,7 +497,17 @@ function EntryEditor({ selection, canEdit, onSaved }: { selection: Selection; ca
     setBusy(true);
     setError(undefined);
     try {
-      if (isNew) {
+      if (isNew && selection.mode === 'new' && selection.unansweredKey) {
+        // The question's own resolve call creates the entry (with the question as its first variant) and resolves it.
+        const id = form.id.trim();
+        const input = inputOf(form, undefined);
+        const question = selection.question ?? '';
+        const { entry: created } = await api.post<{ entry: KnowledgeEntry }>(`/v1/admin/unanswered/${encodeURIComponent(selection.unansweredKey)}/resolve`, {
+          createEntry: { ...(id ? { id } : {}), ...input, questions: input.questions.filter((x) => x !== question.trim()) },
+        });
+        toast('success', k('resolvedCreated', { id: created.id }));
+        await afterWrite(created);
+      } else if (isNew) {
         const id = form.id.trim();
         const created = await api.post<KnowledgeEntry>('/v1/admin/knowledge', { ...(id ? { id } : {}), ...inputOf(form, undefined) });
         toast('success', t('kb.created', { id: created.id }));
@@ -351,6 +562,11 @@ function EntryEditor({ selection, canEdit, onSaved }: { selection: Selection; ca
             {t('kb.reload')}
           </button>
         </div>
+      )}
+      {isNew && selection.mode === 'new' && selection.unansweredKey && (
+        <p class="hint" data-testid="kb-from-unanswered">
+          {k('fromUnanswered')}
+        </p>
       )}
       {error && (
         <p class="error-text" data-testid="kb-error">
@@ -550,11 +766,38 @@ function AnswerTester({ onOpen }: { onOpen(id: string): void }) {
 
 // ---- unanswered questions ----
 
-function Unanswered({ canEdit, refreshKey, onOpen, onCreate }: { canEdit: boolean; refreshKey: number; onOpen(id: string): void; onCreate(question: string): void }) {
+function Unanswered({
+  canEdit,
+  refreshKey,
+  onOpen,
+  onCreate,
+  onResolved,
+}: {
+  canEdit: boolean;
+  refreshKey: number;
+  onOpen(id: string): void;
+  onCreate(question: string, key: string): void;
+  onResolved(entry: KnowledgeEntry): void;
+}) {
   const { t, lang } = useI18n();
-  const { api } = useApp();
+  const k = useScreenT(knowledgeStrings);
+  const { api, toast } = useApp();
   const [questions, setQuestions] = useState<readonly UnansweredQuestion[]>();
   const [error, setError] = useState<string>();
+  const [busyKey, setBusyKey] = useState<string>();
+  const addTo = async (u: UnansweredQuestion, entryId: string) => {
+    setBusyKey(u.key);
+    try {
+      const { entry } = await api.post<{ entry: KnowledgeEntry }>(`/v1/admin/unanswered/${encodeURIComponent(u.key)}/resolve`, { addToEntry: entryId });
+      setQuestions((list) => list?.filter((x) => x.key !== u.key));
+      toast('success', k('resolved', { id: entry.id }));
+      onResolved(entry);
+    } catch (err) {
+      toast('error', errorMessage(err));
+    } finally {
+      setBusyKey(undefined);
+    }
+  };
   useEffect(() => {
     api.get<{ questions: UnansweredQuestion[] }>('/v1/admin/unanswered').then(
       (r) => {
@@ -569,6 +812,7 @@ function Unanswered({ canEdit, refreshKey, onOpen, onCreate }: { canEdit: boolea
       <h2>{t('kb.unanswered.title')}</h2>
       {error && <p class="error-text">{error}</p>}
       {questions && questions.length === 0 && <Empty>{t('kb.unanswered.none')}</Empty>}
+      {canEdit && questions && questions.length > 0 && <p class="muted small">{k('noDismiss')}</p>}
       {questions && questions.length > 0 && (
         <table class="table">
           <thead>
@@ -600,10 +844,15 @@ function Unanswered({ canEdit, refreshKey, onOpen, onCreate }: { canEdit: boolea
                   )}
                 </td>
                 {canEdit && (
-                  <td class="num">
-                    <button type="button" class="button button-small" data-testid="kb-unanswered-create" onClick={() => onCreate(u.text)}>
+                  <td class="num kb-unanswered-actions">
+                    <button type="button" class="button button-small" data-testid="kb-unanswered-create" onClick={() => onCreate(u.text, u.key)}>
                       {t('kb.unanswered.create')}
-                    </button>
+                    </button>{' '}
+                    {u.nearest && (
+                      <button type="button" class="button button-small button-ghost" data-testid="kb-unanswered-add" title={k('addToTitle', { id: u.nearest.entryId })} disabled={busyKey === u.key} onClick={() => void addTo(u, u.nearest!.entryId)}>
+                        {k('addTo', { id: u.nearest.entryId })}
+                      </button>
+                    )}
                   </td>
                 )}
               </tr>

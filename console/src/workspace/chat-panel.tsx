@@ -1,6 +1,7 @@
 /**
  * The centre: the conversation's header and summary, the whole transcript (the bot part included, every customer
- * message with its mood), suggested answers for the customer's last message, quick replies and the reply box.
+ * message with its mood, the agents' internal notes marked as such), suggested answers for the customer's last
+ * message, quick replies and the reply box, which also writes internal notes (Reply | Note).
  */
 import { useEffect, useLayoutEffect, useRef, useState } from 'preact/hooks';
 import { errorMessage } from '../api.ts';
@@ -13,6 +14,25 @@ import type { WorkspaceActions } from './workspace.tsx';
 
 function MessageRow({ message, chat, myId }: { message: Message; chat: ChatState; myId: string }) {
   const { t, lang } = useI18n();
+  if (message.internal) {
+    return (
+      <li class="msg msg-note" data-testid="message" data-role="note" data-internal="true" data-message-id={message.id}>
+        <div class="msg-avatar" aria-hidden="true">
+          ✎
+        </div>
+        <div class="msg-body">
+          <div class="msg-meta">
+            <span class="note-label">{t('notes.label')}</span>
+            <span class="msg-who" data-testid="note-author">
+              {message.agentId === myId ? t('role.you') : (message.agentId ?? t('role.agentMsg'))}
+            </span>
+            <span class="msg-time">{clockTime(message.createdAt, lang)}</span>
+          </div>
+          <div class="bubble note-bubble">{message.text}</div>
+        </div>
+      </li>
+    );
+  }
   if (message.role === 'system') {
     return (
       <li class="msg msg-system" data-testid="message" data-role="system" data-seq={message.seq}>
@@ -190,7 +210,66 @@ function summaryLine(ctx: ConversationContext, t: Translate): string {
 
 const CANNED = ['canned.greeting', 'canned.wait', 'canned.order', 'canned.sorry', 'canned.more', 'canned.thanks'] as const;
 
+/** The note box: any agent may write one, whoever holds the conversation and whatever its status. */
+function NoteComposer({ id, chat, actions }: { id: string; chat: ChatState; actions: WorkspaceActions }) {
+  const { t } = useI18n();
+  const draft = chat.noteDraft ?? '';
+  const busy = !!chat.noteSending;
+  const add = () => {
+    if (busy || !draft.trim()) return;
+    void actions.addNote(id, draft);
+  };
+  return (
+    <div class="composer-row note-composer">
+      <textarea
+        data-testid="note-input"
+        rows={3}
+        maxLength={5000}
+        placeholder={t('notes.placeholder')}
+        value={draft}
+        onInput={(e) => actions.setNoteDraft(id, e.currentTarget.value)}
+        onKeyDown={(e) => {
+          if (e.key === 'Enter' && !e.shiftKey && !e.isComposing && e.keyCode !== 229) {
+            e.preventDefault();
+            add();
+          }
+        }}
+      />
+      <button type="button" class="button button-note" data-testid="note-send" disabled={busy || !draft.trim()} onClick={add}>
+        {t('notes.add')}
+      </button>
+    </div>
+  );
+}
+
+function ComposeTabs({ id, chat, actions }: { id: string; chat: ChatState; actions: WorkspaceActions }) {
+  const { t } = useI18n();
+  const mode = chat.composeMode ?? 'reply';
+  return (
+    <div class="compose-tabs" role="tablist" data-testid="compose-mode" data-mode={mode}>
+      {(['reply', 'note'] as const).map((m) => (
+        <button key={m} type="button" role="tab" aria-selected={mode === m} class={`compose-tab compose-tab-${m} ${mode === m ? 'active' : ''}`} data-testid={`compose-mode-${m}`} onClick={() => actions.setComposeMode(id, m)}>
+          {t(m === 'reply' ? 'notes.mode.reply' : 'notes.mode.note')}
+        </button>
+      ))}
+      {mode === 'note' && <span class="muted small">{t('notes.hint')}</span>}
+    </div>
+  );
+}
+
 function Composer({ id, chat, enabled, actions }: { id: string; chat: ChatState; enabled: boolean; actions: WorkspaceActions }) {
+  if ((chat.composeMode ?? 'reply') === 'note') {
+    return (
+      <div class="composer composer-note">
+        <ComposeTabs id={id} chat={chat} actions={actions} />
+        <NoteComposer id={id} chat={chat} actions={actions} />
+      </div>
+    );
+  }
+  return <ReplyComposer id={id} chat={chat} enabled={enabled} actions={actions} />;
+}
+
+function ReplyComposer({ id, chat, enabled, actions }: { id: string; chat: ChatState; enabled: boolean; actions: WorkspaceActions }) {
   const { t } = useI18n();
   const { session, me } = useApp();
   const input = useRef<HTMLTextAreaElement>(null);
@@ -218,6 +297,7 @@ function Composer({ id, chat, enabled, actions }: { id: string; chat: ChatState;
   return (
     <div class="composer">
       <Suggestions message={enabled ? lastCustomerMessage(chat.ctx) : undefined} onInsert={insert} />
+      <ComposeTabs id={id} chat={chat} actions={actions} />
       <div class="composer-tools">
         <div class="canned">
           <button type="button" class="button button-small" data-testid="canned-toggle" disabled={!enabled} aria-expanded={cannedOpen} onClick={() => setCannedOpen(!cannedOpen)}>

@@ -18,9 +18,19 @@ export interface ChatState {
   /** Customer messages scored live (those written after the handoff carry no stored sentiment). */
   readonly scores: Readonly<Record<string, Sentiment>>;
   readonly createdTicket?: { readonly id: string; readonly dueAt?: string };
+  /** What the composer writes: a reply to the customer, or an internal note for agents. */
+  readonly composeMode?: 'reply' | 'note';
+  readonly noteDraft?: string;
+  readonly noteSending?: boolean;
 }
 
 export const emptyChat: ChatState = { loading: false, pending: [], unread: 0, draft: '', scores: {} };
+
+/** Sets the conversation's customer in every chat of that customer (after a profile edit). */
+export function withCustomer(chat: ChatState, customer: NonNullable<ConversationContext['customer']>): ChatState {
+  if (!chat.ctx || chat.ctx.conversation.customerId !== customer.id) return chat;
+  return { ...chat, ctx: { ...chat.ctx, customer } };
+}
 
 /** Adds a message pushed live (or returned by a reply) in sequence order; a known id changes nothing. */
 export function withMessage(chat: ChatState, message: Message): ChatState {
@@ -34,7 +44,8 @@ export function withMessage(chat: ChatState, message: Message): ChatState {
 
 /** True when a pushed message skips sequence numbers the console has not seen (a refetch fills the gap). */
 export function hasGap(chat: ChatState, message: Message): boolean {
-  if (!chat.ctx) return false;
+  // A note carries the sequence number of the message it followed: it never opens a gap.
+  if (!chat.ctx || message.internal) return false;
   const last = chat.ctx.transcript.reduce((max, m) => Math.max(max, m.seq), 0);
   return message.seq > last + 1;
 }

@@ -1,8 +1,12 @@
-/** The right column: who the customer is, how they feel, this chat's tickets, and their history. */
+/**
+ * The right column: who the customer is (with the tags, notes and, for supervisors, the tier agents edit here), how
+ * they feel, this chat's tickets, and their history.
+ */
+import { useEffect, useState } from 'preact/hooks';
 import { dateTime, shortId, TREND_ARROW } from '../format.ts';
 import { labelOf, useI18n } from '../i18n.ts';
-import type { TicketSummary } from '../types.ts';
-import { Empty, MoodTag } from '../ui.tsx';
+import { CUSTOMER_TIERS, type Customer, type TicketSummary } from '../types.ts';
+import { Empty, MoodTag, useApp } from '../ui.tsx';
 import { currentMood, type ChatState } from './chat-state.ts';
 import type { WorkspaceActions } from './workspace.tsx';
 
@@ -22,6 +26,104 @@ function TicketRow({ ticket, actions, testId }: { ticket: TicketSummary; actions
         </div>
       )}
     </li>
+  );
+}
+
+const MAX_TAGS = 20;
+const MAX_TAG_LENGTH = 32;
+const MAX_NOTES_LENGTH = 2000;
+
+/** Tags (add / remove chips), the customer's notes and the tier; each save is one PATCH on the version on screen. */
+function CustomerEditor({ conversationId, customer, actions }: { conversationId: string; customer: Customer; actions: WorkspaceActions }) {
+  const { t, lang } = useI18n();
+  const { session } = useApp();
+  const [tag, setTag] = useState('');
+  const [notes, setNotes] = useState(customer.notes ?? '');
+  const [busy, setBusy] = useState(false);
+  // A saved or reloaded customer replaces the draft.
+  useEffect(() => setNotes(customer.notes ?? ''), [customer.id, customer.version, customer.notes]);
+  const tags = customer.tags ?? [];
+  const mayChangeTier = session.user.roles.some((r) => r === 'supervisor' || r === 'admin');
+
+  const save = async (change: Parameters<WorkspaceActions['updateCustomer']>[1]) => {
+    setBusy(true);
+    try {
+      return await actions.updateCustomer(conversationId, change);
+    } finally {
+      setBusy(false);
+    }
+  };
+  const addTag = async () => {
+    const value = tag.trim().replace(/\s+/g, ' ');
+    if (!value) return;
+    if (tags.some((x) => x.toLowerCase() === value.toLowerCase())) return setTag('');
+    if (await save({ tags: [...tags, value] })) setTag('');
+  };
+
+  return (
+    <div class="customer-edit" data-testid="customer-edit" data-version={customer.version ?? 0}>
+      <div class="customer-edit-field">
+        <span class="muted small">{t('customer.edit.tags')}</span>
+        <ul class="tag-chips" data-testid="customer-tags">
+          {tags.map((x) => (
+            <li key={x} class="tag-chip" data-testid="customer-tag" data-tag={x}>
+              <span>{x}</span>
+              <button type="button" class="tag-chip-remove" data-testid="customer-tag-remove" aria-label={t('customer.edit.removeTag', { tag: x })} disabled={busy} onClick={() => void save({ tags: tags.filter((y) => y !== x) })}>
+                ×
+              </button>
+            </li>
+          ))}
+        </ul>
+        {tags.length < MAX_TAGS && (
+          <div class="tag-add">
+            <input
+              type="text"
+              data-testid="customer-tag-input"
+              maxLength={MAX_TAG_LENGTH}
+              placeholder={t('customer.edit.tagPlaceholder')}
+              value={tag}
+              disabled={busy}
+              onInput={(e) => setTag(e.currentTarget.value)}
+              onKeyDown={(e) => {
+                if (e.key === 'Enter' && !e.isComposing && e.keyCode !== 229) {
+                  e.preventDefault();
+                  void addTag();
+                }
+              }}
+            />
+            <button type="button" class="button button-small" data-testid="customer-tag-add" disabled={busy || !tag.trim()} onClick={() => void addTag()}>
+              {t('customer.edit.addTag')}
+            </button>
+          </div>
+        )}
+      </div>
+      <label class="customer-edit-field">
+        <span class="muted small">{t('customer.edit.notes')}</span>
+        <textarea data-testid="customer-notes" rows={3} maxLength={MAX_NOTES_LENGTH} placeholder={t('customer.edit.notesPlaceholder')} value={notes} disabled={busy} onInput={(e) => setNotes(e.currentTarget.value)} />
+      </label>
+      <div class="customer-edit-actions">
+        <button type="button" class="button button-small" data-testid="customer-notes-save" disabled={busy || notes.trim() === (customer.notes ?? '')} onClick={() => void save({ notes })}>
+          {t('customer.edit.save')}
+        </button>
+      </div>
+      {mayChangeTier && (
+        <label class="customer-edit-field">
+          <span class="muted small">{t('customer.edit.tier')}</span>
+          <select data-testid="customer-tier-select" value={customer.tier} disabled={busy} onChange={(e) => void save({ tier: e.currentTarget.value })}>
+            {CUSTOMER_TIERS.map((tier) => (
+              <option key={tier} value={tier}>
+                {labelOf(t, 'customer.tier', tier)}
+              </option>
+            ))}
+          </select>
+        </label>
+      )}
+      {customer.updatedAt && (
+        <div class="muted small" data-testid="customer-updated">
+          {t('customer.edit.updated', { who: customer.updatedBy ?? '', time: dateTime(customer.updatedAt, lang) })}
+        </div>
+      )}
+    </div>
   );
 }
 
@@ -61,6 +163,7 @@ export function CustomerPanel({ chat, actions }: { chat: ChatState | undefined; 
             ))}
           </dl>
         )}
+        {customer && <CustomerEditor conversationId={ctx.conversation.id} customer={customer} actions={actions} />}
         {now && (
           <div class="mood-box" data-testid="customer-mood">
             <span class="muted small">{t('chat.moodNow')}</span>

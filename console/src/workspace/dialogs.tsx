@@ -10,7 +10,8 @@ import type { ChatState } from './chat-state.ts';
 
 export type TransferTarget = { agentId: string } | { groupId: string };
 
-export function TransferDialog({ conversationId, groups, onClose, onTransfer }: { conversationId: string; groups: readonly string[]; onClose(): void; onTransfer(to: TransferTarget, note: string): Promise<void> }) {
+/** `exclude`: the agent the conversation is with now (default: the signed-in agent, transferring their own chat). */
+export function TransferDialog({ conversationId, groups, onClose, onTransfer, exclude }: { conversationId: string; groups: readonly string[]; onClose(): void; onTransfer(to: TransferTarget, note: string): Promise<void>; exclude?: string }) {
   const { t } = useI18n();
   const { api, session } = useApp();
   const [kind, setKind] = useState<'agent' | 'group'>('agent');
@@ -25,7 +26,7 @@ export function TransferDialog({ conversationId, groups, onClose, onTransfer }: 
     if (!hasRole(session.user, 'supervisor', 'admin')) return;
     api.get<FloorView>('/v1/supervisor/floor').then(setFloor, () => undefined);
   }, [api, session.user]);
-  const candidates = (floor?.agents ?? []).filter((a) => a.id !== session.user.id && a.capacity > 0).sort((a, b) => Number(b.presence === 'online') - Number(a.presence === 'online') || b.capacity - b.load - (a.capacity - a.load));
+  const candidates = (floor?.agents ?? []).filter((a) => a.id !== (exclude ?? session.user.id) && a.capacity > 0).sort((a, b) => Number(b.presence === 'online') - Number(a.presence === 'online') || b.capacity - b.load - (a.capacity - a.load));
   const groupOptions = floor ? floor.queues.map((q) => ({ id: q.groupId, name: q.name })) : groups.map((id) => ({ id, name: id }));
 
   const submit = async (e: Event) => {

@@ -7,10 +7,10 @@ import { useCallback, useEffect, useMemo, useRef, useState } from 'preact/hooks'
 import { ApiError, errorMessage, randomId } from '../api.ts';
 import { useI18n } from '../i18n.ts';
 import { LiveSocket, socketUrl } from '../live.ts';
-import type { ConversationContext, ConversationEvent, Message, QueueItem, Sentiment, Ticket } from '../types.ts';
+import type { ConversationContext, ConversationEvent, ConversationNote, Customer, CustomerPatch, Message, QueueItem, Sentiment, Ticket } from '../types.ts';
 import { useApp } from '../ui.tsx';
 import { ChatPanel } from './chat-panel.tsx';
-import { emptyChat, hasGap, loadMine, saveMine, withMessage, type ChatState } from './chat-state.ts';
+import { emptyChat, hasGap, loadMine, saveMine, withCustomer, withMessage, type ChatState } from './chat-state.ts';
 import { CustomerPanel } from './customer-panel.tsx';
 import { TicketDialog, TicketDrawer, TransferDialog, type TicketDraft, type TransferTarget } from './dialogs.tsx';
 import { QueuePanel } from './queue-panel.tsx';
@@ -28,6 +28,12 @@ export interface WorkspaceActions {
   openTransfer(id: string): void;
   openTicket(id: string): void;
   openTicketDetail(ticketId: string): void;
+  setComposeMode(id: string, mode: 'reply' | 'note'): void;
+  setNoteDraft(id: string, draft: string): void;
+  /** Leaves an internal note on the conversation (agents only); true when stored. */
+  addNote(id: string, text: string): Promise<boolean>;
+  /** Edits the conversation's customer, conditional on the version on screen; true when saved. */
+  updateCustomer(id: string, patch: Omit<CustomerPatch, 'expectedVersion'>): Promise<boolean>;
 }
 
 export function Workspace() {
@@ -186,9 +192,21 @@ export function Workspace() {
     [],
   );
 
+  // The server's list of chats this agent serves (a new browser, another device, a transfer while away): joined
+  // with the ones remembered here, which also keeps resolved chats on screen until the agent closes them.
+  const syncMine = useCallback(async () => {
+    try {
+      const { conversations } = await api.get<{ conversations: readonly { id: string }[] }>('/v1/agent/conversations');
+      for (const c of conversations) addMine(c.id);
+    } catch (error) {
+      if (!(error instanceof ApiError && error.status === 401)) toast('error', errorMessage(error));
+    }
+  }, [api, addMine, toast]);
+
   // ---- the floor --------------------------------------------------------------------------------------------
   useEffect(() => {
     void refreshQueue();
+    void syncMine();
     const timer = setInterval(() => void refreshQueue(), QUEUE_POLL_MS);
     let debounce: ReturnType<typeof setTimeout> | undefined;
     const soon = () => {
@@ -196,6 +214,11 @@ export function Workspace() {
       debounce = setTimeout(() => void refreshQueue(), 100);
     };
     const off = floor.subscribe((event) => {
+      // A colleague's internal note (agents only: it comes on the floor, never on the conversation's own socket).
+      if (event.type === 'note') {
+        if (chatsRef.current[event.conversationId]?.ctx) patch(event.conversationId, (chat) => withMessage(chat, { ...event.note, internal: true }));
+        return;
+      }
       if (event.type === 'offer' && event.agentId === myId) toast('info', t('queue.newOffer'));
       if (event.type === 'offer.withdrawn' && event.agentId === myId) {
         toast('warning', t('queue.offerWithdrawn'));
@@ -216,6 +239,7 @@ export function Workspace() {
     });
     const offReconnect = floor.onReconnect(() => {
       soon();
+      void syncMine();
       for (const id of sockets.current.keys()) reloadSoon(id);
     });
     return () => {
@@ -224,7 +248,7 @@ export function Workspace() {
       off();
       offReconnect();
     };
-  }, [floor, refreshQueue, myId, toast, t, addMine, reloadSoon]);
+  }, [floor, refreshQueue, syncMine, myId, toast, t, addMine, reloadSoon, patch]);
 
   const offers = queue.filter((item) => item.offeredAgentId === myId);
   const waiting = queue.filter((item) => item.offeredAgentId !== myId);
@@ -309,6 +333,42 @@ export function Workspace() {
     openTransfer: setTransferFor,
     openTicket: setTicketFor,
     openTicketDetail: setTicketDetail,
+    setComposeMode: (id, mode) => patch(id, (chat) => ({ ...chat, composeMode: mode })),
+    setNoteDraft: (id, draft) => patch(id, (chat) => ({ ...chat, noteDraft: draft })),
+    addNote: async (id, text) => {
+      const body = text.trim();
+      if (!body) return false;
+      patch(id, (chat) => ({ ...chat, noteSending: true }));
+      try {
+        const note = await api.post<ConversationNote>(`/v1/agent/conversations/${encodeURIComponent(id)}/notes`, { text: body, clientNoteId: randomId('note') });
+        patch(id, (chat) => {
+          const line: Message = { ...note, seq: chat.ctx?.conversation.seq ?? 0, role: 'agent', internal: true };
+          return { ...withMessage(chat, line), noteDraft: '', noteSending: false };
+        });
+        return true;
+      } catch (error) {
+        patch(id, (chat) => ({ ...chat, noteSending: false }));
+        toast('error', errorMessage(error));
+        return false;
+      }
+    },
+    updateCustomer: async (id, change) => {
+      const customer = chatsRef.current[id]?.ctx?.customer;
+      if (!customer) return false;
+      try {
+        const saved = await api.patch<Customer>(`/v1/agent/customers/${encodeURIComponent(customer.id)}`, { ...change, expectedVersion: customer.version ?? 0 });
+        setChats((all) => Object.fromEntries(Object.entries(all).map(([key, chat]) => [key, withCustomer(chat, saved)])));
+        toast('success', t('customer.edit.saved'));
+        return true;
+      } catch (error) {
+        if (error instanceof ApiError && error.code === 'CUSTOMER.CONFLICT') {
+          toast('error', t('customer.edit.conflict'));
+          void load(id);
+        } else if (error instanceof ApiError && error.code === 'CUSTOMER.TIER_FORBIDDEN') toast('error', t('customer.edit.forbidden'));
+        else toast('error', errorMessage(error));
+        return false;
+      }
+    },
   };
 
   const transfer = async (id: string, to: TransferTarget, note: string) => {

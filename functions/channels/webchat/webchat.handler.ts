@@ -1,11 +1,22 @@
 /** Web chat channel: open a conversation, post customer messages (persisted before anything else), read it back. */
 import * as z from 'zod/mini';
 import { makeGetConversation, makeListMessages, makeOpenConversation, makePostCustomerMessage, makeRateConversation } from '../../../shared/application/conversation.use-cases.ts';
+import { makeChannelSettings, publicWebchatSettings } from '../../../shared/application/routing-admin.use-cases.ts';
+import { dynamoDocumentClient } from '../../../shared/adapters/dynamodb/document-client.ts';
+import { DynamoDbRoutingStore } from '../../../shared/adapters/dynamodb/routing.dynamodb.ts';
 import { customerTokens } from '../../../shared/adapters/wiring/customer-tokens.ts';
+import { once } from '../../../shared/adapters/wiring/once.ts';
+import { tableName } from '../../../shared/config/runtime-config.ts';
 import { clock, conversationStore, customerDirectory, ids } from '../../../shared/adapters/wiring/storage.ts';
 import { httpFunction, validate } from '../../../shared/observability/handler-kit.ts';
 
 const deps = () => ({ store: conversationStore(), customers: customerDirectory(), clock, ids });
+
+/** The web chat's settings (title, greeting, colour…) from the agents table, read only (no conversation moves here). */
+const channelSettings = once(() => {
+  const store = new DynamoDbRoutingStore(dynamoDocumentClient(), { agents: tableName('agents'), conversations: 'webchat-reads-settings-only' });
+  return makeChannelSettings({ routing: store, channels: store, clock });
+});
 
 const clientMessageId = z.string().check(z.minLength(1), z.maxLength(128), z.regex(/^[A-Za-z0-9._:-]+$/, 'letters, digits and . _ : - only'));
 const openSchema = z.strictObject({
@@ -38,6 +49,8 @@ export const handler = httpFunction(
       return { status: 200, body: await makeRateConversation(deps())({ conversationId: params.id!, score: input.score, ...(input.comment ? { comment: input.comment } : {}) }) };
     },
     getConversation: async ({ params }) => ({ status: 200, body: await makeGetConversation(deps())(params.id!) }),
+    // Public: what the widget shows before any conversation (cached briefly by browsers and CDNs).
+    webchatSettings: async () => ({ status: 200, body: publicWebchatSettings(await channelSettings().webchat()), headers: { 'cache-control': 'public, max-age=30' } }),
     listMessages: async ({ params, query }) => {
       const input = validate(listSchema, query);
       return { status: 200, body: await makeListMessages(deps())({ conversationId: params.id!, ...input }) };

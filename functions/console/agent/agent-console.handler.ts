@@ -1,6 +1,10 @@
-/** Agent console API: the queue, a conversation's context, accept, reply, resolve. Every route needs an agent-role JWT. */
+/**
+ * Agent console API: the queue, a conversation's context, accept, reply, internal notes, resolve, and editing a
+ * customer's profile. Every route needs an agent-role JWT.
+ */
 import * as z from 'zod/mini';
-import { makeAgentReply, makeGetConversationContext, makeListQueue } from '../../../shared/application/escalation.use-cases.ts';
+import { makeEditCustomer } from '../../../shared/application/customer.use-cases.ts';
+import { makeAddNote, makeAgentReply, makeGetConversationContext, makeListQueue } from '../../../shared/application/escalation.use-cases.ts';
 import {
   makeAcceptConversation,
   makeDeclineOffer,
@@ -14,6 +18,7 @@ import { liveUpdates } from '../../../shared/adapters/wiring/live-updates.ts';
 import { agentDirectory, clock, conversationStore, customerDirectory, ids, escalation, routingStore, ticketStore } from '../../../shared/adapters/wiring/storage.ts';
 import { workflowGateway } from '../../../shared/adapters/wiring/workflows.ts';
 import { DomainError } from '../../../shared/domain/errors.ts';
+import { describeIssues } from '../../../shared/domain/validation-issues.ts';
 import { httpFunction, validate, type HttpRequest, type HttpResult } from '../../../shared/observability/handler-kit.ts';
 
 const deps = () => ({
@@ -40,6 +45,28 @@ const transferSchema = z.strictObject({
   to: z.union([z.strictObject({ agentId: agentIdSchema }), z.strictObject({ groupId: agentIdSchema })]),
   note: z.optional(z.string().check(z.maxLength(2000))),
 });
+
+const clientIdSchema = z.string().check(z.minLength(1), z.maxLength(128), z.regex(/^[A-Za-z0-9._:-]+$/));
+// Lengths are checked by the use cases, so that too long a note or tag is a 400 naming the field (not a 413).
+const noteSchema = z.strictObject({ text: z.string(), clientNoteId: z.optional(clientIdSchema) });
+const customerPatchSchema = z.strictObject({
+  name: z.optional(z.string()),
+  tier: z.optional(z.string()),
+  tags: z.optional(z.array(z.string())),
+  notes: z.optional(z.string()),
+  email: z.optional(z.string()),
+  phone: z.optional(z.string()),
+  /** Optimistic concurrency: the customer's `version` the edit was made on (absent: apply to the current one). */
+  expectedVersion: z.optional(z.int().check(z.minimum(0))),
+});
+
+/** Like validate, but every problem names its field (an unknown field included), always as a 400. */
+function parseNamed<T extends z.ZodMiniType>(schema: T, value: unknown): z.infer<T> {
+  const result = schema.safeParse(value);
+  if (result.success) return result.data;
+  const issues = describeIssues(result.error.issues, '(body)');
+  throw new DomainError('REQUEST.VALIDATION_FAILED', issues.map((i) => `${i.path}: ${i.message}`).join('; '), { issues });
+}
 
 function agentId(request: HttpRequest): string {
   if (!request.principal.subject) throw new DomainError('AUTH.UNAUTHENTICATED', 'a console token is required');
@@ -72,6 +99,11 @@ export const handler = httpFunction('agent-console', active({
     if (!agent) throw new DomainError('AGENT.NOT_FOUND', 'you are signed in but not in the agent directory');
     return { status: 200, body: { ...agent, roles: request.principal.roles } };
   },
+  // The chats the signed-in agent is serving (another tab, a reload, a transfer to them all show up here).
+  myConversations: async (request) => {
+    const mine = await conversationStore().listAssigned(agentId(request), 100);
+    return { status: 200, body: { conversations: mine.map((c) => ({ id: c.id, channel: c.channel, customerId: c.customerId, status: c.status, groupId: c.groupId ?? 'default', priority: c.priority ?? 5, acceptedAt: c.acceptedAt ?? null, lastMessageAt: c.lastMessageAt ?? null, handoffReason: c.handoffReason ?? null, mood: c.mood ? { emotion: c.mood.emotion, trend: c.mood.trend } : null })) } };
+  },
   conversation: async ({ params }) => ({ status: 200, body: await makeGetConversationContext(deps())(params.id!) }),
   accept: async (request) => {
     validate(emptySchema, request.body);
@@ -80,6 +112,16 @@ export const handler = httpFunction('agent-console', active({
   reply: async (request) => {
     const input = validate(replySchema, request.body);
     return { status: 201, body: await makeAgentReply(deps())({ conversationId: request.params.id!, agentId: agentId(request), ...input }) };
+  },
+  addNote: async (request) => {
+    const input = parseNamed(noteSchema, request.body);
+    return { status: 201, body: await makeAddNote(deps())({ conversationId: request.params.id!, agentId: agentId(request), text: input.text, ...(input.clientNoteId ? { clientNoteId: input.clientNoteId } : {}) }) };
+  },
+  updateCustomer: async (request) => {
+    const { expectedVersion, ...patch } = parseNamed(customerPatchSchema, request.body);
+    const mayChangeTier = request.principal.roles.some((r) => r === 'supervisor' || r === 'admin');
+    const customer = await makeEditCustomer(deps())({ customerId: request.params.customerId!, by: { agentId: agentId(request), mayChangeTier }, patch, ...(expectedVersion !== undefined ? { expectedVersion } : {}) });
+    return { status: 200, body: customer };
   },
   presence: async (request) => {
     const input = validate(presenceSchema, request.body);

@@ -3,12 +3,13 @@
  * policies. Writes need the admin role; supervisors may read (the manifest's routes, enforced before a handler runs).
  * A PUT creates (201) or replaces (200); every check is in the use cases (shared/application/routing-admin.use-cases.ts).
  */
-import { makeRoutingAdmin } from '../../../shared/application/routing-admin.use-cases.ts';
+import { ChannelVersionConflict, makeChannelSettings, makeRoutingAdmin } from '../../../shared/application/routing-admin.use-cases.ts';
 import { dynamoDocumentClient } from '../../../shared/adapters/dynamodb/document-client.ts';
 import { DynamoDbRoutingStore } from '../../../shared/adapters/dynamodb/routing.dynamodb.ts';
 import { once } from '../../../shared/adapters/wiring/once.ts';
 import { clock } from '../../../shared/adapters/wiring/storage.ts';
 import { tableName } from '../../../shared/config/runtime-config.ts';
+import { DomainError } from '../../../shared/domain/errors.ts';
 import { httpFunction } from '../../../shared/observability/handler-kit.ts';
 
 /**
@@ -20,6 +21,12 @@ const NO_CONVERSATIONS_TABLE = 'routing-admin-has-no-conversations-table';
 const admin = once(() => makeRoutingAdmin({ routing: new DynamoDbRoutingStore(dynamoDocumentClient(), { agents: tableName('agents'), conversations: NO_CONVERSATIONS_TABLE }), clock }));
 
 const written = (created: boolean, body: unknown) => ({ status: created ? 201 : 200, body });
+
+// Channel settings (the web chat's today), on the same agents table.
+const channels = once(() => {
+  const store = new DynamoDbRoutingStore(dynamoDocumentClient(), { agents: tableName('agents'), conversations: NO_CONVERSATIONS_TABLE });
+  return makeChannelSettings({ routing: store, channels: store, clock });
+});
 
 export const handler = httpFunction('routing-admin', {
   listAgents: async () => ({ status: 200, body: { agents: await admin().listAgents() } }),
@@ -48,5 +55,19 @@ export const handler = httpFunction('routing-admin', {
   putSlaPolicy: async ({ params, body }) => {
     const { policy, created } = await admin().putSlaPolicy(params.policyId!, body);
     return written(created, policy);
+  },
+
+  listChannels: async () => ({ status: 200, body: await channels().listChannels() }),
+  putChannel: async ({ params, body, principal }) => {
+    if (!principal.subject) throw new DomainError('AUTH.UNAUTHENTICATED', 'a console token is required');
+    try {
+      return { status: 200, body: await channels().putChannel(params.channelId!, body, principal.subject) };
+    } catch (error) {
+      // A stale write: 409 with the settings as they are now (the error codes of the domain are not extended here).
+      if (error instanceof ChannelVersionConflict) {
+        return { status: 409, body: { error: { code: 'CHANNEL.VERSION_CONFLICT', message: error.message, details: { current: error.current } } } };
+      }
+      throw error;
+    }
   },
 });

@@ -6,7 +6,7 @@ import { TransactionCanceledException, ConditionalCheckFailedException } from '@
 import { GetCommand, PutCommand, QueryCommand, TransactWriteCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { Conversation, ConversationStatus, Message, MessageDraft } from '../../domain/conversation/conversation.ts';
 import { DomainError } from '../../domain/errors.ts';
-import type { AppendResult, AuditEvent, ConversationStore, Fields as PortFields, StatusChange } from '../../ports/conversation.store.ts';
+import type { AppendResult, AuditEvent, ConversationNote, ConversationStore, Fields as PortFields, StatusChange } from '../../ports/conversation.store.ts';
 import { keys, messageSortKey, MESSAGE_SORT_KEY_END } from './keys.ts';
 
 export interface ConversationStoreTables {
@@ -272,6 +272,24 @@ export class DynamoDbConversationStore implements ConversationStore {
     return (res.Items ?? []).map(toConversation).filter((c) => c.status === 'queued');
   }
 
+  async listAssigned(agentId: string, limit: number): Promise<Conversation[]> {
+    const res = await this.client.send(
+      new QueryCommand({
+        TableName: this.tables.conversations,
+        IndexName: 'byAgent',
+        KeyConditionExpression: 'assignedAgentId = :a AND #status = :agent',
+        ExpressionAttributeNames: { '#status': 'status' },
+        ExpressionAttributeValues: { ':a': agentId, ':agent': 'agent' },
+        Limit: limit,
+      }),
+    );
+    // The index is eventually consistent: drop items that moved on meanwhile.
+    return (res.Items ?? [])
+      .map(toConversation)
+      .filter((c) => c.status === 'agent' && c.assignedAgentId === agentId)
+      .sort((a, b) => (a.acceptedAt ?? '').localeCompare(b.acceptedAt ?? ''));
+  }
+
   async listByCustomer(customerId: string, limit: number): Promise<Conversation[]> {
     const res = await this.client.send(
       new QueryCommand({
@@ -303,6 +321,55 @@ export class DynamoDbConversationStore implements ConversationStore {
       }),
     );
     return (res.Items ?? []).map(({ type, at, actor, detail }) => ({ type, at, actor, ...(detail ? { detail } : {}) }) as AuditEvent);
+  }
+
+  /**
+   * A note is an "evt#" item (kind "event", no role): outside the "msg#" range that every transcript read queries, and
+   * unmatched by the message stream's filter (kind "message", role "customer"), so it never reaches a customer, a
+   * channel or the bot. The idempotency record and the note are written together.
+   */
+  async addNote(note: ConversationNote, options: { idempotencyKey?: string } = {}): Promise<{ note: ConversationNote; duplicate: boolean }> {
+    const key = keys.event(note.conversationId, note.createdAt, note.id);
+    const { conversationId, ...detail } = note;
+    void conversationId;
+    const transactItems: NonNullable<ConstructorParameters<typeof TransactWriteCommand>[0]['TransactItems']> = [
+      {
+        Put: {
+          TableName: this.tables.messages,
+          Item: { ...key, kind: 'event', type: 'note', at: note.createdAt, actor: `agent:${note.agentId}`, detail },
+          ConditionExpression: 'attribute_not_exists(pk)',
+        },
+      },
+    ];
+    if (options.idempotencyKey) {
+      const now = Math.floor(Date.parse(note.createdAt) / 1000);
+      transactItems.push({
+        Put: {
+          TableName: this.tables.idempotency,
+          Item: { ...keys.idempotency(options.idempotencyKey), conversationId: note.conversationId, noteKey: key.sk, createdAt: note.createdAt, expiresAt: now + IDEMPOTENCY_TTL_SECONDS },
+          ConditionExpression: 'attribute_not_exists(pk)',
+        },
+      });
+    }
+    try {
+      await this.client.send(new TransactWriteCommand({ TransactItems: transactItems }));
+      return { note, duplicate: false };
+    } catch (error) {
+      if (!(error instanceof TransactionCanceledException) && (error as { name?: string }).name !== 'TransactionCanceledException') throw error;
+      const reasons = (error as TransactionCanceledException).CancellationReasons ?? [];
+      if (!options.idempotencyKey || reasons[1]?.Code !== 'ConditionalCheckFailed') throw error;
+      const original = await this.findNote(options.idempotencyKey);
+      if (!original) throw error;
+      return { note: original, duplicate: true };
+    }
+  }
+
+  private async findNote(idempotencyKey: string): Promise<ConversationNote | undefined> {
+    const record = await this.client.send(new GetCommand({ TableName: this.tables.idempotency, Key: keys.idempotency(idempotencyKey), ConsistentRead: true }));
+    const { conversationId, noteKey } = (record.Item ?? {}) as { conversationId?: string; noteKey?: string };
+    if (!conversationId || !noteKey) return undefined;
+    const item = await this.client.send(new GetCommand({ TableName: this.tables.messages, Key: { pk: conversationId, sk: noteKey }, ConsistentRead: true }));
+    return item.Item ? ({ conversationId, ...(item.Item.detail as Omit<ConversationNote, 'conversationId'>) } as ConversationNote) : undefined;
   }
 }
 

@@ -1,4 +1,5 @@
 /** Agents, customers and knowledge on DynamoDB (see keys.ts for the access patterns; tickets: tickets.dynamodb.ts). */
+import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { GetCommand, PutCommand, ScanCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { KnowledgeEntry } from '../../domain/knowledge/knowledge-entry.ts';
 import type { Agent, AgentDirectory, Customer, CustomerDirectory, KnowledgeSource } from '../../ports/directory.ts';
@@ -43,6 +44,25 @@ export class DynamoDbCustomerDirectory implements CustomerDirectory {
   }
   async put(customer: Customer): Promise<void> {
     await this.client.send(new PutCommand({ TableName: this.table, Item: { pk: customer.id, ...customer } }));
+  }
+  async replace(customer: Customer, expectedVersion: number): Promise<boolean> {
+    // Customers written before profile editing carry no version: version 0 means "not there yet".
+    const versioned = expectedVersion === 0 ? 'attribute_not_exists(#version)' : '#version = :expected';
+    try {
+      await this.client.send(
+        new PutCommand({
+          TableName: this.table,
+          Item: { pk: customer.id, ...customer },
+          ConditionExpression: `attribute_exists(pk) AND ${versioned}`,
+          ExpressionAttributeNames: { '#version': 'version' },
+          ...(expectedVersion === 0 ? {} : { ExpressionAttributeValues: { ':expected': expectedVersion } }),
+        }),
+      );
+      return true;
+    } catch (error) {
+      if (error instanceof ConditionalCheckFailedException || (error as { name?: string }).name === 'ConditionalCheckFailedException') return false;
+      throw error;
+    }
   }
 }
 

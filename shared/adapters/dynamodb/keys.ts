@@ -4,6 +4,7 @@
  * conversations  pk = <conversationId>
  *   - get a conversation by id                         GetItem(pk)
  *   - the queue, highest priority then longest waiting Query(byQueue: queueKey = "queue#<group>", queueOrder asc)
+ *   - an agent's chats being served                     Query(byAgent: assignedAgentId = <agent>, status = "agent")
  *     queueOrder = "<9 - priority>#<queuedAt ISO>" so that an ascending read is the order agents are served in
  * messages       pk = <conversationId>, sk = "msg#<seq, 10 digits>" | "evt#<ISO time>#<id>"
  *   - the transcript in order, from a cursor             Query(pk, sk > "msg#<cursor>" and < "msg#~")

@@ -1,6 +1,6 @@
 /**
- * RoutingStore on DynamoDB. Agents (pk = agent id), groups (pk = "group#<id>") and handling statistics
- * (pk = "stats#<group>#<day>") live in the agents table; conversations in the conversations table. Every move of a
+ * RoutingStore on DynamoDB. Agents (pk = agent id), groups (pk = "group#<id>"), channel settings
+ * (pk = "channel#<channelId>", versioned) and handling statistics (pk = "stats#<group>#<day>") live in the agents table; conversations in the conversations table. Every move of a
  * conversation between the queue and an agent is one TransactWriteItems over the conversation and the agent(s), each
  * with a condition: the conversation in the expected state, the receiving agent online with `load < capacity`. A
  * refused transaction changes nothing, and its cancellation reasons say which side refused.
@@ -10,7 +10,7 @@ import { GetCommand, PutCommand, ScanCommand, TransactWriteCommand, UpdateComman
 import type { Conversation } from '../../domain/conversation/conversation.ts';
 import type { Presence, RoutableAgent, RoutingGroup } from '../../domain/routing/routing.ts';
 import type { Fields } from '../../ports/conversation.store.ts';
-import type { AgentProfile, MoveRefusal, RoutingStore } from '../../ports/routing.ts';
+import type { AgentProfile, ChannelSettingsStore, MoveRefusal, RoutingStore } from '../../ports/routing.ts';
 import { expressionOf, toConversation, updateParts } from './conversation.store.dynamodb.ts';
 import { keys } from './keys.ts';
 
@@ -23,6 +23,7 @@ const GROUP_PREFIX = 'group#';
 const STATS_PREFIX = 'stats#';
 const CALENDAR_PREFIX = 'calendar#';
 const SLA_PREFIX = 'sla#';
+const CHANNEL_PREFIX = 'channel#';
 const STATS_TTL_SECONDS = 8 * 24 * 3600;
 function toAgent(item: Record<string, unknown>): RoutableAgent {
   const { pk, ...rest } = item;
@@ -44,7 +45,7 @@ function toGroup(item: Record<string, unknown>): RoutingGroup {
 
 type TransactItem = NonNullable<ConstructorParameters<typeof TransactWriteCommand>[0]['TransactItems']>[number];
 
-export class DynamoDbRoutingStore implements RoutingStore {
+export class DynamoDbRoutingStore implements RoutingStore, ChannelSettingsStore {
   constructor(
     private readonly client: DynamoDBDocumentClient,
     private readonly tables: RoutingStoreTables,
@@ -381,6 +382,31 @@ export class DynamoDbRoutingStore implements RoutingStore {
 
   async listSlaPolicies(): Promise<unknown[]> {
     return (await this.scanPrefix(SLA_PREFIX)).map(withoutPk);
+  }
+
+  // ---- channel settings ----
+
+  async getChannelSettings(channelId: string): Promise<(Record<string, unknown> & { version: number }) | undefined> {
+    const raw = (await this.getRaw(CHANNEL_PREFIX, channelId)) as (Record<string, unknown> & { version: number }) | undefined;
+    return raw;
+  }
+
+  async putChannelSettings(channelId: string, settings: object & { version: number }, expectedVersion: number): Promise<boolean> {
+    try {
+      await this.client.send(
+        new PutCommand({
+          TableName: this.tables.agents,
+          Item: { ...settings, channelId, pk: `${CHANNEL_PREFIX}${channelId}` },
+          ...(expectedVersion === 0
+            ? { ConditionExpression: 'attribute_not_exists(pk)' }
+            : { ConditionExpression: '#v = :v', ExpressionAttributeNames: { '#v': 'version' }, ExpressionAttributeValues: { ':v': expectedVersion } }),
+        }),
+      );
+      return true;
+    } catch (error) {
+      if ((error as { name?: string }).name === 'ConditionalCheckFailedException') return false;
+      throw error;
+    }
   }
 
   private async getRaw(prefix: string, id: string): Promise<unknown> {

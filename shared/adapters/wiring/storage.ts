@@ -11,6 +11,7 @@ import { DynamoDbConversationStore } from '../dynamodb/conversation.store.dynamo
 import { DynamoDbRoutingStore } from '../dynamodb/routing.dynamodb.ts';
 import { DynamoDbAgentDirectory, DynamoDbCustomerDirectory } from '../dynamodb/directory.dynamodb.ts';
 import { DynamoDbTicketStore } from '../dynamodb/tickets.dynamodb.ts';
+import { DynamoDbAnalyticsStore } from '../dynamodb/analytics.dynamodb.ts';
 import { DynamoDbKnowledgeRepository, DynamoDbUnansweredLog } from '../dynamodb/knowledge.repository.dynamodb.ts';
 import { ConnectionRegistry } from '../websocket/connection-registry.dynamodb.ts';
 import { once } from './once.ts';
@@ -26,6 +27,7 @@ export const agentDirectory = once(() => new DynamoDbAgentDirectory(dynamoDocume
 export const customerDirectory = once(() => new DynamoDbCustomerDirectory(dynamoDocumentClient(), tableName('customers')));
 export const knowledgeRepository = once(() => new DynamoDbKnowledgeRepository(dynamoDocumentClient(), { knowledge: tableName('knowledge'), log: tableName('knowledge-log') }));
 export const unansweredLog = once(() => new DynamoDbUnansweredLog(dynamoDocumentClient(), { log: tableName('knowledge-log') }));
+export const analyticsStore = once(() => new DynamoDbAnalyticsStore(dynamoDocumentClient(), tableName('analytics')));
 export const ticketStore = once(() => new DynamoDbTicketStore(dynamoDocumentClient(), tableName('tickets')));
 export const connectionRegistry = once(() => new ConnectionRegistry(dynamoDocumentClient(), tableName('connections')));
 export const escalation = once(() => escalationSettings());

@@ -68,6 +68,13 @@ export interface Conversation {
   /** The customer message that caused the current handoff (makes a redelivered message hand off idempotently). */
   readonly handoffMessageId?: string;
   readonly acceptedAt?: string;
+  /** The first agent reply after the latest handoff (first response time = respondedAt − queuedAt). */
+  readonly respondedAt?: string;
+  /** The bot's latest reply: its message id and whether it answered (reports count intents and unanswered turns). */
+  readonly lastReplyId?: string;
+  readonly lastReplyAnswered?: boolean;
+  /** What the bot's latest reply was about: its knowledge entry id, `flow:<flowId>`, or '' (neither). */
+  readonly lastReplyTopic?: string;
   readonly resolvedAt?: string;
   /** How it was resolved: by an agent, or as an offline message turned into a ticket. */
   readonly resolution?: 'agent' | 'offline-ticket';
