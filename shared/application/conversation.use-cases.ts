@@ -21,7 +21,7 @@ export const conversationAudience = (conversationId: string) => `conversation:${
 export const AGENTS_AUDIENCE = 'agents';
 
 export function makeOpenConversation(deps: Pick<ConversationDeps, 'store' | 'customers' | 'tokens' | 'clock' | 'ids'>) {
-  return async (input: { channel: Channel; customer?: { name?: string; externalId?: string } }) => {
+  return async (input: { channel: Channel; customer?: { name?: string; externalId?: string }; groupId?: string }) => {
     const now = deps.clock.now().toISOString();
     const customerId = `cus_${deps.ids.next()}`;
     await deps.customers.put({
@@ -39,6 +39,8 @@ export function makeOpenConversation(deps: Pick<ConversationDeps, 'store' | 'cus
       seq: 0,
       failedAnswers: 0,
       handoffs: 0,
+      // The channel's routing group: a handoff queues the conversation there (default: the default group).
+      ...(input.groupId && input.groupId !== 'default' ? { groupId: input.groupId } : {}),
       createdAt: now,
       updatedAt: now,
     };

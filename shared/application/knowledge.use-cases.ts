@@ -143,11 +143,15 @@ export function makeKnowledgeAdmin(deps: KnowledgeAdminDeps) {
   /** One call turns an unanswered question into a new variant of an entry, or into a new entry. */
   const resolveUnanswered = async (
     key: string,
-    request: { addToEntry: string; expectedVersion?: number } | { createEntry: { id?: string; status?: EntryStatus; input: Omit<EntryInput, 'questions'> & { questions?: readonly string[] } } },
+    request: { addToEntry: string; expectedVersion?: number } | { createEntry: { id?: string; status?: EntryStatus; input: Omit<EntryInput, 'questions'> & { questions?: readonly string[] } } } | { dismiss: { reason: string } },
     actor: string,
   ) => {
     const question = await deps.repository.getUnanswered(key);
     if (!question) throw new DomainError('UNANSWERED.NOT_FOUND', `no unanswered question ${key}`);
+    if ('dismiss' in request) {
+      await deps.repository.resolveUnanswered(key, { actor, dismissed: request.dismiss.reason, at: now() });
+      return { question: { ...question, status: 'resolved' as const, resolvedBy: actor, dismissedReason: request.dismiss.reason } };
+    }
     let entry: KnowledgeEntry;
     if ('addToEntry' in request) {
       const current = await mustGet(deps, request.addToEntry);

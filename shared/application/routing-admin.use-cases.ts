@@ -350,7 +350,7 @@ export type RoutingAdmin = ReturnType<typeof makeRoutingAdmin>;
 /**
  * Settings per channel, beside groups and calendars. Only the web chat has settings in this release; the other
  * channels are listed as not configurable yet. A write names the version it read (`expectedVersion`, 0 before the
- * first write) and is refused with a ChannelVersionConflict when another write came first.
+ * first write) and is refused with CHANNEL.VERSION_CONFLICT when another write came first.
  */
 export const CONFIGURABLE_CHANNELS = ['webchat'] as const satisfies readonly Channel[];
 export const LATER_CHANNELS = ['wechat', 'wecom', 'email', 'whatsapp', 'telegram', 'line', 'sms', 'api'] as const satisfies readonly Channel[];
@@ -390,14 +390,9 @@ export const DEFAULT_WEBCHAT_SETTINGS: WebchatSettings = {
   version: 0,
 };
 
-export class ChannelVersionConflict extends Error {
-  constructor(
-    readonly current: WebchatSettings,
-    readonly expectedVersion: number,
-  ) {
-    super(`the web chat settings are at version ${current.version}, not ${expectedVersion}; reload them and apply the change again`);
-    this.name = 'ChannelVersionConflict';
-  }
+/** A stale write of channel settings: 409 CHANNEL.VERSION_CONFLICT with the settings as they are now. */
+export function channelVersionConflict(current: WebchatSettings, expectedVersion: number): DomainError {
+  return new DomainError('CHANNEL.VERSION_CONFLICT', `the web chat settings are at version ${current.version}, not ${expectedVersion}; reload them and apply the change again`, { current });
 }
 
 const bilingual = (max: number) => z.strictObject({ zh: label(max), en: label(max) });
@@ -473,7 +468,7 @@ export function makeChannelSettings(deps: ChannelSettingsDeps) {
         updatedAt: deps.clock.now().toISOString(),
         updatedBy: actor,
       };
-      if (!(await deps.channels.putChannelSettings(channelId, settings, expectedVersion))) throw new ChannelVersionConflict(await webchat(), expectedVersion);
+      if (!(await deps.channels.putChannelSettings(channelId, settings, expectedVersion))) throw channelVersionConflict(await webchat(), expectedVersion);
       return settings;
     },
   };

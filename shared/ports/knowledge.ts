@@ -31,6 +31,8 @@ export interface UnansweredQuestion {
   readonly status: 'open' | 'resolved';
   readonly resolvedBy?: string;
   readonly resolvedEntryId?: string;
+  /** Why an admin dismissed it instead of answering it (spam, out of the company's scope…). */
+  readonly dismissedReason?: string;
 }
 
 export interface KnowledgeRepository extends KnowledgeSource {
@@ -49,7 +51,8 @@ export interface KnowledgeRepository extends KnowledgeSource {
   recordUnanswered(question: Omit<UnansweredQuestion, 'count' | 'firstSeen' | 'status' | 'lastSeen'> & { readonly at: string }): Promise<void>;
   listUnanswered(options: { readonly status?: 'open' | 'resolved'; readonly limit: number }): Promise<UnansweredQuestion[]>;
   getUnanswered(key: string): Promise<UnansweredQuestion | undefined>;
-  resolveUnanswered(key: string, resolution: { readonly actor: string; readonly entryId: string; readonly at: string }): Promise<void>;
+  /** Closes a question: answered by an entry (`entryId`), or dismissed as not worth an answer (`dismissed`, with a reason). */
+  resolveUnanswered(key: string, resolution: { readonly actor: string; readonly at: string } & ({ readonly entryId: string } | { readonly dismissed: string })): Promise<void>;
 }
 
 /** CSV codec for bulk import and export (the CSV library lives in an adapter). */

@@ -258,4 +258,23 @@ describe('the knowledge base screen', () => {
     expect(await page.locator('[data-testid="kb-unanswered-row"]', { hasText: '火星上能送货吗' }).count()).toBe(0);
     expect(errors).toEqual([]);
   });
+
+  it('dismisses an unanswered question with a reason, without an entry', async () => {
+    const QUESTION_TEXT = '你们老板叫什么名字';
+    const customer = await platform.openConversation();
+    expect((await platform.say(customer, QUESTION_TEXT)).status).toBe(202);
+    await platform.waitFor(async () => (await platform.transcript(customer)).some((m) => m.role === 'bot'), 'the bot reply');
+    await page.reload();
+    const row = page.locator('[data-testid="kb-unanswered-row"]', { hasText: QUESTION_TEXT });
+    await row.waitFor();
+    const key = await row.getAttribute('data-key');
+    page.once('dialog', (dialog) => void dialog.accept('与业务无关'));
+    await row.getByTestId('kb-unanswered-dismiss').click();
+    await row.waitFor({ state: 'detached' });
+    const token = await platform.runtime.tokenFor('admin');
+    const resolved = (await platform.request('GET', '/v1/admin/unanswered?status=resolved', { token })).body.questions.find((q: { key: string }) => q.key === key);
+    expect(resolved).toMatchObject({ status: 'resolved', resolvedBy: 'admin', dismissedReason: '与业务无关' });
+    expect(resolved.resolvedEntryId).toBeUndefined();
+    expect(errors).toEqual([]);
+  });
 });

@@ -102,7 +102,9 @@ describe('web chat settings', () => {
     expect(again.body.version).toBe(2);
     const read = await supervisor.get('/v1/admin/channels');
     expect(read.body.channels[0].settings).toMatchObject({ enabled: false, version: 2, title: settings.title });
-
+    // Switched off: no new conversation (403 CHANNEL.DISABLED with the offline message), nothing stored.
+    const switchedOff = await platform.request('POST', '/v1/webchat/conversations', { body: {} });
+    expect(switchedOff).toMatchObject({ status: 403, body: { error: { code: 'CHANNEL.DISABLED', details: { offlineMessage: settings.offlineMessage } } } });
     const open = await platform.request('GET', '/v1/webchat/settings');
     expect(open.status).toBe(200);
     expect(open.body).toEqual({ enabled: false, title: settings.title, greeting: settings.greeting, accentColor: '#aa3366', position: 'left', offlineMessage: settings.offlineMessage });
@@ -113,6 +115,19 @@ describe('web chat settings', () => {
     expect((await platform.request('GET', '/v1/webchat/settings')).body.offlineMessage).toBeUndefined();
     // The settings item is not an agent.
     expect((await supervisor.get('/v1/admin/agents')).body.agents.map((a: any) => a.id)).not.toContain('channel#webchat');
+  });
+
+  it("queues a new web chat conversation's handoff in the channel's routing group", async () => {
+    const version = (await supervisor.get('/v1/admin/channels')).body.channels[0].settings.version;
+    expect((await admin.put('/v1/admin/channels/webchat', { ...settings, routingGroupId: 'overflow', expectedVersion: version })).status).toBe(200);
+    const customer = await platform.openConversation();
+    await platform.say(customer, '转人工');
+    const conversation = await platform.waitFor(async () => {
+      const c = (await platform.request('GET', `/v1/agent/conversations/${customer.conversationId}`, { token: tokens['agent-chen'] })).body.conversation;
+      return c.status === 'queued' ? c : undefined;
+    }, 'the handoff');
+    expect(conversation.groupId).toBe('overflow');
+    expect((await admin.put('/v1/admin/channels/webchat', { ...settings, expectedVersion: version + 1 })).status).toBe(200);
   });
 });
 

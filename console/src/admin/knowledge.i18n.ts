@@ -26,7 +26,10 @@ const zh = {
   addTo: '加为 {id} 的问法',
   addToTitle: '把这个问题加为条目 {id} 的一个问法，并标记为已解决',
   resolved: '已把问题加到条目 {id}，并标记为已解决',
-  noDismiss: '接口只支持“新建条目”或“加到已有条目”来解决问题，暂不支持直接忽略。',
+  dismiss: '忽略',
+  dismissReason: '忽略的原因（例如：与业务无关、垃圾信息）',
+  dismissDefault: '与业务无关',
+  dismissed: '已忽略该问题',
   fromUnanswered: '来自未解答问题：保存后该问题会被标记为已解决。',
 };
 
@@ -57,7 +60,10 @@ const en: Record<keyof typeof zh, string> = {
   addTo: 'Add to {id}',
   addToTitle: 'Add this question as a variant of entry {id} and mark it resolved',
   resolved: 'Added the question to entry {id} and marked it resolved',
-  noDismiss: 'The API resolves a question by creating an entry or adding it to an existing one; it cannot simply be dismissed yet.',
+  dismiss: 'Dismiss',
+  dismissReason: 'Why dismiss it (e.g. not about our business, spam)?',
+  dismissDefault: 'Not about our business',
+  dismissed: 'Question dismissed',
   fromUnanswered: 'From an unanswered question: saving marks the question resolved.',
 };
 

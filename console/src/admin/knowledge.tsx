@@ -798,6 +798,21 @@ function Unanswered({
       setBusyKey(undefined);
     }
   };
+  // Not worth an answer (spam, out of scope): closed with the reason the admin gives.
+  const dismiss = async (u: UnansweredQuestion) => {
+    const reason = window.prompt(k('dismissReason'), k('dismissDefault'))?.trim();
+    if (!reason) return;
+    setBusyKey(u.key);
+    try {
+      await api.post(`/v1/admin/unanswered/${encodeURIComponent(u.key)}/resolve`, { dismiss: { reason } });
+      setQuestions((list) => list?.filter((x) => x.key !== u.key));
+      toast('success', k('dismissed'));
+    } catch (err) {
+      toast('error', errorMessage(err));
+    } finally {
+      setBusyKey(undefined);
+    }
+  };
   useEffect(() => {
     api.get<{ questions: UnansweredQuestion[] }>('/v1/admin/unanswered').then(
       (r) => {
@@ -812,7 +827,6 @@ function Unanswered({
       <h2>{t('kb.unanswered.title')}</h2>
       {error && <p class="error-text">{error}</p>}
       {questions && questions.length === 0 && <Empty>{t('kb.unanswered.none')}</Empty>}
-      {canEdit && questions && questions.length > 0 && <p class="muted small">{k('noDismiss')}</p>}
       {questions && questions.length > 0 && (
         <table class="table">
           <thead>
@@ -852,7 +866,10 @@ function Unanswered({
                       <button type="button" class="button button-small button-ghost" data-testid="kb-unanswered-add" title={k('addToTitle', { id: u.nearest.entryId })} disabled={busyKey === u.key} onClick={() => void addTo(u, u.nearest!.entryId)}>
                         {k('addTo', { id: u.nearest.entryId })}
                       </button>
-                    )}
+                    )}{' '}
+                    <button type="button" class="button button-small button-ghost" data-testid="kb-unanswered-dismiss" disabled={busyKey === u.key} onClick={() => void dismiss(u)}>
+                      {k('dismiss')}
+                    </button>
                   </td>
                 )}
               </tr>

@@ -2,21 +2,17 @@
 import * as z from 'zod/mini';
 import { makeGetConversation, makeListMessages, makeOpenConversation, makePostCustomerMessage, makeRateConversation } from '../../../shared/application/conversation.use-cases.ts';
 import { makeChannelSettings, publicWebchatSettings } from '../../../shared/application/routing-admin.use-cases.ts';
-import { dynamoDocumentClient } from '../../../shared/adapters/dynamodb/document-client.ts';
-import { DynamoDbRoutingStore } from '../../../shared/adapters/dynamodb/routing.dynamodb.ts';
 import { customerTokens } from '../../../shared/adapters/wiring/customer-tokens.ts';
 import { once } from '../../../shared/adapters/wiring/once.ts';
-import { tableName } from '../../../shared/config/runtime-config.ts';
-import { clock, conversationStore, customerDirectory, ids } from '../../../shared/adapters/wiring/storage.ts';
+import { clock, conversationStore, customerDirectory, ids, routingStore } from '../../../shared/adapters/wiring/storage.ts';
+import { DomainError } from '../../../shared/domain/errors.ts';
 import { httpFunction, validate } from '../../../shared/observability/handler-kit.ts';
 
 const deps = () => ({ store: conversationStore(), customers: customerDirectory(), clock, ids });
 
-/** The web chat's settings (title, greeting, colour…) from the agents table, read only (no conversation moves here). */
-const channelSettings = once(() => {
-  const store = new DynamoDbRoutingStore(dynamoDocumentClient(), { agents: tableName('agents'), conversations: 'webchat-reads-settings-only' });
-  return makeChannelSettings({ routing: store, channels: store, clock });
-});
+/** The web chat's settings (title, greeting, colour, routing group…) from the agents table, read only. */
+const channelSettings = once(() => makeChannelSettings({ routing: routingStore(), channels: routingStore(), clock }));
+
 
 const clientMessageId = z.string().check(z.minLength(1), z.maxLength(128), z.regex(/^[A-Za-z0-9._:-]+$/, 'letters, digits and . _ : - only'));
 const openSchema = z.strictObject({
@@ -36,7 +32,10 @@ export const handler = httpFunction(
   {
     openConversation: async ({ body }) => {
       const input = validate(openSchema, body);
-      const result = await makeOpenConversation({ ...deps(), tokens: await customerTokens() })({ channel: 'webchat', ...(input.customer ? { customer: input.customer } : {}) });
+      // One consistent read per new conversation: an admin's change applies to the next one opened.
+      const settings = await channelSettings().webchat();
+      if (!settings.enabled) throw new DomainError('CHANNEL.DISABLED', 'web chat is switched off; write to us another way', { channel: 'webchat', ...(settings.offlineMessage ? { offlineMessage: settings.offlineMessage } : {}) });
+      const result = await makeOpenConversation({ ...deps(), tokens: await customerTokens() })({ channel: 'webchat', groupId: settings.routingGroupId, ...(input.customer ? { customer: input.customer } : {}) });
       return { status: 201, body: result };
     },
     postMessage: async ({ params, body }) => {

@@ -41,6 +41,8 @@ const importSchema = z.strictObject({
 const resolveSchema = z.union([
   z.strictObject({ addToEntry: z.string().check(z.minLength(1)), expectedVersion: z.optional(z.number().check(z.int(), z.minimum(1))) }),
   z.strictObject({ createEntry: z.strictObject({ id: z.optional(z.string()), status: z.optional(status), ...entryInput, questions: z.optional(entryInput.questions) }) }),
+  // Not worth an answer (spam, out of scope): closed with the reason, no entry.
+  z.strictObject({ dismiss: z.strictObject({ reason: z.string().check(z.trim(), z.minLength(1), z.maxLength(200)) }) }),
 ]);
 const listQuery = z.object({ status: z.optional(status), category: z.optional(z.string()), q: z.optional(z.string()) });
 const exportQuery = z.object({ format: z.optional(z.enum(['csv', 'json'])), status: z.optional(status) });
@@ -116,7 +118,9 @@ export const handler = httpFunction(
     resolveUnanswered: async (request) => {
       const body = validate(resolveSchema, request.body);
       const resolution =
-        'addToEntry' in body
+        'dismiss' in body
+          ? { dismiss: body.dismiss }
+          : 'addToEntry' in body
           ? withoutUndefined({ addToEntry: body.addToEntry, expectedVersion: body.expectedVersion })
           : { createEntry: withoutUndefined({ id: body.createEntry.id, status: body.createEntry.status, input: entryInputOf({ ...body.createEntry, questions: body.createEntry.questions ?? [] }) }) };
       return { status: 200, body: await admin().resolveUnanswered(request.params.key!, resolution, actor(request)) };

@@ -3,7 +3,7 @@
  * policies. Writes need the admin role; supervisors may read (the manifest's routes, enforced before a handler runs).
  * A PUT creates (201) or replaces (200); every check is in the use cases (shared/application/routing-admin.use-cases.ts).
  */
-import { ChannelVersionConflict, makeChannelSettings, makeRoutingAdmin } from '../../../shared/application/routing-admin.use-cases.ts';
+import { makeChannelSettings, makeRoutingAdmin } from '../../../shared/application/routing-admin.use-cases.ts';
 import { dynamoDocumentClient } from '../../../shared/adapters/dynamodb/document-client.ts';
 import { DynamoDbRoutingStore } from '../../../shared/adapters/dynamodb/routing.dynamodb.ts';
 import { once } from '../../../shared/adapters/wiring/once.ts';
@@ -60,14 +60,6 @@ export const handler = httpFunction('routing-admin', {
   listChannels: async () => ({ status: 200, body: await channels().listChannels() }),
   putChannel: async ({ params, body, principal }) => {
     if (!principal.subject) throw new DomainError('AUTH.UNAUTHENTICATED', 'a console token is required');
-    try {
-      return { status: 200, body: await channels().putChannel(params.channelId!, body, principal.subject) };
-    } catch (error) {
-      // A stale write: 409 with the settings as they are now (the error codes of the domain are not extended here).
-      if (error instanceof ChannelVersionConflict) {
-        return { status: 409, body: { error: { code: 'CHANNEL.VERSION_CONFLICT', message: error.message, details: { current: error.current } } } };
-      }
-      throw error;
-    }
+    return { status: 200, body: await channels().putChannel(params.channelId!, body, principal.subject) };
   },
 });

@@ -129,7 +129,7 @@ export class DynamoDbKnowledgeRepository extends DynamoDbKnowledgeSource impleme
     return this.unanswered.getUnanswered(key);
   }
 
-  resolveUnanswered(key: string, resolution: { actor: string; entryId: string; at: string }): Promise<void> {
+  resolveUnanswered(key: string, resolution: { actor: string; at: string } & ({ entryId: string } | { dismissed: string })): Promise<void> {
     return this.unanswered.resolveUnanswered(key, resolution);
   }
 }
@@ -171,15 +171,16 @@ export class DynamoDbUnansweredLog implements Pick<KnowledgeRepository, 'recordU
     return res.Item ? strip<UnansweredQuestion>(res.Item) : undefined;
   }
 
-  async resolveUnanswered(key: string, resolution: { actor: string; entryId: string; at: string }): Promise<void> {
+  async resolveUnanswered(key: string, resolution: { actor: string; at: string } & ({ entryId: string } | { dismissed: string })): Promise<void> {
+    const byEntry = 'entryId' in resolution;
     await this.documents.send(
       new UpdateCommand({
         TableName: this.tables.log,
         Key: { pk: 'unanswered', sk: key },
-        UpdateExpression: 'SET #status = :resolved, resolvedBy = :actor, resolvedEntryId = :entry, resolvedAt = :at',
+        UpdateExpression: `SET #status = :resolved, resolvedBy = :actor, resolvedAt = :at, ${byEntry ? 'resolvedEntryId' : 'dismissedReason'} = :how`,
         ConditionExpression: 'attribute_exists(pk)',
         ExpressionAttributeNames: { '#status': 'status' },
-        ExpressionAttributeValues: { ':resolved': 'resolved', ':actor': resolution.actor, ':entry': resolution.entryId, ':at': resolution.at },
+        ExpressionAttributeValues: { ':resolved': 'resolved', ':actor': resolution.actor, ':how': byEntry ? resolution.entryId : resolution.dismissed, ':at': resolution.at },
       }),
     );
   }
