@@ -16,7 +16,7 @@ import type { AgentProfile, ConsoleConfig, FloorEvent, Session } from './types.t
 import { AppContext, Toasts, type AppServices, type FloorBus, type Toast, type ToastKind } from './ui.tsx';
 import { Workspace } from './workspace/workspace.tsx';
 
-export type Route = 'agent' | 'supervisor' | 'dashboard' | 'knowledge' | 'flows' | 'routing' | 'channels';
+export type Route = 'agent' | 'supervisor' | 'dashboard' | 'knowledge' | 'flows' | 'routing' | 'channels' | 'finance'; // finance: the Finance view
 
 /** Screens under /console/admin/ (the first one is what /console/admin opens). */
 const ADMIN_ROUTES: readonly Route[] = ['knowledge', 'flows', 'routing', 'channels'];
@@ -28,7 +28,7 @@ export function routePath(route: Route): string {
 
 function routeOf(path: string): Route | undefined {
   const [first, second] = path.replace(/^\/+/, '').split('/');
-  if (first === 'agent' || first === 'supervisor' || first === 'dashboard') return first;
+  if (first === 'agent' || first === 'supervisor' || first === 'dashboard' || first === 'finance') return first; // finance: the Finance view
   if (first === 'admin') return second === undefined || second === '' ? 'knowledge' : ADMIN_ROUTES.find((r) => r === second);
   return undefined;
 }
@@ -45,6 +45,8 @@ const LAZY_SCREENS: Partial<Record<Route, () => Promise<{ Screen: ComponentType 
   flows: () => import('./admin/flows.tsx'),
   routing: () => import('./admin/routing.tsx'),
   channels: () => import('./admin/channels.tsx'),
+  // --- finance: the Finance view ---
+  finance: () => import('./finance/finance.tsx'),
 };
 
 function LazyScreen({ route }: { route: Route }) {
@@ -67,6 +69,8 @@ export function allowedRoutes(session: Session | undefined): Route[] {
   if (hasRole(session?.user, 'agent')) routes.push('agent');
   // Supervisors watch the floor and the dashboard, and may read the administration screens; admins change them.
   if (hasRole(session?.user, 'supervisor', 'admin')) routes.push('supervisor', 'dashboard', 'knowledge', 'flows', 'routing', 'channels');
+  // --- finance: the Finance view, for finance and admins (a finance-only user gets this route alone, so it is their default) ---
+  if (hasRole(session?.user, 'finance', 'admin')) routes.push('finance');
   return routes;
 }
 
@@ -141,6 +145,8 @@ export function App() {
   useEffect(() => {
     setMeState(undefined);
     if (!session || !api) return;
+    // --- finance: a finance-only user has no agent profile (the API would answer 403) ---
+    if (!hasRole(session.user, 'agent', 'supervisor', 'admin')) return;
     api.get<AgentProfile>('/v1/agent/me').then(setMeState, (error: unknown) => {
       if (!(error instanceof ApiError && (error.status === 401 || error.status === 404))) toast('error', errorMessage(error));
     });

@@ -16,7 +16,7 @@ const STORAGE_KEY = 'kefu.session';
 const REFRESH_KEY = 'kefu.session.refresh';
 /** The state and PKCE verifier of a sign-in sent to managed login, until the browser comes back. */
 const PENDING_KEY = 'kefu.signIn.pending';
-const ROLES: readonly Role[] = ['agent', 'supervisor', 'admin'];
+const ROLES: readonly Role[] = ['agent', 'supervisor', 'admin', 'finance']; // finance: the Finance view
 
 /** Password sign-in (the local issuer). */
 export interface SignInProvider {

@@ -40,6 +40,7 @@ const zh = {
   'nav.flows': '业务流程',
   'nav.routing': '坐席与路由',
   'nav.channels': '渠道设置',
+  'nav.finance': '财务',
   'header.signOut': '退出',
   'header.language': '语言',
   'header.presence': '状态',
@@ -50,6 +51,7 @@ const zh = {
   'role.agent': '坐席',
   'role.supervisor': '主管',
   'role.admin': '管理员',
+  'role.finance': '财务',
 
   'presence.online': '在线',
   'presence.away': '离开',
@@ -420,6 +422,7 @@ const en: Record<MessageKey, string> = {
   'nav.flows': 'Flows',
   'nav.routing': 'Agents & routing',
   'nav.channels': 'Channels',
+  'nav.finance': 'Finance',
   'header.signOut': 'Sign out',
   'header.language': 'Language',
   'header.presence': 'Status',
@@ -430,6 +433,7 @@ const en: Record<MessageKey, string> = {
   'role.agent': 'Agent',
   'role.supervisor': 'Supervisor',
   'role.admin': 'Admin',
+  'role.finance': 'Finance',
 
   'presence.online': 'Online',
   'presence.away': 'Away',

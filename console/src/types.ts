@@ -3,7 +3,7 @@
  * never lose them, so every type here is a subset and optional where the platform may leave a field out.
  */
 
-export type Role = 'agent' | 'supervisor' | 'admin';
+export type Role = 'agent' | 'supervisor' | 'admin' | 'finance'; // finance: the Finance view
 export type Presence = 'online' | 'away' | 'offline';
 export type Emotion = 'angry' | 'anxious' | 'disappointed' | 'fearful' | 'happy' | 'surprised' | 'disgusted' | 'neutral';
 export type MoodTrend = 'improving' | 'steady' | 'worsening';

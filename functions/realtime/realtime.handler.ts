@@ -10,6 +10,7 @@ import { clock, connectionRegistry } from '../../shared/adapters/wiring/storage.
 import { optionalEnv } from '../../shared/config/runtime-config.ts';
 import { once } from '../../shared/adapters/wiring/once.ts';
 import { COMMON_ENV } from '../../shared/manifest/manifest.ts';
+import { meter } from '../../shared/observability/cost-meter.ts';
 import { logger, rawFunction } from '../../shared/observability/handler-kit.ts';
 
 type ConnectEvent = APIGatewayProxyWebsocketEventV2 & { queryStringParameters?: Record<string, string> };
@@ -31,10 +32,18 @@ async function consoleSubject(token: string): Promise<string | undefined> {
 export const handler = rawFunction<ConnectEvent, APIGatewayProxyResultV2>('realtime', 'websocket', async (event) => {
   const { routeKey, connectionId } = event.requestContext;
   if (routeKey === '$disconnect') {
+    // The connection's minutes are billed when it ends (connectedAt: epoch milliseconds of the $connect).
+    const connectedAt = (event.requestContext as { connectedAt?: number }).connectedAt;
+    if (connectedAt) meter.webSocketConnectionMinutes(Math.max(0, Date.now() - connectedAt) / 60_000);
     await connectionRegistry().remove(connectionId);
     return { statusCode: 200 };
   }
-  if (routeKey === '$default') return { statusCode: 200, body: JSON.stringify({ type: 'pong' }) };
+  if (routeKey === '$default') {
+    // A ping in, a pong out: two messages.
+    meter.webSocketMessage(Buffer.byteLength(typeof event.body === 'string' ? event.body : ''));
+    meter.webSocketMessage(15);
+    return { statusCode: 200, body: JSON.stringify({ type: 'pong' }) };
+  }
   const token = event.queryStringParameters?.token;
   if (!token) return { statusCode: 401, body: 'token required' };
   const conversationId = await (await customerTokens()).verify(token);

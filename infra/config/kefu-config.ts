@@ -6,6 +6,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { RetentionDays } from 'aws-cdk-lib/aws-logs';
+import { parsePriceOverrides } from '../../shared/domain/costs/prices.ts';
 import { SentimentModel } from '../../shared/domain/sentiment/sentiment-model.ts';
 
 export const STAGES = ['dev', 'prod'] as const;
@@ -14,6 +15,17 @@ export type Stage = (typeof STAGES)[number];
 /** Engines that can score sentiment: the local one (default, no AWS calls) or Amazon Comprehend. */
 export const SENTIMENT_PROVIDERS = ['local', 'comprehend'] as const;
 export type SentimentProviderChoice = (typeof SENTIMENT_PROVIDERS)[number];
+
+/** What the Bedrock-calling functions do once a budget is exceeded: nothing (default) or answer with the local engine. */
+export const BUDGET_DEGRADE_CHOICES = ['none', 'local'] as const;
+export type BudgetDegradeChoice = (typeof BUDGET_DEGRADE_CHOICES)[number];
+
+/** The currency cost reports are shown in, with the units of it one US dollar buys (the ledger itself counts USD). */
+export interface ReportCurrency {
+  /** ISO 4217 code, e.g. CNY. */
+  readonly code: string;
+  readonly perUsd: number;
+}
 
 /** The validated configuration every stack and construct reads. */
 export interface KefuConfig {
@@ -49,6 +61,26 @@ export interface KefuConfig {
    * the sentiment function's asset and used by the local engine (and as Comprehend's emotion source).
    */
   readonly sentimentModel?: string;
+  /**
+   * Daily infrastructure budget in US dollars: the cost ledger watches it (and publishes CostToday), the stack alarms
+   * when today's cost reaches it, and with `budgetDegrade: 'local'` the Bedrock answers fall back to the local engine.
+   */
+  readonly budgetDailyUsd?: number;
+  /** Monthly infrastructure budget in US dollars, watched by the cost ledger like the daily one. */
+  readonly budgetMonthlyUsd?: number;
+  /** 'local': over budget, answers come from the local engine instead of Bedrock. Only set when a budget is. */
+  readonly budgetDegrade?: 'local';
+  /**
+   * A company's prices (negotiated, another region's) over the price table: a JSON object of price key → USD price,
+   * e.g. `{"lambda.requests": 0.18}`; checked against the price table at synth.
+   */
+  readonly priceOverrides?: string;
+  /** Currency of the cost reports (default USD). */
+  readonly currency?: ReportCurrency;
+  /** Cost of one agent hour, for finance's bot-versus-human comparison (passed to the functions as given). */
+  readonly agentHourlyCost?: number;
+  /** Days the cost ledger keeps its per-invocation lines before they expire (the daily aggregates stay). */
+  readonly costRetentionDays?: number;
 }
 
 /** Context keys read by {@link readConfig}; their names are what a user passes with `-c`. */
@@ -65,12 +97,23 @@ export const CONTEXT_KEYS = {
   bedrockGuardrailVersion: 'bedrockGuardrailVersion',
   sentimentProvider: 'sentimentProvider',
   sentimentModel: 'sentimentModel',
+  budgetDailyUsd: 'budgetDailyUsd',
+  budgetMonthlyUsd: 'budgetMonthlyUsd',
+  budgetDegrade: 'budgetDegrade',
+  priceOverrides: 'priceOverrides',
+  currency: 'currency',
+  currencyPerUsd: 'currencyPerUsd',
+  agentHourlyCost: 'agentHourlyCost',
+  costRetentionDays: 'costRetentionDays',
 } as const;
 
 /** Raw values as they arrive from context: strings from `-c key=value`, any JSON type from cdk.json. */
 export type RawConfig = Partial<Record<keyof typeof CONTEXT_KEYS, unknown>>;
 
-const STAGE_DEFAULTS: Readonly<Record<Stage, Omit<KefuConfig, 'stage' | 'alarmEmail' | 'bedrockModelId' | 'bedrockGuardrail' | 'sentimentProvider' | 'sentimentModel'>>> = {
+/** The settings every stage defaults; the others are optional and absent unless configured. */
+type StageDefaults = Pick<KefuConfig, 'acceptTimeoutSeconds' | 'maxOffers' | 'logRetentionDays' | 'apiRateLimit' | 'apiBurstLimit'>;
+
+const STAGE_DEFAULTS: Readonly<Record<Stage, StageDefaults>> = {
   dev: { acceptTimeoutSeconds: 120, maxOffers: 3, logRetentionDays: RetentionDays.TWO_WEEKS, apiRateLimit: 50, apiBurstLimit: 100 },
   prod: { acceptTimeoutSeconds: 120, maxOffers: 3, logRetentionDays: RetentionDays.ONE_YEAR, apiRateLimit: 500, apiBurstLimit: 1000 },
 };
@@ -101,12 +144,14 @@ export function applyDefaults(raw: RawConfig): KefuConfig {
   if (guardrailVersion !== undefined && !/^(DRAFT|[1-9][0-9]{0,7})$/.test(guardrailVersion)) throw new Error(`bedrockGuardrailVersion must be DRAFT or a number, got "${guardrailVersion}"`);
   const sentimentProvider = parseSentimentProvider(raw.sentimentProvider);
   const sentimentModel = parseSentimentModel(raw.sentimentModel);
+  const costs = parseCostSettings(raw);
   return {
     stage,
     ...(bedrockModelId === undefined ? {} : { bedrockModelId }),
     ...(guardrailId === undefined || guardrailVersion === undefined ? {} : { bedrockGuardrail: { id: guardrailId, version: guardrailVersion } }),
     ...(sentimentProvider === undefined ? {} : { sentimentProvider }),
     ...(sentimentModel === undefined ? {} : { sentimentModel }),
+    ...costs,
     acceptTimeoutSeconds: integer('acceptTimeoutSeconds', raw.acceptTimeoutSeconds, defaults.acceptTimeoutSeconds, 1, 86400),
     maxOffers: integer('maxOffers', raw.maxOffers, defaults.maxOffers, 1, 20),
     logRetentionDays: logRetentionDays as RetentionDays,
@@ -160,6 +205,83 @@ function integer(name: string, value: unknown, fallback: number, min: number, ma
     throw new Error(`${name} must be an integer between ${min} and ${max}, got "${String(value)}"`);
   }
   return parsed;
+}
+
+type CostSettings = Pick<KefuConfig, 'budgetDailyUsd' | 'budgetMonthlyUsd' | 'budgetDegrade' | 'priceOverrides' | 'currency' | 'agentHourlyCost' | 'costRetentionDays'>;
+
+/** Budgets, prices, currency, agent cost and ledger retention: each checked here, so that a typo fails the synth. */
+function parseCostSettings(raw: RawConfig): CostSettings {
+  const budgetDailyUsd = optionalNumber('budgetDailyUsd', raw.budgetDailyUsd, { min: 0, minExclusive: true, max: 1_000_000 });
+  const budgetMonthlyUsd = optionalNumber('budgetMonthlyUsd', raw.budgetMonthlyUsd, { min: 0, minExclusive: true, max: 10_000_000 });
+  if (budgetDailyUsd !== undefined && budgetMonthlyUsd !== undefined && budgetDailyUsd > budgetMonthlyUsd) {
+    throw new Error(`budgetDailyUsd (${budgetDailyUsd}) must not exceed budgetMonthlyUsd (${budgetMonthlyUsd})`);
+  }
+  const degrade = optionalString(raw.budgetDegrade);
+  if (degrade !== undefined && !(BUDGET_DEGRADE_CHOICES as readonly string[]).includes(degrade)) {
+    throw new Error(`budgetDegrade must be one of ${BUDGET_DEGRADE_CHOICES.join(', ')}, got "${degrade}"`);
+  }
+  if (degrade === 'local' && budgetDailyUsd === undefined && budgetMonthlyUsd === undefined) {
+    throw new Error('budgetDegrade=local needs a budget: set budgetDailyUsd or budgetMonthlyUsd');
+  }
+  const priceOverrides = parsePriceOverridesContext(raw.priceOverrides);
+  const currency = parseCurrency(raw.currency, raw.currencyPerUsd);
+  const agentHourlyCost = optionalNumber('agentHourlyCost', raw.agentHourlyCost, { min: 0, max: 100_000 });
+  const costRetentionDays = isBlank(raw.costRetentionDays) ? undefined : integer('costRetentionDays', raw.costRetentionDays, 0, 1, 3653);
+  return {
+    ...(budgetDailyUsd === undefined ? {} : { budgetDailyUsd }),
+    ...(budgetMonthlyUsd === undefined ? {} : { budgetMonthlyUsd }),
+    ...(degrade === 'local' ? { budgetDegrade: 'local' as const } : {}),
+    ...(priceOverrides === undefined ? {} : { priceOverrides }),
+    ...(currency === undefined ? {} : { currency }),
+    ...(agentHourlyCost === undefined ? {} : { agentHourlyCost }),
+    ...(costRetentionDays === undefined ? {} : { costRetentionDays }),
+  };
+}
+
+function isBlank(value: unknown): boolean {
+  return value === undefined || value === null || value === '';
+}
+
+/** A decimal number from context (a number in cdk.json, a string with -c), within bounds. */
+function optionalNumber(name: string, value: unknown, bounds: { min: number; minExclusive?: boolean; max: number }): number | undefined {
+  if (isBlank(value)) return undefined;
+  const parsed = typeof value === 'number' ? value : typeof value === 'string' && /^\d+(\.\d+)?$/.test(value.trim()) ? Number(value) : Number.NaN;
+  const tooLow = bounds.minExclusive ? parsed <= bounds.min : parsed < bounds.min;
+  if (!Number.isFinite(parsed) || tooLow || parsed > bounds.max) {
+    const range = `${bounds.minExclusive ? 'greater than' : 'at least'} ${bounds.min} and at most ${bounds.max}`;
+    throw new Error(`${name} must be a number ${range}, got "${String(value)}"`);
+  }
+  return parsed;
+}
+
+/** The price overrides as the JSON text the functions read: a string from -c, or an object in cdk.json's context. */
+function parsePriceOverridesContext(value: unknown): string | undefined {
+  if (isBlank(value)) return undefined;
+  const text = typeof value === 'string' ? value : JSON.stringify(value);
+  let overrides: Readonly<Record<string, number>>;
+  try {
+    overrides = parsePriceOverrides(text);
+  } catch (error) {
+    throw new Error(`priceOverrides: ${(error as Error).message}`);
+  }
+  return Object.keys(overrides).length === 0 ? undefined : JSON.stringify(overrides);
+}
+
+/** The report currency: an ISO 4217 code and, unless it is USD, how many of it one US dollar buys. */
+function parseCurrency(codeValue: unknown, perUsdValue: unknown): ReportCurrency | undefined {
+  const code = optionalString(codeValue)?.toUpperCase();
+  const perUsd = optionalNumber('currencyPerUsd', perUsdValue, { min: 0, minExclusive: true, max: 1_000_000 });
+  if (code === undefined) {
+    if (perUsd !== undefined) throw new Error('currencyPerUsd needs currency (an ISO 4217 code such as CNY)');
+    return undefined;
+  }
+  if (!/^[A-Z]{3}$/.test(code)) throw new Error(`currency must be an ISO 4217 code of three letters such as CNY, got "${code}"`);
+  if (code === 'USD') {
+    if (perUsd !== undefined && perUsd !== 1) throw new Error(`currencyPerUsd of USD must be 1, got ${perUsd}`);
+    return { code, perUsd: 1 };
+  }
+  if (perUsd === undefined) throw new Error(`currency ${code} needs currencyPerUsd (how many ${code} one US dollar buys)`);
+  return { code, perUsd };
 }
 
 /** A trained model's path: it must exist and be a Kefu sentiment model, so that a typo fails the synth, not the function. */

@@ -24,17 +24,54 @@ import {
   SENTIMENT_PROVIDER_ENV,
   tableSpec,
   workflowSpec,
+  type FunctionId,
   type FunctionSpec,
   type TableAccess,
   type TableId,
   type WorkflowId,
 } from '../../shared/manifest/manifest.ts';
+import { PRICE_OVERRIDES_ENV } from '../../shared/domain/costs/prices.ts';
 import { isProd, type KefuConfig } from '../config/kefu-config.ts';
 import { BUNDLE_RUNTIME_ENV, copyRuntimePackages, kefuBundlingOptions } from './bundling-options.ts';
+import { functionCapability, tagCapability } from './cost-tags.ts';
 import { REPOSITORY_ROOT } from './paths.ts';
 
 /** Tag carried by every function, with its manifest id as value; the local runtime finds functions by it. */
 export const FUNCTION_TAG = 'kefu:function';
+
+/** The function that receives every other function's cost records (CloudWatch Logs subscription) and prices them. */
+export const COST_LEDGER_FUNCTION: FunctionId = 'cost-ledger';
+
+/** Functions that price usage or report costs: they receive the price overrides, currency, agent cost and retention. */
+export const COST_REPORTING_FUNCTIONS: readonly FunctionId[] = [COST_LEDGER_FUNCTION, 'finance'];
+
+/** Environment of the cost settings (each set only when its context value is; the functions default otherwise). */
+export const COST_ENV = {
+  budgetDailyUsd: 'KEFU_BUDGET_DAILY_USD',
+  budgetMonthlyUsd: 'KEFU_BUDGET_MONTHLY_USD',
+  budgetDegrade: 'KEFU_BUDGET_DEGRADE',
+  priceOverrides: PRICE_OVERRIDES_ENV,
+  currency: 'KEFU_CURRENCY',
+  currencyPerUsd: 'KEFU_CURRENCY_PER_USD',
+  agentHourlyCost: 'KEFU_AGENT_HOURLY_COST',
+  costRetentionDays: 'KEFU_COST_RETENTION_DAYS',
+} as const;
+
+/** CloudWatch namespace of every function's Powertools metrics (POWERTOOLS_METRICS_NAMESPACE). */
+export const METRICS_NAMESPACE = 'Kefu';
+
+/** Powertools service name of a function (POWERTOOLS_SERVICE_NAME), also the `service` dimension of its metrics. */
+export function serviceName(id: FunctionId): string {
+  return `kefu-${id}`;
+}
+
+/**
+ * Whether a function watches the budgets: the cost ledger (it publishes CostToday and keeps the budget state) and the
+ * functions that call Bedrock (they fall back to the local engine over budget when `budgetDegrade` is `local`).
+ */
+export function watchesBudget(spec: FunctionSpec): boolean {
+  return spec.id === COST_LEDGER_FUNCTION || spec.usesAnswerProvider === true;
+}
 
 /** Issuer and audience of the console JWTs (Cognito user pool and its console client). */
 export interface JwtSettings {
@@ -125,6 +162,7 @@ export class KefuFunction extends Construct {
       environment: {
         ...BUNDLE_RUNTIME_ENV,
         ...commonEnvironment(spec, config, props),
+        ...costEnvironment(spec, config),
         ...(sentimentModel ? { [SENTIMENT_MODEL_ENV]: `/var/task/${SENTIMENT_MODEL_FILE}` } : {}),
       },
       // The customer-token secret comes from AWS's Parameters and Secrets extension over localhost (cached for five
@@ -134,6 +172,8 @@ export class KefuFunction extends Construct {
         : {}),
     });
     Tags.of(this.function).add(FUNCTION_TAG, spec.id, { includeResourceTypes: ['AWS::Lambda::Function'] });
+    // The function, its log group, its role and its event source mapping count under the function's capability.
+    tagCapability(this, functionCapability(spec.id));
 
     for (const [tableId, access] of Object.entries(spec.tables) as [TableId, TableAccess][]) {
       this.grantTable(tableId, props.tables[tableId], access);
@@ -259,8 +299,8 @@ export class KefuFunction extends Construct {
 function commonEnvironment(spec: FunctionSpec, config: KefuConfig, props: KefuFunctionProps): Record<string, string> {
   return {
     [COMMON_ENV.stage]: config.stage,
-    [COMMON_ENV.serviceName]: `kefu-${spec.id}`,
-    [COMMON_ENV.metricsNamespace]: 'Kefu',
+    [COMMON_ENV.serviceName]: serviceName(spec.id),
+    [COMMON_ENV.metricsNamespace]: METRICS_NAMESPACE,
     [COMMON_ENV.logLevel]: 'INFO',
     [COMMON_ENV.maxOffers]: String(config.maxOffers),
     [COMMON_ENV.jwtIssuer]: props.jwt.issuer,
@@ -269,4 +309,24 @@ function commonEnvironment(spec: FunctionSpec, config: KefuConfig, props: KefuFu
     ...(spec.usesConnectorsSecret ? { [COMMON_ENV.connectorsSecretArn]: props.connectorsSecret.secretArn } : {}),
     ...(spec.pushesLiveUpdates ? { [COMMON_ENV.webSocketEndpoint]: props.webSocketStage.callbackUrl } : {}),
   };
+}
+
+/** Budgets to the functions that watch them; prices, currency, agent cost and retention to those that price or report. */
+function costEnvironment(spec: FunctionSpec, config: KefuConfig): Record<string, string> {
+  const env: Record<string, string> = {};
+  if (watchesBudget(spec)) {
+    if (config.budgetDailyUsd !== undefined) env[COST_ENV.budgetDailyUsd] = String(config.budgetDailyUsd);
+    if (config.budgetMonthlyUsd !== undefined) env[COST_ENV.budgetMonthlyUsd] = String(config.budgetMonthlyUsd);
+    if (config.budgetDegrade !== undefined) env[COST_ENV.budgetDegrade] = config.budgetDegrade;
+  }
+  if (COST_REPORTING_FUNCTIONS.includes(spec.id)) {
+    if (config.priceOverrides !== undefined) env[COST_ENV.priceOverrides] = config.priceOverrides;
+    if (config.currency !== undefined) {
+      env[COST_ENV.currency] = config.currency.code;
+      env[COST_ENV.currencyPerUsd] = String(config.currency.perUsd);
+    }
+    if (config.agentHourlyCost !== undefined) env[COST_ENV.agentHourlyCost] = String(config.agentHourlyCost);
+    if (config.costRetentionDays !== undefined) env[COST_ENV.costRetentionDays] = String(config.costRetentionDays);
+  }
+  return env;
 }

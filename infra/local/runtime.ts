@@ -14,6 +14,7 @@ import { COMMON_ENV, functionSpec, manifest, tableSpec, type FunctionId, type Ht
 import { createTables, startDynamoDbLocal, streamArn, type DynamoDbLocal } from './dynamodb-local.ts';
 import { createLocalIssuer, flattenClaims, type LocalIssuer } from './local-issuer.ts';
 import { LOCAL_ACCOUNT, localFunctionArn, LocalStepFunctions, localWorkflowArn, renderWorkflows, SfnApiError } from './stepfunctions-local.ts';
+import { LocalCostBatcher } from './cost-batcher.ts';
 import { StreamPoller } from './stream-poller.ts';
 import { escalationExecution } from '../../shared/application/message-processing.use-cases.ts';
 import { serveStatic } from './static-files.ts';
@@ -44,6 +45,8 @@ export interface LocalRuntime {
   tokenFor(agentId: string): Promise<string>;
   /** The demo shop's order system (loopback) that the demo flows call. */
   readonly demoOrderServiceUrl: string;
+  /** Sends the cost records collected so far to the cost ledger now (tests; it happens every 250 ms anyway). */
+  flushCosts(): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -186,6 +189,11 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
     handlers.set(spec.id, mod.handler);
   }
   const invoke = async (functionId: FunctionId, event: unknown) => handlers.get(functionId)!(event, lambdaContext(functionId));
+
+  // Every function's cost records → the cost ledger, as the CloudWatch Logs subscription does in AWS.
+  const { setCostSink } = await import('../../shared/observability/cost-meter.ts');
+  const costs = new LocalCostBatcher((event) => invoke('cost-ledger', event), (error) => log(`cost ledger: ${(error as Error).message}`)).start();
+  setCostSink(costs);
 
   const stepFunctions = new LocalStepFunctions(renderWorkflows(template as never), invoke);
 
@@ -454,7 +462,10 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
     tables,
     readyInMs,
     tokenFor,
+    flushCosts: () => costs.flush(),
     stop: async () => {
+      await costs.stop();
+      setCostSink(undefined);
       for (const poller of consumers) await poller.stop();
       await stepFunctions.stop();
       for (const ws of sockets.values()) ws.terminate();

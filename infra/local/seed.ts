@@ -168,6 +168,7 @@ export const DEMO_AGENTS: readonly Agent[] = [
   { id: 'agent-chen', name: '陈静 Chen Jing', email: 'chen.jing@demo-shop.example', skills: ['complaints', 'vip', 'refunds'], groups: ['default'], languages: ['zh-Hans', 'zh-Hant', 'en'], capacity: 2, presence: 'online' },
   { id: 'agent-sam', name: 'Sam Taylor', email: 'sam.taylor@overflow.example', skills: ['logistics'], groups: ['overflow'], languages: ['en'], capacity: 5, presence: 'away' },
   { id: 'admin', name: '管理员 Admin', email: 'admin@demo-shop.example', skills: [], groups: [], languages: ['zh-Hans', 'en'], capacity: 0, presence: 'offline' },
+  { id: 'finance-zhou', name: '周敏 Zhou Min', email: 'zhou.min@demo-shop.example', skills: [], groups: [], languages: ['zh-Hans', 'en'], capacity: 0, presence: 'offline' },
 ];
 
 /**
@@ -196,6 +197,7 @@ export const SEED_ROLES: Readonly<Record<string, readonly Role[]>> = {
   'agent-chen': ['agent', 'supervisor'],
   'agent-sam': ['agent'],
   admin: ['admin'],
+  'finance-zhou': ['finance'],
 };
 
 export const DEMO_CUSTOMERS: readonly Customer[] = [

@@ -294,6 +294,8 @@ export class LocalStepFunctions {
       name: execution.name,
       startDate: execution.startDate.getTime() / 1000,
       stopDate: (execution.stopDate ?? new Date()).getTime() / 1000,
+      // As AWS reports an Express execution's billing: duration in 100 ms steps, memory at the 64 MB minimum.
+      billingDetails: { billedMemoryUsedInMB: 64, billedDurationInMilliseconds: Math.max(100, Math.ceil(((execution.stopDate ?? new Date()).getTime() - execution.startDate.getTime()) / 100) * 100) },
       status: execution.status,
       input: execution.input,
       ...(execution.output !== undefined ? { output: execution.output } : {}),

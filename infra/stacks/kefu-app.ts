@@ -5,6 +5,7 @@
 import { Validations, type App } from 'aws-cdk-lib';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { readConfig, type KefuConfig } from '../config/kefu-config.ts';
+import { stackTags, tagStack } from '../constructs/cost-tags.ts';
 import { StatefulStack } from './stateful-stack.ts';
 import { StatelessStack } from './stateless-stack.ts';
 
@@ -43,6 +44,7 @@ export function addKefuStacks(app: App, options: AddKefuStacksOptions = {}): Kef
     config,
     description: `${description}: tables, user pool, secrets, buckets`,
     terminationProtection: config.stage === 'prod',
+    tags: stackTags(config.stage),
   });
   const stateless = new StatelessStack(app, statelessStackName(config), {
     config,
@@ -52,9 +54,12 @@ export function addKefuStacks(app: App, options: AddKefuStacksOptions = {}): Kef
     consoleClient: stateful.consoleClient,
     customerTokenSecret: stateful.customerTokenSecret,
     connectorsSecret: stateful.connectorsSecret,
+    tags: stackTags(config.stage),
     ...(options.repositoryRoot ? { repositoryRoot: options.repositoryRoot } : {}),
   });
   stateless.addStackDependency(stateful, 'the application uses the tables, user pool, secret and buckets');
+  // Cost allocation tags on every resource (see infra/constructs/cost-tags.ts).
+  for (const stack of [stateful, stateless]) tagStack(stack, config.stage);
   Validations.of(app).addPlugins(new AwsSolutionsChecks(app));
   return { config, stateful, stateless };
 }

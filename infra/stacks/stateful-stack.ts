@@ -13,6 +13,7 @@ import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import type { Construct } from 'constructs';
 import { manifest, pascalCase, ROLES, type TableId, type TableSpec } from '../../shared/manifest/manifest.ts';
 import { isProd, type KefuConfig } from '../config/kefu-config.ts';
+import { EDGE_CAPABILITY, STORAGE_CAPABILITY, tagCapability } from '../constructs/cost-tags.ts';
 
 export interface StatefulStackProps extends StackProps {
   readonly config: KefuConfig;
@@ -108,6 +109,7 @@ export class StatefulStack extends Stack {
       refreshTokenValidity: Duration.days(7),
     });
     this.exportValue(this.consoleClient.userPoolClientId);
+    tagCapability(this.userPool, EDGE_CAPABILITY);
 
     this.customerTokenSecret = new secretsmanager.Secret(this, 'CustomerTokenSecret', {
       description: `Kefu ${this.config.stage}: HMAC key that signs web chat customer tokens`,
@@ -175,11 +177,12 @@ export class StatefulStack extends Stack {
         },
       }),
     );
+    for (const bucket of [this.accessLogsBucket, this.consoleBucket]) tagCapability(bucket, EDGE_CAPABILITY);
   }
 
   private table(spec: TableSpec, removalPolicy: RemovalPolicy, prod: boolean): dynamodb.TableV2 {
     const key = (name: string): dynamodb.Attribute => ({ name, type: dynamodb.AttributeType.STRING });
-    return new dynamodb.TableV2(this, tableConstructId(spec.id), {
+    const table = new dynamodb.TableV2(this, tableConstructId(spec.id), {
       partitionKey: key(spec.partitionKey),
       ...(spec.sortKey ? { sortKey: key(spec.sortKey) } : {}),
       billing: dynamodb.Billing.onDemand(),
@@ -198,5 +201,7 @@ export class StatefulStack extends Stack {
       deletionProtection: prod,
       removalPolicy,
     });
+    tagCapability(table, STORAGE_CAPABILITY);
+    return table;
   }
 }

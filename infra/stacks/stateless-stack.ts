@@ -2,7 +2,8 @@
  * `Kefu-<stage>-Stateless`: the application, generated from the manifest and safe to redeploy at any time: one Lambda
  * function per manifest function, the HTTP API with every manifest route, the WebSocket API for live updates, the two
  * workflows from their ASL files, the stream consumer with its dead-letter queue, the console hosting with its sign-in
- * (the user pool's managed-login domain and the console's OAuth app client), and alarms.
+ * (the user pool's managed-login domain and the console's OAuth app client), the subscriptions that deliver every
+ * function's cost records to the cost ledger, and alarms (with the daily budget alarm when a budget is configured).
  * It receives the stateful resources as props; construct ids are a public contract.
  */
 import { existsSync, readFileSync } from 'node:fs';
@@ -23,6 +24,7 @@ import * as kms from 'aws-cdk-lib/aws-kms';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { DynamoEventSource, SqsDlq } from 'aws-cdk-lib/aws-lambda-event-sources';
 import * as logs from 'aws-cdk-lib/aws-logs';
+import { LambdaDestination } from 'aws-cdk-lib/aws-logs-destinations';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as s3deploy from 'aws-cdk-lib/aws-s3-deployment';
 import type { Secret } from 'aws-cdk-lib/aws-secretsmanager';
@@ -44,12 +46,19 @@ import {
   type WorkflowSpec,
 } from '../../shared/manifest/manifest.ts';
 import { isProd, type KefuConfig } from '../config/kefu-config.ts';
-import { KefuFunction, type JwtSettings } from '../constructs/kefu-function.ts';
+import { EDGE_CAPABILITY, functionCapability, tagCapability, workflowCapability } from '../constructs/cost-tags.ts';
+import { COST_LEDGER_FUNCTION, KefuFunction, METRICS_NAMESPACE, serviceName, type JwtSettings } from '../constructs/kefu-function.ts';
 import { accessLogsBucketName, consoleBucketName } from './stateful-stack.ts';
 import { REPOSITORY_ROOT } from '../constructs/paths.ts';
 
 /** Tag carried by every state machine, with its manifest id as value; the local runtime finds workflows by it. */
 export const WORKFLOW_TAG = 'kefu:workflow';
+
+/** Metric the cost ledger publishes (Powertools, unit None): today's infrastructure cost in US dollars so far. */
+export const COST_TODAY_METRIC = 'CostToday';
+
+/** The JSON field and value that mark a cost record line in a function's log (shared/observability/cost-meter.ts). */
+export const COST_RECORD_FILTER = logs.FilterPattern.stringValue('$.kefu', '=', 'cost');
 
 /**
  * Context keys of the console's sign-in (read here rather than in KefuConfig, they concern this stack only):
@@ -171,6 +180,8 @@ export class StatelessStack extends Stack {
       autoDeploy: true,
       throttle: { rateLimit: this.config.apiRateLimit, burstLimit: this.config.apiBurstLimit },
     });
+    tagCapability(this.webSocketApi, EDGE_CAPABILITY);
+    tagCapability(this.webSocketStage, EDGE_CAPABILITY);
     Validations.of(this.webSocketStage).acknowledge({
       id: 'AwsSolutions-APIG1',
       reason:
@@ -192,6 +203,7 @@ export class StatelessStack extends Stack {
       });
     }
     this.functions = functions;
+    this.costSubscriptions();
 
     const { api, stage } = this.httpApiWithRoutes(jwt);
     this.httpApi = api;
@@ -281,7 +293,26 @@ export class StatelessStack extends Stack {
         Validations.of(httpRoute).acknowledge({ id: 'AwsSolutions-APIG4', reason: unauthorisedRouteReason(route) });
       }
     }
+    for (const scope of [api, accessLogs, stage]) tagCapability(scope, EDGE_CAPABILITY);
     return { api, stage };
+  }
+
+  /**
+   * Delivers every function's cost records (one JSON line per invocation, `{"kefu":"cost",…}`) to the cost ledger: a
+   * subscription filter on each function's log group, whose Lambda destination may be invoked by CloudWatch Logs for
+   * that log group only. The ledger's own log group has none: it records its own cost itself, and a subscription to
+   * it would feed each batch's record back into the next batch.
+   */
+  private costSubscriptions(): void {
+    const destination = new LambdaDestination(this.functions[COST_LEDGER_FUNCTION].function);
+    for (const spec of manifest.functions) {
+      if (spec.id === COST_LEDGER_FUNCTION) continue;
+      this.functions[spec.id].logGroup.addSubscriptionFilter('CostRecords', {
+        destination,
+        filterPattern: COST_RECORD_FILTER,
+        filterName: 'kefu-cost-records',
+      });
+    }
   }
 
   private webSocketRoutes(): void {
@@ -313,6 +344,7 @@ export class StatelessStack extends Stack {
       enforceSSL: true,
       retentionPeriod: Duration.days(14),
     });
+    tagCapability(queue, functionCapability(spec.id));
     Validations.of(queue).acknowledge({
       id: 'AwsSolutions-SQS3',
       reason:
@@ -379,6 +411,9 @@ export class StatelessStack extends Stack {
     });
     // On the state machine resource only (not its role and policy), so that a lookup by tag finds one resource.
     Tags.of(stateMachine).add(WORKFLOW_TAG, spec.id, { includeResourceTypes: ['AWS::StepFunctions::StateMachine'] });
+    // The state machine, its role and its log group count under the workflow.
+    tagCapability(stateMachine, workflowCapability(spec.id));
+    tagCapability(logGroup, workflowCapability(spec.id));
 
     for (const functionId of spec.invokes) this.functions[functionId].function.grantInvoke(stateMachine);
     for (const workflowId of spec.starts ?? []) created[workflowId].grantStartExecution(stateMachine);
@@ -439,6 +474,7 @@ export class StatelessStack extends Stack {
         'ignores the minimum protocol version; TLSv1.2_2021 applies as soon as a custom domain and certificate are added',
     };
     for (const [ackId, reason] of Object.entries(acks)) Validations.of(distribution).acknowledge({ id: ackId, reason });
+    tagCapability(distribution, EDGE_CAPABILITY);
     return { distribution, bucket };
   }
 
@@ -488,6 +524,7 @@ export class StatelessStack extends Stack {
       clientId: client.userPoolClientId,
       useCognitoProvidedValues: true,
     });
+    for (const scope of [domain, client]) tagCapability(scope, EDGE_CAPABILITY);
     return { client, domain };
   }
 
@@ -543,9 +580,11 @@ export class StatelessStack extends Stack {
         'console distribution it is given',
     };
     for (const [ackId, reason] of Object.entries(deploymentAcks)) Validations.of(deploymentRole).acknowledge({ id: ackId, reason });
+    for (const scope of [deployment, deploymentRole, deploymentLogs]) tagCapability(scope, EDGE_CAPABILITY);
     // The copy handler is a CDK-provided singleton whose runtime aws-cdk-lib chooses and upgrades.
     const handler = this.node.children.find((child) => child.node.id.startsWith('Custom::CDKBucketDeployment'));
     if (!handler) throw new Error(`bucket deployment handler of ${deployment.node.path} not found`);
+    tagCapability(handler, EDGE_CAPABILITY);
     Validations.of(handler).acknowledge({
       id: 'AwsSolutions-L1',
       reason: 'the BucketDeployment handler is provided by aws-cdk-lib, which pins and upgrades its Python runtime; Kefu\'s own functions run nodejs24.x',
@@ -602,7 +641,34 @@ export class StatelessStack extends Stack {
       );
     }
     alarm('HttpApi5xxAlarm', this.httpApi.metricServerError({ period: fiveMinutes, statistic: cloudwatch.Stats.SUM }), 'the HTTP API answered 5xx');
+    if (this.config.budgetDailyUsd !== undefined) this.dailyBudgetAlarm(this.config.budgetDailyUsd, action);
     return topic;
+  }
+
+  /**
+   * Alarms when today's infrastructure cost, as the cost ledger publishes it (CostToday, Powertools: namespace Kefu,
+   * dimension service = the ledger's service name), reaches the daily budget. No unit on the alarm, so that it reads
+   * the metric whatever unit it was published with. Missing data keeps the state: the ledger publishes only when
+   * records arrive, and a quiet hour after the budget was reached does not make today's cost smaller.
+   */
+  private dailyBudgetAlarm(thresholdUsd: number, action: SnsAction): cloudwatch.Alarm {
+    const metric = new cloudwatch.Metric({
+      namespace: METRICS_NAMESPACE,
+      metricName: COST_TODAY_METRIC,
+      dimensionsMap: { service: serviceName(COST_LEDGER_FUNCTION) },
+      statistic: cloudwatch.Stats.MAXIMUM,
+      period: Duration.minutes(5),
+    });
+    const alarm = new cloudwatch.Alarm(this, 'DailyBudgetAlarm', {
+      metric,
+      threshold: thresholdUsd,
+      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+      evaluationPeriods: 1,
+      treatMissingData: cloudwatch.TreatMissingData.IGNORE,
+      alarmDescription: `today's infrastructure cost reached the daily budget of ${thresholdUsd} USD (cost ledger estimate)`,
+    });
+    alarm.addAlarmAction(action);
+    return alarm;
   }
 }
 

@@ -16,6 +16,8 @@ import type { AnswerCandidate } from '../domain/knowledge/local-answer-engine.ts
 import type { AnswerProvider, GroundedAnswer, GroundingEntry, TokenUsage } from '../ports/answer-provider.ts';
 
 export interface GroundedAnswerDeps {
+  /** True while a cost budget is exceeded and the deployment degrades to the local engine (KEFU_BUDGET_DEGRADE=local). */
+  readonly overBudget?: () => Promise<boolean>;
   /** @default none: the local result is always served */
   readonly provider?: AnswerProvider;
   /** The provider's deadline; the local engine answers past it. */
@@ -45,7 +47,7 @@ export interface GroundedAnswerInput {
   readonly history?: readonly { readonly role: 'customer' | 'bot' | 'agent'; readonly text: string }[];
 }
 
-export type FallbackReason = 'timeout' | 'error' | 'no_grounding';
+export type FallbackReason = 'timeout' | 'error' | 'no_grounding' | 'budget';
 export type DeclineReason = 'model_declined' | 'guardrail' | 'uncited';
 
 export interface GroundedAnswerResult {
@@ -83,6 +85,8 @@ export function makeGroundedAnswer(deps: GroundedAnswerDeps) {
     const local = localResult(input.local);
     const provider = deps.provider;
     if (!provider) return local;
+    // Over the cost budget (when the deployment asks to degrade): the local engine answers, the provider is not called.
+    if (deps.overBudget && (await deps.overBudget().catch(() => false))) return { ...local, fallbackReason: 'budget' };
     const grounding = [...input.candidates]
       .filter((c) => c.score >= deps.minGroundingScore)
       .sort((a, b) => b.score - a.score || a.entryId.localeCompare(b.entryId))

@@ -50,3 +50,45 @@ export function reportTimeZone(): string {
   }
   return zone;
 }
+
+function numberEnv(name: string, min: number): number | undefined {
+  const raw = optionalEnv(name);
+  if (raw === undefined) return undefined;
+  const n = Number(raw);
+  if (!Number.isFinite(n) || n < min) throw new Error(`${name} must be a number of at least ${min}, got ${raw}`);
+  return n;
+}
+
+/**
+ * The cost ledger's settings: the price region and overrides (KEFU_PRICE_OVERRIDES, JSON), the report currency
+ * (KEFU_CURRENCY with KEFU_CURRENCY_PER_USD; US dollars by default), how long ledger lines are kept
+ * (KEFU_COST_RETENTION_DAYS, 90), budgets in US dollars (KEFU_BUDGET_DAILY_USD, KEFU_BUDGET_MONTHLY_USD) and whether
+ * the bot degrades to the local engine over budget (KEFU_BUDGET_DEGRADE=local), and the cost of an agent hour in the
+ * report currency (KEFU_AGENT_HOURLY_COST, default 20 US dollars converted; KEFU_GROUP_HOURLY_COST per group, JSON).
+ */
+export function costSettings() {
+  const code = (optionalEnv('KEFU_CURRENCY') ?? 'USD').toUpperCase();
+  if (!/^[A-Z]{3}$/.test(code)) throw new Error(`KEFU_CURRENCY must be a three-letter currency code, got ${code}`);
+  const perUsd = numberEnv('KEFU_CURRENCY_PER_USD', 0) ?? 1;
+  if (code !== 'USD' && optionalEnv('KEFU_CURRENCY_PER_USD') === undefined) throw new Error(`KEFU_CURRENCY=${code} needs KEFU_CURRENCY_PER_USD (how many ${code} a US dollar buys)`);
+  let byGroup: Record<string, number> = {};
+  const groupRates = optionalEnv('KEFU_GROUP_HOURLY_COST');
+  if (groupRates) {
+    try {
+      byGroup = JSON.parse(groupRates) as Record<string, number>;
+    } catch {
+      throw new Error('KEFU_GROUP_HOURLY_COST must be JSON such as {"overflow": 12}');
+    }
+    for (const [group, rate] of Object.entries(byGroup)) if (typeof rate !== 'number' || !(rate >= 0)) throw new Error(`KEFU_GROUP_HOURLY_COST: the rate of ${group} must be a number ≥ 0`);
+  }
+  const dailyUsd = numberEnv('KEFU_BUDGET_DAILY_USD', 0);
+  const monthlyUsd = numberEnv('KEFU_BUDGET_MONTHLY_USD', 0);
+  return {
+    region: optionalEnv('AWS_REGION') ?? 'us-east-1',
+    overridesJson: optionalEnv('KEFU_PRICE_OVERRIDES'),
+    currency: { code, perUsd },
+    retentionDays: intEnv('KEFU_COST_RETENTION_DAYS', 90, 1, 3650),
+    budget: { ...(dailyUsd !== undefined ? { dailyUsd } : {}), ...(monthlyUsd !== undefined ? { monthlyUsd } : {}), degrade: optionalEnv('KEFU_BUDGET_DEGRADE') === 'local' },
+    humanRate: { hourly: numberEnv('KEFU_AGENT_HOURLY_COST', 0) ?? 20 * perUsd, byGroup },
+  };
+}

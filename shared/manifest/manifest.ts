@@ -11,8 +11,8 @@ export type RouteAuth =
   | { readonly kind: 'customer' }
   | { readonly kind: 'jwt'; readonly roles: readonly Role[] };
 
-export type Role = 'agent' | 'supervisor' | 'admin';
-export const ROLES: readonly Role[] = ['agent', 'supervisor', 'admin'];
+export type Role = 'agent' | 'supervisor' | 'admin' | 'finance';
+export const ROLES: readonly Role[] = ['agent', 'supervisor', 'admin', 'finance'];
 
 export interface HttpRouteSpec {
   /** Stable name the function's route table keys its handler by; the path itself lives only here. */
@@ -24,7 +24,7 @@ export interface HttpRouteSpec {
   readonly auth: RouteAuth;
 }
 
-export type TableId = 'conversations' | 'messages' | 'idempotency' | 'customers' | 'agents' | 'knowledge' | 'knowledge-log' | 'tickets' | 'connections' | 'analytics';
+export type TableId = 'conversations' | 'messages' | 'idempotency' | 'customers' | 'agents' | 'knowledge' | 'knowledge-log' | 'tickets' | 'connections' | 'analytics' | 'costs';
 
 export interface IndexSpec {
   readonly name: string;
@@ -62,7 +62,9 @@ export type FunctionId =
   | 'routing-admin'
   | 'sla-scheduler'
   | 'analytics'
-  | 'reports';
+  | 'reports'
+  | 'cost-ledger'
+  | 'finance';
 
 export type TableAccess = 'read' | 'write' | 'readwrite';
 
@@ -84,6 +86,8 @@ export interface FunctionSpec {
   /** Entry file, relative to the repository root; it exports `handler`. */
   readonly entry: string;
   readonly group: 'channel' | 'capability' | 'console' | 'workflow' | 'realtime';
+  /** What finance counts this function's cost under (default: the function for capabilities, else its group). */
+  readonly capability?: string;
   readonly description: string;
   readonly memoryMb: number;
   readonly timeoutSeconds: number;
@@ -138,6 +142,7 @@ export interface Manifest {
 const agentRoles: readonly Role[] = ['agent', 'supervisor', 'admin'];
 const supervisors: readonly Role[] = ['supervisor', 'admin'];
 const admins: readonly Role[] = ['admin'];
+const finance: readonly Role[] = ['finance', 'admin'];
 
 export const manifest: Manifest = {
   tables: [
@@ -225,6 +230,14 @@ export const manifest: Manifest = {
       ttlAttribute: 'expiresAt',
       description: 'daily conversation counters by metric and dimension ("m#<month>", "<day>#<metric>#<dimension>") and the facts already counted ("f#<conversationId>", expiring)',
     },
+    {
+      id: 'costs',
+      envVar: 'COSTS_TABLE',
+      partitionKey: 'pk',
+      sortKey: 'sk',
+      ttlAttribute: 'expiresAt',
+      description: 'the cost ledger: one item per invocation ("c#<conversationId>" or "u#<day>", "<time>#<requestId>", expiring after the retention) and atomic daily aggregates per dimension ("d#<month>", "<day>#<dimension>#<value>")',
+    },
   ],
   functions: [
     {
@@ -244,7 +257,7 @@ export const manifest: Manifest = {
       description: 'bot answer capability: answer a question from the published knowledge base',
       memoryMb: 512,
       timeoutSeconds: 10,
-      tables: { knowledge: 'read', 'knowledge-log': 'read', conversations: 'read', messages: 'read' },
+      tables: { knowledge: 'read', 'knowledge-log': 'read', conversations: 'read', messages: 'read', costs: 'read' },
       usesAnswerProvider: true,
       runtimePackages: [{ name: 'jieba-wasm', files: ['package.json', 'LICENSE', 'pkg/nodejs'] }],
     },
@@ -311,6 +324,7 @@ export const manifest: Manifest = {
     },
     {
       id: 'message-intake',
+      capability: 'intake',
       entry: 'functions/workflows/message-intake/message-intake.handler.ts',
       group: 'workflow',
       description: 'reads newly persisted customer messages in order per conversation and runs the message workflow',
@@ -323,6 +337,7 @@ export const manifest: Manifest = {
     },
     {
       id: 'message-policy',
+      capability: 'bot-answer',
       entry: 'functions/workflows/message-policy/message-policy.handler.ts',
       group: 'workflow',
       description: 'runs multi-turn flows, decides between a bot reply and a handoff, and writes the reply',
@@ -334,6 +349,7 @@ export const manifest: Manifest = {
     },
     {
       id: 'realtime',
+      capability: 'realtime',
       entry: 'functions/realtime/realtime.handler.ts',
       group: 'realtime',
       description: 'WebSocket connect / disconnect: authenticates and records who listens to what',
@@ -363,6 +379,7 @@ export const manifest: Manifest = {
     },
     {
       id: 'sla-scheduler',
+      capability: 'ticket',
       entry: 'functions/workflows/sla-scheduler/sla-scheduler.handler.ts',
       group: 'workflow',
       description: "reads changed tickets from the tickets table's stream and starts the timer of each new SLA state (no scans)",
@@ -374,6 +391,7 @@ export const manifest: Manifest = {
     },
     {
       id: 'analytics',
+      capability: 'reports',
       entry: 'functions/workflows/analytics/analytics.handler.ts',
       group: 'workflow',
       description: "reads changed conversations from the conversations table's stream (old and new image) and adds each fact (engaged, handed off, accepted, first response, resolved, rated, turn scored, bot reply) to the daily counters, once",
@@ -381,6 +399,27 @@ export const manifest: Manifest = {
       timeoutSeconds: 30,
       tables: { analytics: 'readwrite' },
       streamSource: { table: 'conversations', eventNames: ['INSERT', 'MODIFY'], newImageEquals: {}, batchSize: 50, parallelization: 1, retryAttempts: 10 },
+    },
+    {
+      id: 'cost-ledger',
+      capability: 'metering',
+      entry: 'functions/workflows/cost-ledger/cost-ledger.handler.ts',
+      group: 'workflow',
+      description: "receives every function's cost records in batches (a CloudWatch Logs subscription; locally the runtime's batcher), prices them with the price table, writes one ledger item per invocation and the daily aggregates (once per batch), and watches the budgets",
+      memoryMb: 512,
+      timeoutSeconds: 60,
+      tables: { costs: 'readwrite', conversations: 'read', connections: 'read' },
+      pushesLiveUpdates: true,
+    },
+    {
+      id: 'finance',
+      entry: 'functions/console/finance/finance.handler.ts',
+      group: 'console',
+      capability: 'reports',
+      description: 'finance reports: cost by day, channel, capability, function and service; per conversation with every line item and its formula; bot versus human, with the human cost of handling time; CSV',
+      memoryMb: 512,
+      timeoutSeconds: 15,
+      tables: { costs: 'read', analytics: 'read', agents: 'read', conversations: 'read' },
     },
     {
       id: 'reports',
@@ -414,6 +453,8 @@ export const manifest: Manifest = {
     { name: 'updateCustomer', method: 'PATCH', path: '/v1/agent/customers/{customerId}', functionId: 'agent-console', auth: { kind: 'jwt', roles: agentRoles } },
     { name: 'floor', method: 'GET', path: '/v1/supervisor/floor', functionId: 'agent-console', auth: { kind: 'jwt', roles: supervisors } },
     { name: 'dashboard', method: 'GET', path: '/v1/supervisor/dashboard', functionId: 'reports', auth: { kind: 'jwt', roles: supervisors } },
+    { name: 'costReport', method: 'GET', path: '/v1/finance/costs', functionId: 'finance', auth: { kind: 'jwt', roles: finance } },
+    { name: 'conversationCosts', method: 'GET', path: '/v1/finance/conversations/{conversationId}/costs', functionId: 'finance', auth: { kind: 'jwt', roles: finance } },
     { name: 'searchTickets', method: 'GET', path: '/v1/tickets', functionId: 'tickets', auth: { kind: 'jwt', roles: agentRoles } },
     { name: 'createTicket', method: 'POST', path: '/v1/tickets', functionId: 'tickets', auth: { kind: 'jwt', roles: agentRoles } },
     { name: 'getTicket', method: 'GET', path: '/v1/tickets/{id}', functionId: 'tickets', auth: { kind: 'jwt', roles: agentRoles } },

@@ -14,6 +14,7 @@ import type * as z from 'zod/mini';
 import { DomainError } from '../domain/errors.ts';
 import { manifest, type FunctionId, type HttpRouteSpec, type Role, ROLES } from '../manifest/manifest.ts';
 import type { CustomerTokens } from '../ports/gateways.ts';
+import { meter, metered } from './cost-meter.ts';
 import { toHttpError } from './error-mapping.ts';
 import { logger, metrics, tracer } from './powertools.ts';
 
@@ -92,13 +93,20 @@ function baseStack<E, R>(functionId: FunctionId, kind: InvocationRecord['kind'],
   if (tracer && captureLambdaHandler) stack.use(captureLambdaHandler(tracer, { captureResponse: false }));
   // Disabled metrics (the local runtime, where every function shares one process) are not flushed at all.
   if (process.env.POWERTOOLS_METRICS_DISABLED !== 'true') stack.use(logMetrics(metrics));
-  return stack
+  const handled = stack
     .use(injectLambdaContext(logger, { resetKeys: true }))
     .use(observed(functionId, kind) as middy.MiddlewareObj<E, R, Error, Context & { kefu?: ObservedState }>)
     .handler(handler);
+  // Every invocation is metered (shared/observability/cost-meter.ts): outermost, so that it sees the whole invocation.
+  return metered(functionId, kind, handled as unknown as (event: E, context: Context) => Promise<R>);
 }
 
 // ---------------------------------------------------------------- HTTP
+
+/** A channel function's channel (webchat, later wechat…); other functions learn it from the conversation. */
+function channelOf(functionId: FunctionId): string | undefined {
+  return manifest.functions.find((f) => f.id === functionId)?.group === 'channel' ? functionId : undefined;
+}
 
 export interface Principal {
   readonly kind: 'public' | 'customer' | 'user';
@@ -232,11 +240,16 @@ export function httpFunction(functionId: FunctionId, handlers: Readonly<Record<s
   return baseStack<APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2>(functionId, 'http', async (event, context) => {
     const route = byKey.get(event.routeKey);
     const state = context.kefu ?? {};
+    // One HTTP API request (metered in 512 KB steps of the request).
+    meter.httpRequest(event.body ? Buffer.byteLength(event.body, event.isBase64Encoded ? 'base64' : 'utf8') : 0);
     try {
       if (!route) throw new DomainError('REQUEST.ROUTE_NOT_FOUND', `no route ${event.routeKey}`);
       state.route = route.name;
+      meter.route(route.name);
       const params = (event.pathParameters ?? {}) as Record<string, string>;
       if (params.id) {
+        // Conversation routes (/conversations/{id}); a channel function knows its channel.
+        if (/\/conversations\/\{id\}/.test(route.path)) meter.attribute(params.id, channelOf(functionId));
         state.conversationId = params.id;
         logger.setCorrelationId(params.id);
         logger.appendKeys({ conversationId: params.id });
@@ -275,6 +288,7 @@ export function taskFunction<S extends z.ZodMiniType<{ action: string; conversat
   return baseStack<unknown, unknown>(functionId, 'task', async (event, context) => {
     const input = validate(schema, event);
     if (input.conversationId) {
+      meter.attribute(input.conversationId);
       logger.setCorrelationId(input.conversationId);
       logger.appendKeys({ conversationId: input.conversationId, action: input.action });
       if (context.kefu) context.kefu.conversationId = input.conversationId;

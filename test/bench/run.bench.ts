@@ -1,11 +1,13 @@
 /**
  * `npm run bench`: bundle size and cold import time per function, then message → bot reply latency against the local
  * runtime, then routing decisions under contention and freed seat → next offer on DynamoDB Local. Prints the tables
- * and writes docs/BENCHMARKS.md (overwritten). Loopback traffic only.
+ * and writes docs/BENCHMARKS.md (overwritten). Loopback traffic only. `npm run bench -- cost` runs only the cost
+ * benchmark (test/bench/cost.ts, writes docs/COSTS.md).
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { arch, cpus, loadavg, release, totalmem, type as osType } from 'node:os';
 import { join, relative } from 'node:path';
+import { runCostBenchmark } from './cost.ts';
 import { bundleFunctions, coldImportMs, coldLoadOf, IMPORT_REFERENCES, ROOT } from './bundles.ts';
 import { measureLatency, QUESTIONS, type LevelPlan } from './latency.ts';
 import { measureRouting, routingSection, routingSummaryLine, routingTables } from './routing.ts';
@@ -32,6 +34,8 @@ function table(header: string[], rows: string[][]): string {
 }
 
 async function main(): Promise<void> {
+  // `npm run bench -- cost [--conversations N] [--concurrency C]`: only the cost benchmark (writes docs/COSTS.md).
+  if (process.argv.slice(2).includes('cost')) return runCostBenchmark(process.argv.slice(2));
   const deadline = setTimeout(() => {
     console.error(`benchmark exceeded ${DEADLINE_MS / 1000} s; aborting`);
     process.exit(1);

@@ -143,6 +143,21 @@ describe('the grounded answer with a provider', () => {
     expect(result).toEqual({ provider: 'local', kind: 'out_of_scope', confidence: 0.1, alternatives: [], fallbackReason: 'no_grounding' });
   });
 
+  it('serves the local result without calling the provider while the cost budget is exceeded (degrade)', async () => {
+    // Prepare
+    const { provider, requests } = fakeProvider(answers('never', ['kb-returns-how']));
+    let exceeded = true;
+    const grounded = makeGroundedAnswer({ provider, timeoutMs: 1000, minGroundingScore: 0.2, maxGrounding: 4, overBudget: async () => exceeded });
+    // Act
+    const over = await grounded(input());
+    exceeded = false;
+    const under = await grounded(input());
+    // Assess
+    expect(over).toMatchObject({ provider: 'local', kind: 'answer', entryId: 'kb-returns-how', fallbackReason: 'budget' });
+    expect(requests).toHaveLength(1);
+    expect(under.provider).toBe('bedrock');
+  });
+
   it('serves the local result when the provider itself finds no grounding', async () => {
     // Prepare
     const { provider } = fakeProvider(doesNotKnow('no_grounding'));

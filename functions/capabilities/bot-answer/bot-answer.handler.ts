@@ -1,7 +1,9 @@
 /** Bot answer capability: over the API for integrations, and as the message workflow's FindAnswer task. */
 import * as z from 'zod/mini';
 import { makeAnswerQuestion } from '../../../shared/application/capability.use-cases.ts';
-import { clock, knowledgeRepository } from '../../../shared/adapters/wiring/storage.ts';
+import { clock, costLedger, knowledgeRepository } from '../../../shared/adapters/wiring/storage.ts';
+import { costSettings, reportTimeZone } from '../../../shared/config/runtime-config.ts';
+import { dayOf } from '../../../shared/domain/analytics/conversation-analytics.ts';
 import { once } from '../../../shared/adapters/wiring/once.ts';
 import { ANSWER_PROVIDER_ENV } from '../../../shared/manifest/manifest.ts';
 import { httpFunction, httpOrTask, taskFunction, validate } from '../../../shared/observability/handler-kit.ts';
@@ -27,7 +29,17 @@ async function groundedAnswer() {
     ...(process.env[ANSWER_PROVIDER_ENV.modelId] ? { modelId: process.env[ANSWER_PROVIDER_ENV.modelId] } : {}),
     ...(guardrailId && guardrailVersion ? { guardrail: { identifier: guardrailId, version: guardrailVersion } } : {}),
   });
-  return makeGroundedAnswer({ provider, timeoutMs: Number(process.env[ANSWER_PROVIDER_ENV.timeoutMs] ?? 2_000), minGroundingScore: 0.22, maxGrounding: 4 });
+  return makeGroundedAnswer({ provider, timeoutMs: Number(process.env[ANSWER_PROVIDER_ENV.timeoutMs] ?? 2_000), minGroundingScore: 0.22, maxGrounding: 4, ...(costSettings().budget.degrade ? { overBudget } : {}) });
+}
+
+/** The cost ledger's budget state, read at most once a minute per instance. */
+let budgetRead: { at: number; exceeded: Promise<boolean> } | undefined;
+function overBudget(): Promise<boolean> {
+  if (!budgetRead || Date.now() - budgetRead.at > 60_000) {
+    const today = dayOf(clock.now().toISOString(), reportTimeZone());
+    budgetRead = { at: Date.now(), exceeded: costLedger().budget().then((state) => state?.exceeded === true && state.day === today) };
+  }
+  return budgetRead.exceeded;
 }
 
 const answerQuestion = once(async () =>

@@ -6,6 +6,7 @@ import { customerTokens } from '../../../shared/adapters/wiring/customer-tokens.
 import { once } from '../../../shared/adapters/wiring/once.ts';
 import { clock, conversationStore, customerDirectory, ids, routingStore } from '../../../shared/adapters/wiring/storage.ts';
 import { DomainError } from '../../../shared/domain/errors.ts';
+import { meter } from '../../../shared/observability/cost-meter.ts';
 import { httpFunction, validate } from '../../../shared/observability/handler-kit.ts';
 
 const deps = () => ({ store: conversationStore(), customers: customerDirectory(), clock, ids });
@@ -36,6 +37,7 @@ export const handler = httpFunction(
       const settings = await channelSettings().webchat();
       if (!settings.enabled) throw new DomainError('CHANNEL.DISABLED', 'web chat is switched off; write to us another way', { channel: 'webchat', ...(settings.offlineMessage ? { offlineMessage: settings.offlineMessage } : {}) });
       const result = await makeOpenConversation({ ...deps(), tokens: await customerTokens() })({ channel: 'webchat', groupId: settings.routingGroupId, ...(input.customer ? { customer: input.customer } : {}) });
+      meter.attribute(result.conversationId, 'webchat');
       return { status: 201, body: result };
     },
     postMessage: async ({ params, body }) => {

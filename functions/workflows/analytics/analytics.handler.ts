@@ -12,6 +12,7 @@ import { makeRecordConversationChange } from '../../../shared/application/analyt
 import { analyticsStore } from '../../../shared/adapters/wiring/storage.ts';
 import { reportTimeZone } from '../../../shared/config/runtime-config.ts';
 import type { Conversation } from '../../../shared/domain/conversation/conversation.ts';
+import { meter } from '../../../shared/observability/cost-meter.ts';
 import { logger, metrics, rawFunction } from '../../../shared/observability/handler-kit.ts';
 
 const image = (raw: unknown) => (raw ? (unmarshall(raw as Record<string, AttributeValue>) as Partial<Conversation>) : undefined);
@@ -22,6 +23,7 @@ export const handler = rawFunction<DynamoDBStreamEvent, DynamoDBBatchResponse>('
   for (const change of event.Records) {
     const next = image(change.dynamodb?.NewImage);
     if (!next) continue;
+    meter.attribute(next.id, next.channel);
     try {
       facts += (await record(image(change.dynamodb?.OldImage), next)).recorded;
     } catch (error) {

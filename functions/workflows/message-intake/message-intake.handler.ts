@@ -15,6 +15,7 @@ import { clock, conversationStore, ids, routingStore, ticketStore } from '../../
 import { liveUpdates } from '../../../shared/adapters/wiring/live-updates.ts';
 import { workflowGateway } from '../../../shared/adapters/wiring/workflows.ts';
 import { loadStepFunctionsSdk } from '../../../shared/adapters/stepfunctions/client.ts';
+import { meter } from '../../../shared/observability/cost-meter.ts';
 import { logger, metrics, rawFunction } from '../../../shared/observability/handler-kit.ts';
 
 // Every invocation starts the message workflow: load the Step Functions SDK during init, not on the first message.
@@ -32,6 +33,7 @@ export const handler = rawFunction<DynamoDBStreamEvent, DynamoDBBatchResponse>('
     if (item.kind !== 'message' || item.role !== 'customer') continue;
     logger.setCorrelationId(item.pk);
     logger.appendKeys({ conversationId: item.pk, messageId: item.id });
+    meter.attribute(item.pk, typeof item.channel === 'string' ? item.channel : undefined);
     try {
       const result = await process({
         conversationId: item.pk,

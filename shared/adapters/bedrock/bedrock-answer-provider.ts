@@ -10,6 +10,7 @@
 // top of the bundle, so a static import here would load the Bedrock client at every bot-answer cold start, Bedrock
 // configured or not.
 import type { BedrockRuntimeClient, ContentBlock, ConverseCommandInput, ConverseCommandOutput, GuardrailTrace, Message } from '@aws-sdk/client-bedrock-runtime';
+import { meter } from '../../observability/cost-meter.ts';
 import type { AnswerProvider, GroundedAnswer, GroundedAnswerRequest, GroundingEntry, TokenUsage } from '../../ports/answer-provider.ts';
 import { withDeadline } from './deadline.ts';
 
@@ -140,6 +141,7 @@ export class BedrockAnswerProvider implements AnswerProvider {
 
   private interpret(output: ConverseCommandOutput, grounding: readonly GroundingEntry[], latencyMs: number): GroundedAnswer {
     const usage = this.usage(output);
+    meter.bedrock(usage.modelId, usage.inputTokens, usage.outputTokens);
     const stopReason = output.stopReason ?? 'unknown';
     if (BLOCKED_STOP_REASONS.has(stopReason)) return { kind: 'not_known', reason: 'guardrail', usage, latencyMs };
     if (INCOMPLETE_STOP_REASONS.has(stopReason)) throw new BedrockAnswerError('BEDROCK.INCOMPLETE_ANSWER', `the model stopped with ${stopReason}`, usage, stopReason);

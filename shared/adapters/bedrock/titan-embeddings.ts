@@ -4,6 +4,7 @@
  * TF-IDF index remains the default; this mode helps with paraphrases that share few words with any variant.
  */
 import { BedrockRuntimeClient, InvokeModelCommand } from '@aws-sdk/client-bedrock-runtime';
+import { meter } from '../../observability/cost-meter.ts';
 import type { TokenUsage } from '../../ports/answer-provider.ts';
 import { withDeadline } from './deadline.ts';
 
@@ -52,6 +53,7 @@ export class TitanEmbeddings {
       throw new Error(`${this.modelId} returned no ${this.dimensions}-dimension embedding`);
     }
     const inputTokens = typeof body.inputTextTokenCount === 'number' ? body.inputTextTokenCount : 0;
+    meter.bedrock(this.modelId, inputTokens, 0);
     return { vector: body.embedding as number[], usage: { modelId: this.modelId, inputTokens, outputTokens: 0 } };
   }
 }

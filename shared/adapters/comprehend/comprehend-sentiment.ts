@@ -16,6 +16,7 @@
 // The SDK is loaded on first use (see createComprehendSentimentProvider): esbuild hoists a bundled module's static
 // imports of external packages, so a static import here would load the Comprehend client at every cold start.
 import type { BatchDetectSentimentCommandOutput, ComprehendClient, LanguageCode, SentimentScore, SentimentType } from '@aws-sdk/client-comprehend';
+import { meter } from '../../observability/cost-meter.ts';
 import { detectLanguage, type Language } from '../../domain/knowledge/text-features.ts';
 import { POLARITIES, type Polarity, type PolarityScores, type SentimentResult } from '../../domain/sentiment/sentiment.ts';
 import type { SentimentProvider, SentimentRequest } from '../../ports/sentiment.ts';
@@ -78,6 +79,8 @@ export class ComprehendSentimentProvider implements SentimentProvider {
     const language = request.language && request.language !== 'unknown' ? request.language : detectLanguage(request.text);
     const languageCode = language === 'unknown' ? 'en' : LANGUAGE_CODES[language];
     const documents = splitIntoDocuments(request.text);
+    // Billed per document sent (100 characters a unit, 3 at least), whether or not the answer comes in time.
+    for (const document of documents) meter.comprehend(document.length);
     try {
       const sdk = await import('@aws-sdk/client-comprehend');
       const verdicts = await withDeadline('comprehend sentiment', this.timeoutMs, async (abortSignal) => {

@@ -1,5 +1,6 @@
 /** WorkflowGateway on Step Functions (the local runtime serves the same API for the synthesized definitions). */
 import type { SFNClient } from '@aws-sdk/client-sfn';
+import { meter } from '../../observability/cost-meter.ts';
 import type { EscalationInput, MessageWorkflowInput, WorkflowGateway } from '../../ports/gateways.ts';
 import type { SlaTimerInput, SlaTimerStarter } from '../../application/sla.use-cases.ts';
 import { loadStepFunctionsSdk } from './client.ts';
@@ -34,6 +35,7 @@ export class StepFunctionsWorkflowGateway implements WorkflowGateway {
     const [{ StartSyncExecutionCommand }, client] = await Promise.all([loadStepFunctionsSdk(), this.client()]);
     const res = await client.send(new StartSyncExecutionCommand({ stateMachineArn: this.messageWorkflowArn(), name: `${input.messageId}`, input: JSON.stringify(input) }));
     const status = res.status ?? 'FAILED';
+    if (res.billingDetails) meter.expressExecution(res.billingDetails.billedDurationInMilliseconds ?? 0, res.billingDetails.billedMemoryUsedInMB ?? 64);
     return {
       status,
       ...(res.output ? { output: JSON.parse(res.output) as unknown } : {}),

@@ -4,6 +4,7 @@
  * Live updates are best effort: a failure is logged, never fails the business step that caused it.
  */
 import { ApiGatewayManagementApiClient, GoneException, PostToConnectionCommand } from '@aws-sdk/client-apigatewaymanagementapi';
+import { meter } from '../../observability/cost-meter.ts';
 import type { LiveEvent, LiveUpdates } from '../../ports/gateways.ts';
 import type { ConnectionRegistry } from './connection-registry.dynamodb.ts';
 
@@ -41,6 +42,8 @@ export class WebSocketLiveUpdates implements LiveUpdates {
 
   private async post(audience: string, connectionId: string, data: Uint8Array): Promise<void> {
     try {
+      // Every push is a message the WebSocket API bills (in 32 KB steps), to the invocation that sends it.
+      meter.webSocketMessage(data.byteLength);
       await this.api.send(new PostToConnectionCommand({ ConnectionId: connectionId, Data: data }));
     } catch (error) {
       if (error instanceof GoneException || (error as { name?: string }).name === 'GoneException') await this.registry.remove(connectionId);

@@ -12,6 +12,7 @@ import { DynamoDbRoutingStore } from '../dynamodb/routing.dynamodb.ts';
 import { DynamoDbAgentDirectory, DynamoDbCustomerDirectory } from '../dynamodb/directory.dynamodb.ts';
 import { DynamoDbTicketStore } from '../dynamodb/tickets.dynamodb.ts';
 import { DynamoDbAnalyticsStore } from '../dynamodb/analytics.dynamodb.ts';
+import { DynamoDbCostLedger } from '../dynamodb/costs.dynamodb.ts';
 import { DynamoDbKnowledgeRepository, DynamoDbUnansweredLog } from '../dynamodb/knowledge.repository.dynamodb.ts';
 import { ConnectionRegistry } from '../websocket/connection-registry.dynamodb.ts';
 import { once } from './once.ts';
@@ -27,6 +28,7 @@ export const agentDirectory = once(() => new DynamoDbAgentDirectory(dynamoDocume
 export const customerDirectory = once(() => new DynamoDbCustomerDirectory(dynamoDocumentClient(), tableName('customers')));
 export const knowledgeRepository = once(() => new DynamoDbKnowledgeRepository(dynamoDocumentClient(), { knowledge: tableName('knowledge'), log: tableName('knowledge-log') }));
 export const unansweredLog = once(() => new DynamoDbUnansweredLog(dynamoDocumentClient(), { log: tableName('knowledge-log') }));
+export const costLedger = once(() => new DynamoDbCostLedger(dynamoDocumentClient(), tableName('costs')));
 export const analyticsStore = once(() => new DynamoDbAnalyticsStore(dynamoDocumentClient(), tableName('analytics')));
 export const ticketStore = once(() => new DynamoDbTicketStore(dynamoDocumentClient(), tableName('tickets')));
 export const connectionRegistry = once(() => new ConnectionRegistry(dynamoDocumentClient(), tableName('connections')));
