@@ -5,7 +5,9 @@
  */
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { Duration, RemovalPolicy, Stack, Tags, Validations, type CfnElement } from 'aws-cdk-lib';
+import { ArnFormat, Duration, Fn, RemovalPolicy, Stack, Tags, Validations, type CfnElement } from 'aws-cdk-lib';
+import * as events from 'aws-cdk-lib/aws-events';
+import * as eventTargets from 'aws-cdk-lib/aws-events-targets';
 import type { WebSocketStage } from 'aws-cdk-lib/aws-apigatewayv2';
 import { TableV2, type ITableV2 } from 'aws-cdk-lib/aws-dynamodb';
 import * as iam from 'aws-cdk-lib/aws-iam';
@@ -283,6 +285,41 @@ export class KefuFunction extends Construct {
    * when the conversation is already taken) would otherwise wait for its default policy, which would wait for the
    * state machine, which waits for the function.
    */
+  /**
+   * Meters a Standard workflow: an EventBridge rule delivers each ended execution's status change to this function,
+   * which reads the execution's history (states:GetExecutionHistory on that workflow's executions) to count its billed
+   * transitions; the environment maps the workflow's ARN to its id.
+   */
+  meterWorkflows(workflows: readonly { id: WorkflowId; stateMachine: IStateMachine }[]): void {
+    if (workflows.length === 0) return;
+    const policy = new iam.Policy(this, 'WorkflowHistoryPolicy', { roles: [this.role] });
+    for (const { stateMachine } of workflows) {
+      policy.addStatements(
+        new iam.PolicyStatement({
+          actions: ['states:GetExecutionHistory'],
+          resources: [Stack.of(this).formatArn({ service: 'states', resource: 'execution', resourceName: `${Stack.of(this).splitArn(stateMachine.stateMachineArn, ArnFormat.COLON_RESOURCE_NAME).resourceName}:*`, arnFormat: ArnFormat.COLON_RESOURCE_NAME })],
+        }),
+      );
+    }
+    for (const { stateMachine } of workflows) {
+      const logicalId = Stack.of(this).getLogicalId(stateMachine.node.defaultChild as CfnElement);
+      Validations.of(policy).acknowledge({
+        id: `AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:states:<AWS::Region>:<AWS::AccountId>:execution:{"Fn::Select":[6,{"Fn::Split":[":",{"Ref":"${logicalId}"}]}]}:*]`,
+        reason: "an execution's ARN is its state machine's ARN plus the execution's name, unknown in advance: the wildcard is the executions of this one metered workflow, and the action only reads their history",
+      });
+    }
+    new events.Rule(this, 'WorkflowExecutionsEnded', {
+      description: 'ended executions of the Standard workflows, to meter their state transitions',
+      eventPattern: {
+        source: ['aws.states'],
+        detailType: ['Step Functions Execution Status Change'],
+        detail: { stateMachineArn: workflows.map((w) => w.stateMachine.stateMachineArn), status: ['SUCCEEDED', 'FAILED', 'TIMED_OUT', 'ABORTED'] },
+      },
+      targets: [new eventTargets.LambdaFunction(this.function, { retryAttempts: 8, maxEventAge: Duration.hours(6) })],
+    });
+    this.function.addEnvironment('KEFU_METERED_WORKFLOWS', Fn.join(',', workflows.map((w) => Fn.join('=', [w.id, w.stateMachine.stateMachineArn]))));
+  }
+
   allowCompletingTasks(workflowId: WorkflowId, stateMachine: IStateMachine): void {
     new iam.Policy(this, `${pascalCase(workflowId)}TaskResponsePolicy`, {
       roles: [this.role],

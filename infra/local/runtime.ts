@@ -195,7 +195,21 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
   const costs = new LocalCostBatcher((event) => invoke('cost-ledger', event), (error) => log(`cost ledger: ${(error as Error).message}`)).start();
   setCostSink(costs);
 
-  const stepFunctions = new LocalStepFunctions(renderWorkflows(template as never), invoke);
+  // An ended Standard execution → the workflow meter, as EventBridge's Step Functions status change does in AWS.
+  const stepFunctions = new LocalStepFunctions(renderWorkflows(template as never), invoke, (change) => {
+    const event = {
+      version: '0',
+      id: randomUUID(),
+      'detail-type': 'Step Functions Execution Status Change',
+      source: 'aws.states',
+      account: '000000000000',
+      time: new Date(change.stopDate).toISOString(),
+      region: 'us-east-1',
+      resources: [change.executionArn],
+      detail: { executionArn: change.executionArn, stateMachineArn: change.stateMachineArn, name: change.name, status: change.status, startDate: change.startDate, stopDate: change.stopDate, input: change.input },
+    };
+    void invoke('workflow-meter', event).catch((error: Error) => log(`workflow meter: ${error.message}`));
+  });
 
   // The messages stream → message intake, as the CDK event source mapping does.
   const consumers: StreamPoller[] = [];

@@ -5,7 +5,7 @@
  * SendTaskSuccess / SendTaskFailure complete; `states:startExecution` starts a local execution.
  *
  * It serves the subset of the Step Functions API that Kefu's functions call (StartExecution, StartSyncExecution,
- * SendTaskSuccess, SendTaskFailure, DescribeExecution, ListExecutions) in the AWS JSON 1.0 protocol, so the functions
+ * SendTaskSuccess, SendTaskFailure, DescribeExecution, ListExecutions, GetExecutionHistory) in the AWS JSON 1.0 protocol, so the functions
  * use the real SDK client against it.
  */
 import { randomUUID } from 'node:crypto';
@@ -101,7 +101,12 @@ interface Execution {
   cause?: string;
   readonly done: Promise<void>;
   abort?: () => void;
+  /** Standard executions: their history as GetExecutionHistory gives it (the event types that bill transitions). */
+  readonly history: { id: number; type: string; timestamp: number }[];
 }
+
+/** Told when a Standard execution ends, as EventBridge's "Step Functions Execution Status Change" is in AWS. */
+export type ExecutionEndListener = (change: { executionArn: string; stateMachineArn: string; name: string; status: string; input: string; startDate: number; stopDate: number }) => void;
 
 interface ParkedTask {
   readonly executionArn: string;
@@ -148,7 +153,11 @@ export class LocalStepFunctions {
   private readonly parked = new Map<string, ParkedTask>();
   private stopped = false;
 
-  constructor(workflows: readonly RenderedWorkflow[], private readonly invoke: InvokeFunction) {
+  constructor(
+    workflows: readonly RenderedWorkflow[],
+    private readonly invoke: InvokeFunction,
+    private readonly onExecutionEnd?: ExecutionEndListener,
+  ) {
     for (const workflow of workflows) {
       this.workflows.set(workflow.arn, workflow);
       this.machines.set(workflow.arn, new StateMachine(workflow.definition as never, { validationOptions: { checkArn: false, checkPaths: false } }));
@@ -232,6 +241,18 @@ export class LocalStepFunctions {
         Task: { Token: placeholder },
       } as never,
     });
+    const history: Execution['history'] = [];
+    // A Standard execution keeps its history: each state entered (and each retry) is a billed transition.
+    const logged =
+      workflow.type === 'STANDARD'
+        ? (async () => {
+            for await (const event of run.eventLogs) {
+              // As AWS writes it: a Task's entry is followed by TaskScheduled, and each retry schedules it again.
+              if (event.type === 'StateEntered') history.push({ id: history.length + 1, type: `${event.state.type}StateEntered`, timestamp: event.timestamp });
+              if ((event.type === 'StateEntered' && event.state.type === 'Task') || event.type === 'StateRetried') history.push({ id: history.length + 1, type: 'TaskScheduled', timestamp: event.timestamp });
+            }
+          })().catch(() => undefined)
+        : Promise.resolve();
     const execution: Execution = {
       arn,
       workflow,
@@ -239,6 +260,7 @@ export class LocalStepFunctions {
       input,
       startDate,
       status: 'RUNNING',
+      history,
       done: run.result.then(
         (output: unknown) => {
           execution.status = 'SUCCEEDED';
@@ -250,9 +272,13 @@ export class LocalStepFunctions {
           execution.error = cause.name;
           execution.cause = cause.message;
         },
-      ).finally(() => {
+      ).finally(async () => {
         execution.stopDate = new Date();
         this.expireTokens(arn);
+        if (workflow.type === 'STANDARD' && this.onExecutionEnd) {
+          await logged;
+          this.onExecutionEnd({ executionArn: arn, stateMachineArn: workflow.arn, name, status: execution.status, input, startDate: startDate.getTime(), stopDate: execution.stopDate.getTime() });
+        }
       }),
     };
     execution.abort = run.abort;
@@ -367,6 +393,11 @@ export class LocalStepFunctions {
         return this.describeExecution(body as never);
       case 'ListExecutions':
         return this.listExecutions(body as never);
+      case 'GetExecutionHistory': {
+        const execution = this.executions.get(String(body.executionArn));
+        if (!execution) throw new SfnApiError('ExecutionDoesNotExist', `execution ${String(body.executionArn)} does not exist`);
+        return { events: execution.history.map((e) => ({ id: e.id, type: e.type, timestamp: e.timestamp / 1000 })) };
+      }
       default:
         throw new SfnApiError('UnknownOperationException', `operation ${operation} is not served locally`);
     }

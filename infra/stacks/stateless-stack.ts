@@ -386,6 +386,7 @@ export class StatelessStack extends Stack {
         this.functions[fnSpec.id].allowStarting(workflowId, created[workflowId], stateMachineType(workflowId));
       }
       for (const workflowId of fnSpec.completesTasksOf ?? []) this.functions[fnSpec.id].allowCompletingTasks(workflowId, created[workflowId]);
+      this.functions[fnSpec.id].meterWorkflows((fnSpec.metersWorkflows ?? []).map((id) => ({ id, stateMachine: created[id] })));
     }
     return created;
   }

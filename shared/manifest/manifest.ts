@@ -64,6 +64,7 @@ export type FunctionId =
   | 'analytics'
   | 'reports'
   | 'cost-ledger'
+  | 'workflow-meter'
   | 'finance';
 
 export type TableAccess = 'read' | 'write' | 'readwrite';
@@ -112,6 +113,8 @@ export interface FunctionSpec {
   /** Scores sentiment with the cloud provider (Comprehend) when the deployment configures one. */
   readonly usesSentimentProvider?: boolean;
   readonly streamSource?: StreamSourceSpec;
+  /** Standard workflows whose ended executions this function meters (EventBridge rule + states:GetExecutionHistory). */
+  readonly metersWorkflows?: readonly WorkflowId[];
 }
 
 export type WorkflowId = 'message' | 'escalation' | 'sla-timer';
@@ -410,6 +413,17 @@ export const manifest: Manifest = {
       timeoutSeconds: 60,
       tables: { costs: 'readwrite', conversations: 'read', connections: 'read' },
       pushesLiveUpdates: true,
+    },
+    {
+      id: 'workflow-meter',
+      capability: 'metering',
+      entry: 'functions/workflows/workflow-meter/workflow-meter.handler.ts',
+      group: 'workflow',
+      description: "meters the Standard workflows: when an execution ends (EventBridge's Step Functions status change), counts its billed state transitions from its own history and records them for its conversation under the workflow's capability",
+      memoryMb: 256,
+      timeoutSeconds: 30,
+      tables: {},
+      metersWorkflows: ['escalation', 'sla-timer'],
     },
     {
       id: 'finance',

@@ -28,6 +28,7 @@ interface Invocation {
   readonly started: number;
   conversationId?: string;
   mixed?: boolean;
+  capability?: string;
   channel?: string;
   route?: string;
   readonly usage: MeteredUsage;
@@ -157,6 +158,11 @@ export const meter = {
     }
     if (channel) invocation.channel = channel;
   },
+  /** Counts this invocation's cost under another capability (the workflow meter: a workflow's transitions). */
+  capability(capability: string): void {
+    const invocation = storage.getStore();
+    if (invocation) invocation.capability = capability;
+  },
   route(route: string): void {
     const invocation = storage.getStore();
     if (invocation) invocation.route = route;
@@ -220,7 +226,7 @@ export function metered<E, C extends { awsRequestId?: string; memoryLimitInMB?: 
           v: 1,
           requestId: invocation.requestId,
           functionId,
-          capability: capabilityOf(functionId),
+          capability: invocation.capability ?? capabilityOf(functionId),
           kind,
           stage: process.env.KEFU_STAGE ?? 'local',
           at: new Date().toISOString(),

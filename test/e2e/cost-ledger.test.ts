@@ -31,6 +31,7 @@ const PRICE = {
   wru: 0.625 / 1e6,
   expressRequest: 1 / 1e6,
   expressGbSecond: 0.00001667,
+  transition: 0.025 / 1000,
   logsGb: 0.5,
 };
 
@@ -39,7 +40,7 @@ type Usage = {
   http?: { requests: number; requestBytes: number[] };
   webSocket?: { messages: number; messageBytes: number[]; connectionMinutes?: number };
   dynamodb: { readUnits: number; writeUnits: number };
-  stepFunctions?: { expressRequests?: number; expressBilledMs?: number; expressMemoryMb?: number };
+  stepFunctions?: { standardTransitions?: number; expressRequests?: number; expressBilledMs?: number; expressMemoryMb?: number };
   logs: { bytes: number };
 };
 
@@ -53,6 +54,7 @@ function expected(usage: Usage): number {
   }
   total += usage.dynamodb.readUnits * PRICE.rru + usage.dynamodb.writeUnits * PRICE.wru;
   const sfn = usage.stepFunctions;
+  if (sfn?.standardTransitions) total += sfn.standardTransitions * PRICE.transition;
   if (sfn?.expressRequests) {
     total += sfn.expressRequests * PRICE.expressRequest + ((Math.ceil((sfn.expressBilledMs ?? 0) / 100) * 100) / 1000) * (Math.max(64, Math.ceil((sfn.expressMemoryMb ?? 64) / 64) * 64) / 1024) * PRICE.expressGbSecond;
   }
@@ -77,6 +79,12 @@ describe('the cost ledger', () => {
 
     // Settled: every invocation's record has reached the ledger.
     let costs: any;
+    // The escalation (a Standard workflow) ends once the conversation is resolved; its transitions are metered too.
+    await platform.waitFor(async () => {
+      await platform.runtime.flushCosts();
+      const c = (await finance(`/v1/finance/conversations/${conversationId}/costs`)).body;
+      return c.invocations.some((i: { functionId: string }) => i.functionId === 'workflow-meter') ? c : undefined;
+    }, 'the escalation metered', 20_000);
     let previous = -1;
     for (;;) {
       await new Promise((r) => setTimeout(r, 600));
@@ -86,7 +94,12 @@ describe('the cost ledger', () => {
       previous = costs.invocations.length;
     }
     const functions = new Set(costs.invocations.map((i: { functionId: string }) => i.functionId));
-    for (const fn of ['webchat', 'message-intake', 'sentiment', 'bot-answer', 'message-policy', 'routing', 'agent-console']) expect(functions, fn).toContain(fn);
+    for (const fn of ['webchat', 'message-intake', 'sentiment', 'bot-answer', 'message-policy', 'routing', 'agent-console', 'workflow-meter']) expect(functions, fn).toContain(fn);
+    const escalation = costs.invocations.find((i: { functionId: string }) => i.functionId === 'workflow-meter');
+    expect(escalation.capability).toBe('routing');
+    const transitions = escalation.lines.find((l: { item: string }) => l.item === 'sfn.standard.transitions');
+    expect(transitions.quantity).toBeGreaterThanOrEqual(3);
+    expect(transitions.formula).toMatch(/transitions? × \$0\.025/);
     expect(costs.invocations.every((i: { path?: string }) => i.path === 'bot' || i.path === 'human')).toBe(true);
     expect(costs.invocations.some((i: { path?: string }) => i.path === 'human')).toBe(true);
 

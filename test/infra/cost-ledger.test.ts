@@ -124,6 +124,26 @@ describe('cost record subscriptions', () => {
   });
 });
 
+describe('Standard workflow metering', () => {
+  it("sends each ended escalation and SLA timer execution to the workflow meter, which may read only their history", () => {
+    const rules = resourcesOf(plain.statelessTemplate, 'AWS::Events::Rule').map(([, p]) => p);
+    const rule = rules.find((p) => JSON.stringify(p['EventPattern']).includes('Step Functions Execution Status Change'));
+    expect(rule).toBeDefined();
+    const pattern = rule!['EventPattern'] as { source: string[]; detail: { stateMachineArn: unknown[]; status: string[] } };
+    expect(pattern.source).toEqual(['aws.states']);
+    expect(pattern.detail.status).toEqual(['SUCCEEDED', 'FAILED', 'TIMED_OUT', 'ABORTED']);
+    expect(JSON.stringify(pattern.detail.stateMachineArn)).toMatch(/EscalationWorkflow/);
+    expect(JSON.stringify(pattern.detail.stateMachineArn)).toMatch(/SlaTimerWorkflow/);
+    expect(JSON.stringify(pattern.detail.stateMachineArn)).not.toMatch(/MessageWorkflow/);
+    const targets = rule!['Targets'] as { Arn: { 'Fn::GetAtt': string[] } }[];
+    expect(targets[0]!.Arn['Fn::GetAtt'][0]).toMatch(/^WorkflowMeterFunction/);
+    const policies = resourcesOf(plain.statelessTemplate, 'AWS::IAM::Policy').map(([, p]) => p).filter((p) => JSON.stringify(p).includes('states:GetExecutionHistory'));
+    expect(policies).toHaveLength(1);
+    expect(JSON.stringify(policies[0])).toMatch(/:execution:/);
+    expect(JSON.stringify(policies[0])).not.toMatch(/"Action":"states:\*"/);
+  });
+});
+
 describe('cost allocation tags', () => {
   it.each(manifest.functions.map((spec) => [spec.id] as const))('tags the %s function, its log group and its role with project, stage and capability', (id) => {
     // Prepare

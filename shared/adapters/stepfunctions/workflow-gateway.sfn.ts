@@ -3,7 +3,7 @@ import type { SFNClient } from '@aws-sdk/client-sfn';
 import { meter } from '../../observability/cost-meter.ts';
 import type { EscalationInput, MessageWorkflowInput, WorkflowGateway } from '../../ports/gateways.ts';
 import type { SlaTimerInput, SlaTimerStarter } from '../../application/sla.use-cases.ts';
-import { loadStepFunctionsSdk } from './client.ts';
+import { loadStepFunctionsSdk, stepFunctionsClient } from './client.ts';
 
 /**
  * Starts a Standard execution by name: a second start with the same name and input is a no-op (so is one with
@@ -67,4 +67,27 @@ export class StepFunctionsSlaTimers implements SlaTimerStarter {
     // That SLA version has its timer already (a redelivered stream record): nothing to do.
     await startOnce(this.client, this.timerWorkflowArn(), name, input);
   }
+}
+
+/**
+ * The state transitions a Standard execution was billed for, counted from its own history: every state entered, plus
+ * every retry of a Task (a TaskScheduled beyond the Task's entries).
+ */
+export async function executionTransitions(executionArn: string): Promise<number> {
+  const [{ GetExecutionHistoryCommand }, client] = await Promise.all([loadStepFunctionsSdk(), stepFunctionsClient()]);
+  let entered = 0;
+  let taskEntered = 0;
+  let scheduled = 0;
+  let nextToken: string | undefined;
+  do {
+    const page = await client.send(new GetExecutionHistoryCommand({ executionArn, maxResults: 1000, includeExecutionData: false, ...(nextToken ? { nextToken } : {}) }));
+    for (const event of page.events ?? []) {
+      const type = event.type ?? '';
+      if (type.endsWith('StateEntered')) entered += 1;
+      if (type === 'TaskStateEntered') taskEntered += 1;
+      if (type === 'TaskScheduled') scheduled += 1;
+    }
+    nextToken = page.nextToken;
+  } while (nextToken);
+  return entered + Math.max(0, scheduled - taskEntered);
 }
