@@ -30,7 +30,10 @@ export class LocalCostBatcher implements CostSink {
   }
 
   emit(record: CostRecord): void {
-    if (this.pending.length >= MAX_PENDING) this.pending.shift();
+    if (this.pending.length >= MAX_PENDING) {
+      this.pending.shift();
+      this.onError(new Error(`more than ${MAX_PENDING} cost records waiting for the ledger: the oldest was dropped`));
+    }
     this.pending.push({ id: randomUUID(), timestamp: Date.now(), message: JSON.stringify(record) });
   }
 

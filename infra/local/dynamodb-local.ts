@@ -79,7 +79,8 @@ export async function startDynamoDbLocal(options: { dataDir?: string } = {}): Pr
   const exited = new Promise<never>((_, reject) =>
     child.once('exit', (code) => reject(new Error(`DynamoDB Local exited with ${code}: ${stderr.slice(-2000)} (is a Java 17+ runtime installed?)`))),
   );
-  const deadline = Date.now() + 30_000;
+  // A loaded machine (two cores, a JVM starting beside Node.js) can take well over 30 s: wait up to 90 s.
+  const deadline = Date.now() + 90_000;
   for (;;) {
     try {
       await Promise.race([client.send(new ListTablesCommand({})), exited]);

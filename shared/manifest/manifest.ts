@@ -48,6 +48,7 @@ export interface TableSpec {
 
 export type FunctionId =
   | 'webchat'
+  | 'wechat'
   | 'bot-answer'
   | 'sentiment'
   | 'routing'
@@ -254,6 +255,15 @@ export const manifest: Manifest = {
       usesCustomerTokenSecret: true,
     },
     {
+      id: 'wechat',
+      entry: 'functions/channels/wechat/wechat.handler.ts',
+      group: 'channel',
+      description: 'WeChat Official Account webhook: echostr verification, signed XML messages persisted once per MsgId, passive reply within 5 s or `success`',
+      memoryMb: 512,
+      timeoutSeconds: 10,
+      tables: { conversations: 'readwrite', messages: 'readwrite', idempotency: 'readwrite', customers: 'readwrite' },
+    },
+    {
       id: 'bot-answer',
       entry: 'functions/capabilities/bot-answer/bot-answer.handler.ts',
       group: 'capability',
@@ -453,6 +463,9 @@ export const manifest: Manifest = {
     { name: 'listMessages', method: 'GET', path: '/v1/webchat/conversations/{id}/messages', functionId: 'webchat', auth: { kind: 'customer' } },
     { name: 'rateConversation', method: 'POST', path: '/v1/webchat/conversations/{id}/rating', functionId: 'webchat', auth: { kind: 'customer' } },
     { name: 'webchatSettings', method: 'GET', path: '/v1/webchat/settings', functionId: 'webchat', auth: { kind: 'public' } },
+    // The signature over token, timestamp and nonce is the authentication (checked by the function).
+    { name: 'wechatVerify', method: 'GET', path: '/v1/channels/wechat/webhook', functionId: 'wechat', auth: { kind: 'public' } },
+    { name: 'wechatReceive', method: 'POST', path: '/v1/channels/wechat/webhook', functionId: 'wechat', auth: { kind: 'public' } },
     { name: 'queue', method: 'GET', path: '/v1/agent/queue', functionId: 'agent-console', auth: { kind: 'jwt', roles: agentRoles } },
     { name: 'me', method: 'GET', path: '/v1/agent/me', functionId: 'agent-console', auth: { kind: 'jwt', roles: agentRoles } },
     { name: 'myConversations', method: 'GET', path: '/v1/agent/conversations', functionId: 'agent-console', auth: { kind: 'jwt', roles: agentRoles } },
