@@ -11,6 +11,7 @@ import { labelOf, useI18n, useScreenT } from '../i18n.ts';
 import { Empty, useApp } from '../ui.tsx';
 import { HBars, PALETTE, RateLine, StackedBars } from './charts.tsx';
 import { strings, type DashboardKey } from './dashboard.i18n.ts';
+import { PeriodPicker } from './period-picker.tsx';
 
 const REFRESH_MS = 60_000;
 
@@ -133,32 +134,15 @@ export function Screen() {
           </span>
         )}
         <div class="dashboard-controls">
-          <div class="segmented" role="group">
-            {(['today', '7', '30', 'custom'] as const).map((p) => (
-              <button key={p} type="button" class={preset === p ? 'active' : ''} aria-pressed={preset === p} data-testid={`period-${p}`} onClick={() => choose(p)}>
-                {t(`period.${p}`)}
-              </button>
-            ))}
-          </div>
-          {preset === 'custom' && (
-            <form
-              class="period-form"
-              onSubmit={(e) => {
-                e.preventDefault();
-                setRange({ from: custom.from || undefined, to: custom.to || undefined });
-              }}
-            >
-              <label>
-                {t('period.from')} <input type="date" value={custom.from} data-testid="period-from" onInput={(e) => setCustom({ ...custom, from: e.currentTarget.value })} />
-              </label>
-              <label>
-                {t('period.to')} <input type="date" value={custom.to} data-testid="period-to" onInput={(e) => setCustom({ ...custom, to: e.currentTarget.value })} />
-              </label>
-              <button type="submit" class="button button-small button-primary" data-testid="period-apply">
-                {t('period.apply')}
-              </button>
-            </form>
-          )}
+          <PeriodPicker
+            presets={['today', '7', '30', 'custom'] as const}
+            preset={preset}
+            custom={custom}
+            label={(key) => ({ 'preset:today': t('period.today'), 'preset:7': t('period.7'), 'preset:30': t('period.30'), 'preset:custom': t('period.custom'), from: t('period.from'), to: t('period.to'), apply: t('period.apply') })[key] ?? key}
+            choose={choose}
+            setCustom={setCustom}
+            apply={setRange}
+          />
           <button type="button" class="button button-small button-ghost" data-testid="dashboard-refresh" disabled={loading} onClick={() => void load()}>
             {t('refresh')}
           </button>

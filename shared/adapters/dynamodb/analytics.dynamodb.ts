@@ -12,29 +12,14 @@
  * second sustained, far above a contact centre's rate of conversation events).
  */
 import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
-import { QueryCommand, TransactWriteCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { TransactWriteCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { BUCKET_COUNT, type AnalyticsFact, type DailyCounter, type MetricId } from '../../domain/analytics/conversation-analytics.ts';
 import type { AnalyticsStore } from '../../ports/analytics.ts';
+import { dailyItems } from './daily-partitions.ts';
 
 /** Longer than a stream record can be redelivered (24 h retention) with margin. */
 const FACT_TTL_DAYS = 3;
 
-const monthsBetween = (from: string, to: string): string[] => {
-  const months: string[] = [];
-  let [y, m] = from.slice(0, 7).split('-').map(Number) as [number, number];
-  const end = to.slice(0, 7);
-  for (;;) {
-    const month = `${y}-${String(m).padStart(2, '0')}`;
-    if (month > end) break;
-    months.push(month);
-    m += 1;
-    if (m > 12) {
-      m = 1;
-      y += 1;
-    }
-  }
-  return months;
-};
 
 export class DynamoDbAnalyticsStore implements AnalyticsStore {
   constructor(
@@ -83,34 +68,14 @@ export class DynamoDbAnalyticsStore implements AnalyticsStore {
   }
 
   async counters(from: string, to: string): Promise<DailyCounter[]> {
-    const pages = await Promise.all(monthsBetween(from, to).map((month) => this.month(month, from, to)));
-    return pages.flat();
-  }
-
-  private async month(month: string, from: string, to: string): Promise<DailyCounter[]> {
-    const rows: DailyCounter[] = [];
-    let startKey: Record<string, unknown> | undefined;
-    do {
-      const page = await this.client.send(
-        new QueryCommand({
-          TableName: this.table,
-          KeyConditionExpression: 'pk = :pk AND sk BETWEEN :from AND :to',
-          ExpressionAttributeValues: { ':pk': `m#${month}`, ':from': `${from}#`, ':to': `${to}#~` },
-          ...(startKey ? { ExclusiveStartKey: startKey } : {}),
-        }),
-      );
-      for (const item of page.Items ?? []) {
-        rows.push({
-          day: String(item.day),
-          metric: item.metric as MetricId,
-          dimension: String(item.dimension),
-          count: Number(item.n ?? 0),
-          sum: Number(item.s ?? 0),
-          buckets: Array.from({ length: BUCKET_COUNT }, (_, i) => Number(item[`h${i}`] ?? 0)),
-        });
-      }
-      startKey = page.LastEvaluatedKey;
-    } while (startKey);
-    return rows;
+    const items = await dailyItems(this.client, this.table, 'm#', from, to);
+    return items.map((item) => ({
+      day: String(item.day),
+      metric: item.metric as MetricId,
+      dimension: String(item.dimension),
+      count: Number(item.n ?? 0),
+      sum: Number(item.s ?? 0),
+      buckets: Array.from({ length: BUCKET_COUNT }, (_, i) => Number(item[`h${i}`] ?? 0)),
+    }));
   }
 }

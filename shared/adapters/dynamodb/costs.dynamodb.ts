@@ -15,6 +15,7 @@
 import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import { BatchWriteCommand, GetCommand, PutCommand, QueryCommand, TransactWriteCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { AggregateRow, BudgetState, CostLedgerStore, LedgerLine } from '../../ports/costs.ts';
+import { dailyItems } from './daily-partitions.ts';
 
 const BATCH_TTL_SECONDS = 3 * 86_400;
 const MAX_TRANSACTION = 100;
@@ -24,16 +25,6 @@ export const costKeys = {
   aggregate: (row: Pick<AggregateRow, 'day' | 'dimension' | 'value'>) => ({ pk: `d#${row.day.slice(0, 7)}`, sk: `${row.day}#${row.dimension}#${row.value}` }),
 };
 
-function monthsBetween(from: string, to: string): string[] {
-  const months: string[] = [];
-  let [y, m] = from.slice(0, 7).split('-').map(Number) as [number, number];
-  while (`${y}-${String(m).padStart(2, '0')}` <= to.slice(0, 7)) {
-    months.push(`${y}-${String(m).padStart(2, '0')}`);
-    m += 1;
-    if (m > 12) [y, m] = [y + 1, 1];
-  }
-  return months;
-}
 
 export class DynamoDbCostLedger implements CostLedgerStore {
   constructor(
@@ -104,26 +95,8 @@ export class DynamoDbCostLedger implements CostLedgerStore {
   }
 
   async aggregates(from: string, to: string): Promise<AggregateRow[]> {
-    const pages = await Promise.all(
-      monthsBetween(from, to).map(async (month) => {
-        const rows: AggregateRow[] = [];
-        let startKey: Record<string, unknown> | undefined;
-        do {
-          const page = await this.client.send(
-            new QueryCommand({
-              TableName: this.table,
-              KeyConditionExpression: 'pk = :pk AND sk BETWEEN :from AND :to',
-              ExpressionAttributeValues: { ':pk': `d#${month}`, ':from': `${from}#`, ':to': `${to}#~` },
-              ...(startKey ? { ExclusiveStartKey: startKey } : {}),
-            }),
-          );
-          for (const item of page.Items ?? []) rows.push({ day: String(item.day), dimension: String(item.dimension), value: String(item.value), nanos: Number(item.nanos ?? 0), count: Number(item.n ?? 0) });
-          startKey = page.LastEvaluatedKey;
-        } while (startKey);
-        return rows;
-      }),
-    );
-    return pages.flat();
+    const items = await dailyItems(this.client, this.table, 'd#', from, to);
+    return items.map((item) => ({ day: String(item.day), dimension: String(item.dimension), value: String(item.value), nanos: Number(item.nanos ?? 0), count: Number(item.n ?? 0) }));
   }
 
   async total(day: string): Promise<number> {
