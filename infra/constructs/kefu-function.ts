@@ -20,6 +20,7 @@ import { StateMachineType } from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
 import {
   ANSWER_PROVIDER_ENV,
+  channelSecretArnEnv,
   SENTIMENT_MODEL_ENV,
   COMMON_ENV,
   pascalCase,
@@ -28,6 +29,7 @@ import {
   workflowSpec,
   type FunctionId,
   type FunctionSpec,
+  type SecretChannel,
   type TableAccess,
   type TableId,
   type WorkflowId,
@@ -90,6 +92,8 @@ export interface KefuFunctionProps {
   /** Signing key of customer tokens; read access only when the spec says `usesCustomerTokenSecret`. */
   readonly customerTokenSecret: ISecret;
   readonly connectorsSecret: ISecret;
+  /** The channels' secrets; read access only to those the spec lists in `channelSecrets`. */
+  readonly channelSecrets: Readonly<Record<SecretChannel, ISecret>>;
   /** WebSocket stage whose @connections endpoint the function may call when the spec says `pushesLiveUpdates`. */
   readonly webSocketStage: WebSocketStage;
   readonly jwt: JwtSettings;
@@ -169,7 +173,7 @@ export class KefuFunction extends Construct {
       },
       // The customer-token secret comes from AWS's Parameters and Secrets extension over localhost (cached for five
       // minutes) rather than the Secrets Manager SDK client: fewer calls, and no SDK client to import at cold start.
-      ...(spec.usesCustomerTokenSecret || spec.usesConnectorsSecret
+      ...(spec.usesCustomerTokenSecret || spec.usesConnectorsSecret || spec.channelSecrets?.length
         ? { paramsAndSecrets: lambda.ParamsAndSecretsLayerVersion.fromVersion(lambda.ParamsAndSecretsVersions.V1_0_103, { logLevel: lambda.ParamsAndSecretsLogLevel.WARN }) }
         : {}),
     });
@@ -182,6 +186,7 @@ export class KefuFunction extends Construct {
     }
     if (spec.usesCustomerTokenSecret) props.customerTokenSecret.grantRead(this.function);
     if (spec.usesConnectorsSecret) props.connectorsSecret.grantRead(this.function);
+    for (const channel of spec.channelSecrets ?? []) props.channelSecrets[channel].grantRead(this.function);
     if (spec.pushesLiveUpdates) {
       props.webSocketStage.grantManagementApiAccess(this.function);
       const stack = Stack.of(this);
@@ -344,6 +349,7 @@ function commonEnvironment(spec: FunctionSpec, config: KefuConfig, props: KefuFu
     [COMMON_ENV.jwtAudience]: props.jwt.audience,
     ...(spec.usesCustomerTokenSecret ? { [COMMON_ENV.customerTokenSecretArn]: props.customerTokenSecret.secretArn } : {}),
     ...(spec.usesConnectorsSecret ? { [COMMON_ENV.connectorsSecretArn]: props.connectorsSecret.secretArn } : {}),
+    ...Object.fromEntries((spec.channelSecrets ?? []).map((channel) => [channelSecretArnEnv(channel), props.channelSecrets[channel].secretArn])),
     ...(spec.pushesLiveUpdates ? { [COMMON_ENV.webSocketEndpoint]: props.webSocketStage.callbackUrl } : {}),
   };
 }

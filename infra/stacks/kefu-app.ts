@@ -54,6 +54,7 @@ export function addKefuStacks(app: App, options: AddKefuStacksOptions = {}): Kef
     consoleClient: stateful.consoleClient,
     customerTokenSecret: stateful.customerTokenSecret,
     connectorsSecret: stateful.connectorsSecret,
+    channelSecrets: stateful.channelSecrets,
     tags: stackTags(config.stage),
     ...(options.repositoryRoot ? { repositoryRoot: options.repositoryRoot } : {}),
   });

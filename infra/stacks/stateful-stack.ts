@@ -11,7 +11,7 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import type { Construct } from 'constructs';
-import { manifest, pascalCase, ROLES, type TableId, type TableSpec } from '../../shared/manifest/manifest.ts';
+import { manifest, pascalCase, ROLES, SECRET_CHANNELS, type SecretChannel, type TableId, type TableSpec } from '../../shared/manifest/manifest.ts';
 import { isProd, type KefuConfig } from '../config/kefu-config.ts';
 import { EDGE_CAPABILITY, STORAGE_CAPABILITY, tagCapability } from '../constructs/cost-tags.ts';
 
@@ -46,6 +46,8 @@ export class StatefulStack extends Stack {
   readonly customerTokenSecret: secretsmanager.Secret;
   /** Base URLs and credentials of the company's own systems that multi-turn flows call (JSON, see docs/FLOWS.md). */
   readonly connectorsSecret: secretsmanager.Secret;
+  /** One secret per messaging channel (JSON of the channel's keys: tokens, app secrets), filled after deploying. */
+  readonly channelSecrets: Readonly<Record<SecretChannel, secretsmanager.Secret>>;
   readonly consoleBucket: s3.Bucket;
   readonly accessLogsBucket: s3.Bucket;
 
@@ -135,6 +137,25 @@ export class StatefulStack extends Stack {
         "holds credentials that the company's own systems issue (API keys of its order service); they rotate there, " +
         'and the company updates this secret when they do, so Secrets Manager cannot rotate them itself',
     });
+
+    // Start as {}: the channel's webhook answers 503 CHANNEL.NOT_CONFIGURED until the company writes its keys in
+    // (README, "Channels"); the functions re-read them every 5 minutes, so no deploy is needed.
+    const channelSecrets = {} as Record<SecretChannel, secretsmanager.Secret>;
+    for (const channel of SECRET_CHANNELS) {
+      const secret = new secretsmanager.Secret(this, `${pascalCase(channel)}ChannelSecret`, {
+        description: `Kefu ${this.config.stage}: ${channel} channel credentials (JSON)`,
+        secretObjectValue: {},
+        removalPolicy,
+      });
+      Validations.of(secret).acknowledge({
+        id: 'AwsSolutions-SMG4',
+        reason:
+          `the ${channel} platform issues these credentials (tokens, app secrets) in its own console; they rotate there, ` +
+          'and the company updates this secret when they do, so Secrets Manager cannot rotate them itself',
+      });
+      channelSecrets[channel] = secret;
+    }
+    this.channelSecrets = channelSecrets;
 
     this.accessLogsBucket = new s3.Bucket(this, 'AccessLogsBucket', {
       bucketName: accessLogsBucketName(this.config.stage),

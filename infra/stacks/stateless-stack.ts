@@ -41,6 +41,7 @@ import {
   type FunctionId,
   type FunctionSpec,
   type HttpRouteSpec,
+  type SecretChannel,
   type TableId,
   type WorkflowId,
   type WorkflowSpec,
@@ -113,6 +114,7 @@ export interface StatelessStackProps extends StackProps {
   readonly consoleClient?: { readonly userPoolClientId: string };
   readonly customerTokenSecret: Secret;
   readonly connectorsSecret: Secret;
+  readonly channelSecrets: Readonly<Record<SecretChannel, Secret>>;
   /**
    * Repository root that manifest paths are relative to.
    *
@@ -197,6 +199,7 @@ export class StatelessStack extends Stack {
         tables: props.tables,
         customerTokenSecret: props.customerTokenSecret,
         connectorsSecret: props.connectorsSecret,
+        channelSecrets: props.channelSecrets,
         webSocketStage: this.webSocketStage,
         jwt,
         repositoryRoot: this.root,

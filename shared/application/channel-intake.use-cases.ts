@@ -114,7 +114,7 @@ export function makeChannelIntake(deps: ChannelIntakeDeps) {
     const conversation = await openConversation(customerId, message.channel, options.groupId);
     const text = transcriptText(message);
     if (text.trim() === '') throw new DomainError('REQUEST.VALIDATION_FAILED', 'the message has no text');
-    const posted = await makePostCustomerMessage(deps)({ conversationId: conversation.id, clientMessageId: message.dedupeId, text, channel: message.channel });
+    const posted = await makePostCustomerMessage(deps)({ conversationId: conversation.id, clientMessageId: message.dedupeId, text, channel: message.channel, ...(message.thread ? { thread: message.thread } : {}) });
     return { kind: 'message', customerId, conversationId: conversation.id, ...posted };
   };
 }
@@ -139,5 +139,27 @@ export function makeAwaitReply(deps: Pick<ChannelIntakeDeps, 'store'> & { sleep?
       if (left <= 0) return [];
       await sleep(Math.min(input.pollMs ?? 100, left));
     }
+  };
+}
+
+/**
+ * Takes replies for the webhook's own synchronous answer: each reply still `pending` in the outbox becomes `passive`
+ * (conditional, so a reply the outbox consumer already claimed is left to it). A reply already `passive` answered an
+ * earlier delivery of the same message, which the platform retries because that answer never reached it: it is
+ * given again. Returns the replies to answer with, in order.
+ */
+export function makeClaimPassiveReplies(deps: Pick<ChannelIntakeDeps, 'store' | 'clock'>) {
+  return async (replies: readonly Message[]): Promise<Message[]> => {
+    const taken: Message[] = [];
+    for (const reply of replies) {
+      if (reply.outbox === 'passive') {
+        taken.push(reply);
+        continue;
+      }
+      if (reply.outbox !== 'pending') continue;
+      const claimed = await deps.store.setOutbox(reply.conversationId, reply.seq, { from: ['pending'], to: 'passive', fields: { outboxAt: deps.clock.now().toISOString() } });
+      if (claimed) taken.push(claimed);
+    }
+    return taken;
   };
 }

@@ -5,7 +5,7 @@
 import { customerView, MAX_MESSAGE_LENGTH, messageView, type Channel, type Conversation } from '../domain/conversation/conversation.ts';
 import { DomainError } from '../domain/errors.ts';
 import { serveOrder } from '../domain/routing/routing.ts';
-import type { ConversationStore } from '../ports/conversation.store.ts';
+import type { ConversationStore, Fields } from '../ports/conversation.store.ts';
 import type { CustomerDirectory } from '../ports/directory.ts';
 import type { Clock, CustomerTokens, Ids } from '../ports/gateways.ts';
 
@@ -65,7 +65,7 @@ export function validateText(text: string): string {
  * answers as soon as the message is safe. A resolved conversation that hears from its customer again goes back to the bot.
  */
 export function makePostCustomerMessage(deps: Pick<ConversationDeps, 'store' | 'clock' | 'ids'>) {
-  return async (input: { conversationId: string; clientMessageId: string; text: string; channel: Channel }) => {
+  return async (input: { conversationId: string; clientMessageId: string; text: string; channel: Channel; thread?: Readonly<Record<string, string>> }) => {
     const text = validateText(input.text);
     const idempotencyKey = `${input.channel}#${input.conversationId}#${input.clientMessageId}`;
     const conversation = await deps.store.get(input.conversationId);
@@ -82,23 +82,26 @@ export function makePostCustomerMessage(deps: Pick<ConversationDeps, 'store' | '
       ...(conversation.ticketId ? { ticketAtWrite: conversation.ticketId } : {}),
       channel: input.channel,
     };
-    const result = await appendReopening(deps, conversation, draft, idempotencyKey, reopen);
+    // The channel context replies must carry (a WeCom account, an e-mail thread, a LINE reply token), kept as it changes.
+    const set = input.thread && JSON.stringify(input.thread) !== JSON.stringify(conversation.channelThread ?? null) ? { channelThread: input.thread } : undefined;
+    const result = await appendReopening(deps, conversation, draft, idempotencyKey, reopen, set);
     return { messageId: result.message.id, seq: result.message.seq, duplicate: result.duplicate };
   };
 }
 
-async function appendReopening(deps: Pick<ConversationDeps, 'store'>, current: Conversation, draft: Parameters<ConversationStore['append']>[1], idempotencyKey: string, reopen: boolean) {
+async function appendReopening(deps: Pick<ConversationDeps, 'store'>, current: Conversation, draft: Parameters<ConversationStore['append']>[1], idempotencyKey: string, reopen: boolean, set?: Fields) {
   const conversationId = current.id;
-  if (!reopen) return deps.store.append(conversationId, draft, { idempotencyKey, current });
+  if (!reopen) return deps.store.append(conversationId, draft, { idempotencyKey, current, ...(set ? { set } : {}) });
   try {
     return await deps.store.append(conversationId, draft, {
       idempotencyKey,
       current,
+      ...(set ? { set } : {}),
       statusChange: { from: ['resolved'], to: 'bot', set: { failedAnswers: 0, assignedAgentId: null, resolvedAt: null, resolution: null } },
     });
   } catch (error) {
     // Reopened meanwhile by a concurrent message: append without the move.
-    if (error instanceof DomainError && error.code === 'CONVERSATION.BUSY') return deps.store.append(conversationId, draft, { idempotencyKey });
+    if (error instanceof DomainError && error.code === 'CONVERSATION.BUSY') return deps.store.append(conversationId, draft, { idempotencyKey, ...(set ? { set } : {}) });
     throw error;
   }
 }

@@ -49,6 +49,7 @@ export interface TableSpec {
 export type FunctionId =
   | 'webchat'
   | 'wechat'
+  | 'channel-outbox'
   | 'bot-answer'
   | 'sentiment'
   | 'routing'
@@ -116,6 +117,17 @@ export interface FunctionSpec {
   readonly streamSource?: StreamSourceSpec;
   /** Standard workflows whose ended executions this function meters (EventBridge rule + states:GetExecutionHistory). */
   readonly metersWorkflows?: readonly WorkflowId[];
+  /** Channels whose secret (Secrets Manager, one JSON secret per channel) this function reads. */
+  readonly channelSecrets?: readonly SecretChannel[];
+}
+
+/** Channels with credentials: each has one Secrets Manager secret (JSON of the channel's secret keys). */
+export type SecretChannel = 'wechat' | 'wecom' | 'whatsapp' | 'telegram' | 'line';
+export const SECRET_CHANNELS: readonly SecretChannel[] = ['wechat', 'wecom', 'whatsapp', 'telegram', 'line'];
+
+/** The environment variable holding the ARN of a channel's secret (locally absent: KEFU_<CHANNEL>_<KEY> variables). */
+export function channelSecretArnEnv(channel: string): string {
+  return `KEFU_CHANNEL_SECRET_ARN_${channel.toUpperCase()}`;
 }
 
 export type WorkflowId = 'message' | 'escalation' | 'sla-timer';
@@ -262,6 +274,20 @@ export const manifest: Manifest = {
       memoryMb: 512,
       timeoutSeconds: 10,
       tables: { conversations: 'readwrite', messages: 'readwrite', idempotency: 'readwrite', customers: 'readwrite' },
+      channelSecrets: ['wechat'],
+    },
+    {
+      id: 'channel-outbox',
+      capability: 'channels',
+      entry: 'functions/channels/outbox/channel-outbox.handler.ts',
+      group: 'channel',
+      description: "channel outbox: sends replies through each channel's API, in order per conversation, once (claimed), within the service window, retried with backoff, marked sent or failed",
+      memoryMb: 256,
+      timeoutSeconds: 60,
+      tables: { conversations: 'read', messages: 'readwrite', customers: 'read', connections: 'read' },
+      pushesLiveUpdates: true,
+      channelSecrets: ['wechat', 'wecom', 'whatsapp', 'telegram', 'line'],
+      streamSource: { table: 'messages', eventNames: ['INSERT'], newImageEquals: { kind: 'message', outbox: 'pending' }, batchSize: 10, parallelization: 10, retryAttempts: 8 },
     },
     {
       id: 'bot-answer',

@@ -55,6 +55,21 @@ export interface InboundMessage {
   readonly event?: InboundEvent;
   readonly eventName?: string;
   readonly eventKey?: string;
+  /** What the channel says about the sender (for the agent, and to merge identities: only verified values merge). */
+  readonly profile?: SenderProfile;
+  /**
+   * Channel-specific context the reply must carry (kept on the conversation, handed back in `OutboundContext.thread`):
+   * e.g. the WeCom service account (open_kfid), an e-mail's Message-ID and subject, a LINE reply token and its time.
+   */
+  readonly thread?: Readonly<Record<string, string>>;
+}
+
+export interface SenderProfile {
+  readonly displayName?: string;
+  readonly email?: string;
+  readonly phone?: string;
+  /** Which of email / phone the channel has verified (SMS and WhatsApp numbers; an e-mail address passing DMARC). */
+  readonly verified?: readonly ('email' | 'phone')[];
 }
 
 /**
@@ -75,6 +90,8 @@ export interface ChannelCapabilities {
   readonly serviceWindowHours?: number;
   /** The channel's synchronous reply deadline in ms (undefined: no synchronous reply, acknowledge at once). */
   readonly syncReplyDeadlineMs?: number;
+  /** The platform's documented send rate for one account, messages per second (the sender paces itself below it). */
+  readonly sendRatePerSecond?: number;
 }
 
 export interface ChannelAdapter {
@@ -88,11 +105,25 @@ export interface ChannelAdapter {
   acknowledge(): ChannelResponse;
 }
 
-/** Outcome of an outbound send: retryable failures (throttling, 5xx, expired token) are worth another try. */
-export type SendResult = { readonly ok: true } | { readonly ok: false; readonly retryable: boolean; readonly code: string; readonly message: string };
+/**
+ * Outcome of an outbound send: retryable failures (throttling, 5xx, expired token, network) are worth another try,
+ * after `retryAfterMs` when the platform said how long to wait (HTTP Retry-After, Telegram's retry_after).
+ */
+export type SendResult =
+  | { readonly ok: true; readonly providerMessageId?: string }
+  | { readonly ok: false; readonly retryable: boolean; readonly code: string; readonly message: string; readonly retryAfterMs?: number };
+
+/** What a send knows besides the recipient and the text. */
+export interface OutboundContext {
+  /** Kefu's message id: stable across retries of the same send (an idempotency key where the platform takes one). */
+  readonly messageId: string;
+  readonly conversationId: string;
+  /** The `thread` of the customer's latest inbound message on this conversation, if the channel gave one. */
+  readonly thread?: Readonly<Record<string, string>>;
+}
 
 /** Outbound port: a text to one channel identity through the channel's API (used when no synchronous reply was possible). */
 export interface ChannelSender {
   readonly channel: Channel;
-  sendText(to: string, text: string): Promise<SendResult>;
+  sendText(to: string, text: string, context?: OutboundContext): Promise<SendResult>;
 }

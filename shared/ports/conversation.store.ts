@@ -1,5 +1,5 @@
 /** Port: where conversations and their transcripts live. The DynamoDB adapter implements it. */
-import type { Conversation, ConversationStatus, Message, MessageDraft } from '../domain/conversation/conversation.ts';
+import type { Conversation, ConversationStatus, Message, MessageDraft, OutboxState } from '../domain/conversation/conversation.ts';
 
 /** A conversation or message attribute: scalars, or a small JSON object (the mood, a message's sentiment). */
 export type FieldValue = string | number | boolean | null | readonly string[] | Readonly<Record<string, unknown>>;
@@ -62,6 +62,13 @@ export interface ConversationStore {
     },
   ): Promise<AppendResult>;
   listMessages(conversationId: string, options: { afterSeq?: number; limit: number }): Promise<Message[]>;
+  getMessage(conversationId: string, seq: number): Promise<Message | undefined>;
+  /**
+   * Moves an outbound message's delivery state, only from one of `from` (the claim that makes a delivery happen once:
+   * the webhook's passive reply and the outbox consumer race for `pending`). Returns the message, or undefined when
+   * its state was not one of `from`.
+   */
+  setOutbox(conversationId: string, seq: number, change: { from: readonly OutboxState[]; to: OutboxState; fields?: Fields }): Promise<Message | undefined>;
   /** Conditional status move; returns the updated conversation, or undefined when the condition failed. */
   changeStatus(conversationId: string, change: StatusChange): Promise<Conversation | undefined>;
   /** Sets fields without a status move, only while the conversation has one of the given statuses. */

@@ -7,6 +7,7 @@ import { REPOSITORY_ROOT } from '../../infra/constructs/paths.ts';
 import { renderSynthParameters } from '../../infra/stacks/stateless-stack.ts';
 import { FUNCTION_TAG, synthesize, taggedResources, WORKFLOW_TAG, type CfnTemplate, type TemplateResource } from '../../infra/synth.ts';
 import {
+  channelSecretArnEnv,
   COMMON_ENV,
   functionArnVariable,
   manifest,
@@ -76,12 +77,15 @@ describe('functions', () => {
     // Act
     const properties = functions[id]!.properties;
     const variables = (properties['Environment'] as { Variables: Json }).Variables;
-    const readsSecret = spec.usesCustomerTokenSecret === true || spec.usesConnectorsSecret === true;
+    const readsSecret = spec.usesCustomerTokenSecret === true || spec.usesConnectorsSecret === true || (spec.channelSecrets ?? []).length > 0;
 
     // Assess
     expect(Array.isArray(properties['Layers']) && (properties['Layers'] as unknown[]).length === 1).toBe(readsSecret);
     expect(variables['PARAMETERS_SECRETS_EXTENSION_HTTP_PORT'] !== undefined).toBe(readsSecret);
     expect(variables[COMMON_ENV.connectorsSecretArn] !== undefined).toBe(spec.usesConnectorsSecret === true);
+    // Each channel secret it reads, and no other.
+    const channelVariables = Object.keys(variables).filter((name) => name.startsWith('KEFU_CHANNEL_SECRET_ARN_'));
+    expect(channelVariables.sort()).toEqual((spec.channelSecrets ?? []).map((channel) => channelSecretArnEnv(channel)).sort());
   });
 
   it('creates one tagged function per manifest function', () => {

@@ -197,7 +197,7 @@ describe('the customer-service message sender', () => {
       req.on('end', () => {
         calls.push({ url: req.url ?? '', body: data ? JSON.parse(data) : undefined });
         res.setHeader('content-type', 'application/json');
-        if (req.url?.startsWith('/cgi-bin/token')) return res.end(JSON.stringify({ access_token: `token-${calls.length}`, expires_in: 7200 }));
+        if (req.url?.startsWith('/cgi-bin/stable_token')) return res.end(JSON.stringify({ access_token: `token-${calls.length}`, expires_in: 7200 }));
         const errcode = nextErrcode;
         nextErrcode = 0;
         res.end(JSON.stringify({ errcode, errmsg: errcode ? 'failed' : 'ok' }));
@@ -222,13 +222,18 @@ describe('the customer-service message sender', () => {
     nextErrcode = 42001;
     expect(await sender.sendText('o1', 'hi')).toMatchObject({ ok: false, retryable: true, code: 'WECHAT_42001' });
     expect(await sender.sendText('o1', 'hi')).toEqual({ ok: true });
-    expect(calls.filter((c) => c.url.startsWith('/cgi-bin/token'))).toHaveLength(2);
+    const tokenCalls = calls.filter((c) => c.url.startsWith('/cgi-bin/stable_token'));
+    expect(tokenCalls).toHaveLength(2);
+    // The stable token in normal mode: every container may fetch it without invalidating the others'.
+    expect(tokenCalls[0]!.body).toEqual({ grant_type: 'client_credential', appid: 'wx1', secret: 's', force_refresh: false });
   });
 
   it('reports a refused user (outside the 48 h window) as not retryable', async () => {
     const sender = new WechatCustomerServiceSender({ tokens: new StaticAccessTokens('abc'), baseUrl });
     nextErrcode = 45015;
-    expect(await sender.sendText('o1', 'hi')).toMatchObject({ ok: false, retryable: false, code: 'WECHAT_45015' });
+    expect(await sender.sendText('o1', 'hi')).toMatchObject({ ok: false, retryable: false, code: 'OUTSIDE_SERVICE_WINDOW' });
+    nextErrcode = 43004;
+    expect(await sender.sendText('o1', 'hi')).toMatchObject({ ok: false, retryable: false, code: 'WECHAT_43004' });
   });
 });
 

@@ -4,7 +4,7 @@
  */
 import { TransactionCanceledException, ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { GetCommand, PutCommand, QueryCommand, TransactWriteCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import type { Conversation, ConversationStatus, Message, MessageDraft } from '../../domain/conversation/conversation.ts';
+import { OUTBOUND_CHANNELS, type Conversation, type ConversationStatus, type Message, type MessageDraft, type OutboxState } from '../../domain/conversation/conversation.ts';
 import { DomainError } from '../../domain/errors.ts';
 import type { AppendResult, AuditEvent, ConversationNote, ConversationStore, Fields as PortFields, StatusChange } from '../../ports/conversation.store.ts';
 import { keys, messageSortKey, MESSAGE_SORT_KEY_END } from './keys.ts';
@@ -112,9 +112,11 @@ export class DynamoDbConversationStore implements ConversationStore {
         throw new DomainError('CONVERSATION.BUSY', `conversation ${conversationId} is ${conversation.status}`, { status: conversation.status });
       }
       const seq = conversation.seq + 1;
-      const message: Message = { ...draft, conversationId, seq };
-      const fields: Record<string, PortFields[string]> = { seq, updatedAt: draft.createdAt, lastMessageAt: draft.createdAt, ...(options.set ?? {}) };
+      // A reply on a channel with its own send API waits in the outbox (the stream hands it to the outbox consumer).
+      const outbound = draft.role !== 'customer' && OUTBOUND_CHANNELS.includes(conversation.channel);
+      const fields: Record<string, PortFields[string]> = { seq, updatedAt: draft.createdAt, lastMessageAt: draft.createdAt, ...(draft.role === 'customer' ? { lastInboundAt: draft.createdAt } : {}), ...(options.set ?? {}) };
       if (options.statusChange) Object.assign(fields, { status: options.statusChange.to }, withQueueIndex(options.statusChange));
+      const message: Message = { ...draft, conversationId, seq, ...(outbound ? { outbox: 'pending' as const } : {}) };
       const parts = updateParts(fields, 'f');
       parts.names['#seq'] = 'seq';
       parts.values[':prevSeq'] = conversation.seq;
@@ -147,7 +149,7 @@ export class DynamoDbConversationStore implements ConversationStore {
         {
           Put: {
             TableName: this.tables.messages,
-            Item: { ...keys.message(conversationId, seq), kind: 'message', ...draft, seq },
+            Item: { ...keys.message(conversationId, seq), kind: 'message', ...draft, seq, ...(outbound ? { outbox: 'pending' } : {}) },
             ConditionExpression: 'attribute_not_exists(pk)',
           },
         },
@@ -200,6 +202,37 @@ export class DynamoDbConversationStore implements ConversationStore {
     const message = await this.client.send(new GetCommand({ TableName: this.tables.messages, Key: keys.message(conversationId, seq), ConsistentRead: true }));
     if (!message.Item) throw new Error(`idempotency record ${key} points at a missing message`);
     return toMessage(message.Item);
+  }
+
+  async setOutbox(conversationId: string, seq: number, change: { from: readonly OutboxState[]; to: OutboxState; fields?: Fields }): Promise<Message | undefined> {
+    const parts = updateParts({ ...(change.fields ?? {}), outbox: change.to }, 'f');
+    const from = change.from.map((state, i) => {
+      parts.values[`:from${i}`] = state;
+      return `:from${i}`;
+    });
+    parts.names['#outbox'] = 'outbox';
+    try {
+      const res = await this.client.send(
+        new UpdateCommand({
+          TableName: this.tables.messages,
+          Key: keys.message(conversationId, seq),
+          UpdateExpression: expressionOf(parts),
+          ConditionExpression: `#outbox IN (${from.join(', ')})`,
+          ExpressionAttributeNames: parts.names,
+          ExpressionAttributeValues: parts.values,
+          ReturnValues: 'ALL_NEW',
+        }),
+      );
+      return res.Attributes ? toMessage(res.Attributes) : undefined;
+    } catch (error) {
+      if (isConditionalFailure(error)) return undefined;
+      throw error;
+    }
+  }
+
+  async getMessage(conversationId: string, seq: number): Promise<Message | undefined> {
+    const res = await this.client.send(new GetCommand({ TableName: this.tables.messages, Key: keys.message(conversationId, seq), ConsistentRead: true }));
+    return res.Item ? toMessage(res.Item) : undefined;
   }
 
   async listMessages(conversationId: string, options: { afterSeq?: number; limit: number }): Promise<Message[]> {

@@ -19,6 +19,20 @@ export type ConversationStatus = 'bot' | 'queued' | 'agent' | 'resolved';
 export type MessageRole = 'customer' | 'bot' | 'agent' | 'system';
 export type Channel = 'webchat' | 'wechat' | 'wecom' | 'email' | 'whatsapp' | 'telegram' | 'line' | 'sms' | 'api';
 
+/**
+ * Channels whose replies leave through the channel's own send API (the channel outbox): every bot, agent or system
+ * message written to such a conversation is stored with `outbox: 'pending'` and delivered once by the outbox
+ * consumer. Web chat and the REST API channel read the transcript themselves (socket / polling).
+ */
+export const OUTBOUND_CHANNELS: readonly Channel[] = ['wechat', 'wecom', 'email', 'whatsapp', 'telegram', 'line', 'sms'];
+
+/**
+ * Where an outbound message is on its way to the customer's channel: `pending` (stored, not sent), `sending` (the
+ * outbox consumer claimed it), `sent` (the channel's API accepted it), `passive` (went out as the webhook's own
+ * synchronous reply), `failed` (refused for good: outside the service window, blocked, misconfigured).
+ */
+export type OutboxState = 'pending' | 'sending' | 'sent' | 'passive' | 'failed';
+
 export interface Conversation {
   readonly id: string;
   readonly channel: Channel;
@@ -81,6 +95,10 @@ export interface Conversation {
   readonly lastMessageAt?: string;
   /** The customer's satisfaction rating (1–5) once the conversation was handled, given once. */
   readonly csat?: { readonly score: number; readonly comment?: string; readonly at: string };
+  /** The customer's latest message (service windows count from it). */
+  readonly lastInboundAt?: string;
+  /** The channel context of the customer's latest message that replies must carry (see InboundMessage.thread). */
+  readonly channelThread?: Readonly<Record<string, string>>;
   readonly createdAt: string;
   readonly updatedAt: string;
 }
@@ -108,6 +126,13 @@ export interface MessageDraft {
   readonly ticketAtWrite?: string;
   /** Customer messages: the channel the message arrived on. */
   readonly channel?: Channel;
+  /** Replies on an outbound channel: their delivery (set by the store and the outbox, never by callers). */
+  readonly outbox?: OutboxState;
+  readonly outboxAt?: string;
+  readonly outboxAttempts?: number;
+  /** Why delivery failed for good (a stable code and the platform's words). */
+  readonly outboxError?: { readonly code: string; readonly message: string };
+  readonly providerMessageId?: string;
 }
 
 /** A stored message: a draft with its conversation and its place in the transcript. */

@@ -26,9 +26,10 @@ export class StaticAccessTokens implements WechatAccessTokens {
 }
 
 /**
- * Fetches `GET /cgi-bin/token?grant_type=client_credential` and caches the token until 5 minutes before it expires.
- * WeChat invalidates the previous token when a new one is fetched, so one deployment must have one fetcher: in AWS this
- * belongs in a scheduled refresher writing to Secrets Manager (not built yet); locally one process is the one fetcher.
+ * The stable access token (`POST /cgi-bin/stable_token`, normal mode), cached until 5 minutes before it expires.
+ * Normal mode hands every caller the same token while it is valid and never invalidates the previous one, so each
+ * Lambda container may fetch its own without a central refresher (the plain `/cgi-bin/token` would invalidate the
+ * other containers' tokens). Rate: 10,000 calls a minute, 500,000 a day per account (getStableAccessToken's page).
  */
 export class FetchedAccessTokens implements WechatAccessTokens {
   private cached?: { token: string; expiresAt: number };
@@ -48,9 +49,13 @@ export class FetchedAccessTokens implements WechatAccessTokens {
   }
 
   private async fetchToken(): Promise<string> {
-    const url = new URL('/cgi-bin/token', this.options.baseUrl ?? WECHAT_API_BASE_URL);
-    url.search = new URLSearchParams({ grant_type: 'client_credential', appid: this.options.appId, secret: this.options.appSecret }).toString();
-    const res = await (this.options.fetch ?? fetch)(url, { signal: AbortSignal.timeout(5000) });
+    const url = new URL('/cgi-bin/stable_token', this.options.baseUrl ?? WECHAT_API_BASE_URL);
+    const res = await (this.options.fetch ?? fetch)(url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ grant_type: 'client_credential', appid: this.options.appId, secret: this.options.appSecret, force_refresh: false }),
+      signal: AbortSignal.timeout(5000),
+    });
     const body = (await res.json()) as { access_token?: string; expires_in?: number; errcode?: number; errmsg?: string };
     if (!res.ok || !body.access_token) throw new Error(`wechat access token: ${body.errcode ?? res.status} ${body.errmsg ?? ''}`.trim());
     const lifetimeMs = Math.max(60, (body.expires_in ?? 7200) - 300) * 1000;
@@ -60,8 +65,11 @@ export class FetchedAccessTokens implements WechatAccessTokens {
 }
 
 const TOKEN_ERRORS = new Set([40001, 40014, 42001]);
-// System busy, and the rate / quota limits: worth another try later.
-const RETRYABLE_ERRORS = new Set([-1, 45009, 45047]);
+// System busy, and the API's daily quota (45009): worth another try later.
+const RETRYABLE_ERRORS = new Set([-1, 45009]);
+// Outside the 48-hour window after the user's last message (45015), or the 20 replies it allows used up (45047):
+// nothing goes out until the customer writes again.
+const WINDOW_ERRORS = new Set([45015, 45047]);
 
 export class WechatCustomerServiceSender implements ChannelSender {
   readonly channel = 'wechat' as const;
@@ -88,6 +96,7 @@ export class WechatCustomerServiceSender implements ChannelSender {
     const errcode = body.errcode ?? 0;
     if (errcode === 0) return { ok: true };
     if (TOKEN_ERRORS.has(errcode)) this.options.tokens.invalidate(token);
+    if (WINDOW_ERRORS.has(errcode)) return { ok: false, retryable: false, code: 'OUTSIDE_SERVICE_WINDOW', message: `WeChat ${errcode}: ${body.errmsg ?? ''}` };
     return { ok: false, retryable: TOKEN_ERRORS.has(errcode) || RETRYABLE_ERRORS.has(errcode), code: `WECHAT_${errcode}`, message: body.errmsg ?? '' };
   }
 }

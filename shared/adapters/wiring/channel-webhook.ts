@@ -1,0 +1,95 @@
+/**
+ * One webhook function for any channel adapter: the adapter's secrets (channels.ts) → verify → parse → persist each
+ * message once (channel intake) → answer. Channels with a synchronous reply (WeChat's passive reply) wait for the bot
+ * within the channel's deadline and take the replies from the outbox; otherwise the webhook acknowledges at once and
+ * the outbox consumer sends the replies through the channel's API.
+ *
+ * Refusals never store anything: not configured → 503 CHANNEL.NOT_CONFIGURED; bad signature or replayed timestamp →
+ * 401; malformed → 400; body over the limit → 413 (webhook-kit). A message is persisted before the webhook answers 2xx,
+ * so a platform that got no 2xx retries, and the retry is absorbed by the dedupe id.
+ */
+import { makeAwaitReply, makeChannelIntake, makeClaimPassiveReplies } from '../../application/channel-intake.use-cases.ts';
+import type { Channel } from '../../domain/conversation/conversation.ts';
+import type { FunctionId } from '../../manifest/manifest.ts';
+import type { ChannelResponse, InboundMessage } from '../../ports/channel.ts';
+import { meter } from '../../observability/cost-meter.ts';
+import { logger } from '../../observability/handler-kit.ts';
+import { webhookError, webhookFunction, type WebhookFunctionOptions, type WebhookHandler } from '../../observability/webhook-kit.ts';
+import { channelKit } from './channels.ts';
+import { clock, conversationStore, customerDirectory, ids } from './storage.ts';
+
+/** Margin kept between the end of the wait for a reply and the channel's own deadline (answering takes time too). */
+const SYNC_REPLY_MARGIN_MS = 1000;
+
+const raw = (response: ChannelResponse) => ({ status: response.status, raw: { contentType: response.contentType, body: response.body } });
+
+export interface ChannelWebhookRoutes {
+  /** Route name of the GET handshake, where the channel has one. */
+  readonly handshake?: string;
+  /** Route name of the POST that delivers messages. */
+  readonly receive: string;
+}
+
+export function channelWebhook(channel: Channel, functionId: FunctionId, routes: ChannelWebhookRoutes, options: WebhookFunctionOptions = {}) {
+  const adapterOrRefusal = async () => {
+    const kit = await channelKit(channel);
+    if (kit.adapter) return kit.adapter;
+    if (kit.problem) logger.warn(`the ${channel} channel is not configured`, { problem: kit.problem });
+    return webhookError(503, 'CHANNEL.NOT_CONFIGURED', `the ${channel} channel is not configured`);
+  };
+
+  const handshake: WebhookHandler = async (request) => {
+    const adapter = await adapterOrRefusal();
+    if (!('verify' in adapter)) return adapter;
+    const verified = adapter.verify(request);
+    if (verified.kind === 'refused') return webhookError(verified.status, verified.code, verified.message);
+    if (verified.kind === 'handshake') return raw(verified.response);
+    return raw(adapter.acknowledge());
+  };
+
+  const receive: WebhookHandler = async (request) => {
+    const started = Date.now();
+    const adapter = await adapterOrRefusal();
+    if (!('verify' in adapter)) return adapter;
+    const verified = adapter.verify(request);
+    if (verified.kind === 'refused') return webhookError(verified.status, verified.code, verified.message);
+    if (verified.kind === 'handshake') return raw(verified.response);
+    const parsed = adapter.parse(request);
+    if (parsed.kind === 'refused') return webhookError(parsed.status, parsed.code, parsed.message);
+
+    const intake = makeChannelIntake({ store: conversationStore(), customers: customerDirectory(), clock, ids });
+    const accepted: { message: InboundMessage; conversationId: string; seq: number }[] = [];
+    // In the order the channel sent them: one conversation's messages keep their order.
+    for (const message of parsed.messages) {
+      const result = await intake(message);
+      if (result.kind === 'event') {
+        logger.info(`${channel} event`, { event: message.event, eventName: message.eventName });
+        continue;
+      }
+      meter.attribute(result.conversationId, channel);
+      logger.appendKeys({ conversationId: result.conversationId });
+      accepted.push({ message, conversationId: result.conversationId, seq: result.seq });
+    }
+
+    const deadlineMs = adapter.capabilities.syncReplyDeadlineMs;
+    const only = accepted.length === 1 ? accepted[0] : undefined;
+    if (!adapter.reply || deadlineMs === undefined || !only) return raw(adapter.acknowledge());
+
+    // A synchronous reply: wait for the bot (a platform's retry of the same message waits for the same reply).
+    logger.setCorrelationId(only.conversationId);
+    const store = conversationStore();
+    const replies = await makeAwaitReply({ store })({ conversationId: only.conversationId, afterSeq: only.seq, deadline: started + deadlineMs - SYNC_REPLY_MARGIN_MS });
+    // Late claims would race the outbox consumer's wait: past the margin, the replies are left to it.
+    const taken = Date.now() < started + deadlineMs - SYNC_REPLY_MARGIN_MS / 2 ? await makeClaimPassiveReplies({ store, clock })(replies) : [];
+    const at = clock.now().toISOString();
+    if (taken.length > 0) {
+      await store.recordEvent(only.conversationId, { type: 'channel-reply', at, actor: channel, detail: { mode: 'passive', afterSeq: only.seq, replyIds: taken.map((m) => m.id) } });
+      return raw(adapter.reply(only.message, taken.map((m) => m.text).join('\n\n')));
+    }
+    // Not ready in time (or already taken by the outbox): the outbox consumer sends it through the channel's API.
+    await store.recordEvent(only.conversationId, { type: 'channel-reply', at, actor: channel, detail: { mode: 'outbox', afterSeq: only.seq } });
+    return raw(adapter.acknowledge());
+  };
+
+  return webhookFunction(functionId, { ...(routes.handshake ? { [routes.handshake]: handshake } : {}), [routes.receive]: receive }, options);
+}

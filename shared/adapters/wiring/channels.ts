@@ -1,0 +1,96 @@
+/**
+ * The channels' adapters and senders, made from each channel's secrets: in AWS one Secrets Manager secret per channel
+ * (JSON of its keys, read through the Parameters and Secrets extension, re-read every 5 minutes so that a rotated or
+ * newly filled secret takes effect without a deploy); locally `KEFU_<CHANNEL>_<KEY>` environment variables (e.g.
+ * KEFU_WECHAT_TOKEN, KEFU_WECHAT_APP_SECRET) or a JSON file named by KEFU_CHANNEL_SECRETS_FILE
+ * (`{ "wechat": { "token": "…" } }`; the environment wins). `KEFU_<CHANNEL>_API_BASE_URL` points a sender at another
+ * base URL (the tests' loopback fakes).
+ *
+ * Adding a channel: its adapter folder exports `<CHANNEL>_SECRET_KEYS` and `<channel>Channel(config)`; list it below.
+ */
+import { readFileSync } from 'node:fs';
+import type { Channel } from '../../domain/conversation/conversation.ts';
+import { channelSecretArnEnv } from '../../manifest/manifest.ts';
+import type { ChannelAdapter, ChannelCapabilities, ChannelSender } from '../../ports/channel.ts';
+import { wechatChannel, WECHAT_SECRET_KEYS } from '../channels/wechat/wechat.channel.ts';
+import { lambdaSecretString } from '../secrets/secrets-extension.ts';
+import { onResetWiring } from './once.ts';
+
+type Secrets = Readonly<Record<string, string | undefined>>;
+
+interface ChannelModule {
+  readonly keys: readonly string[];
+  create(config: { secrets: Secrets; apiBaseUrl?: string }): { adapter?: ChannelAdapter; sender?: ChannelSender; capabilities?: ChannelCapabilities };
+}
+
+const MODULES: Partial<Record<Channel, ChannelModule>> = {
+  wechat: { keys: WECHAT_SECRET_KEYS, create: wechatChannel },
+};
+
+/** What a channel has now: its adapter and / or sender, or why it has neither (never a secret's value). */
+export interface ChannelKit {
+  readonly adapter?: ChannelAdapter;
+  readonly sender?: ChannelSender;
+  readonly capabilities?: ChannelCapabilities;
+  readonly problem?: string;
+}
+
+/** How long a secret read in AWS is kept before it is read again. */
+const SECRETS_TTL_MS = 5 * 60_000;
+
+const kits = new Map<Channel, { readAt: number; fingerprint: string; kit: ChannelKit }>();
+let secretsFile: Record<string, Record<string, unknown>> | undefined;
+onResetWiring(() => {
+  kits.clear();
+  secretsFile = undefined;
+});
+
+/** `appSecret` → `KEFU_WECHAT_APP_SECRET`. */
+export function channelSecretEnv(channel: Channel, key: string): string {
+  return `KEFU_${channel.toUpperCase()}_${key.replace(/[A-Z]/g, (c) => `_${c}`).toUpperCase()}`;
+}
+
+function fromFile(channel: Channel): Record<string, unknown> {
+  const path = process.env.KEFU_CHANNEL_SECRETS_FILE;
+  if (!path) return {};
+  secretsFile ??= JSON.parse(readFileSync(path, 'utf8')) as Record<string, Record<string, unknown>>;
+  return secretsFile[channel] ?? {};
+}
+
+async function readSecrets(channel: Channel, keys: readonly string[]): Promise<Secrets> {
+  const arn = process.env[channelSecretArnEnv(channel)];
+  const source: Record<string, unknown> = arn ? (JSON.parse(await lambdaSecretString(arn)) as Record<string, unknown>) : fromFile(channel);
+  const secrets: Record<string, string | undefined> = {};
+  for (const key of keys) {
+    const value = (arn ? undefined : process.env[channelSecretEnv(channel, key)]) ?? source[key];
+    if (typeof value === 'string' && value !== '') secrets[key] = value;
+  }
+  return secrets;
+}
+
+/** The channel's adapter and sender as its secrets configure them now (cached; rebuilt when the secrets change). */
+export async function channelKit(channel: Channel): Promise<ChannelKit> {
+  const module = MODULES[channel];
+  if (!module) return { problem: `the ${channel} channel has no adapter in this release` };
+  const cached = kits.get(channel);
+  const inAws = process.env[channelSecretArnEnv(channel)] !== undefined;
+  if (cached && (!inAws || Date.now() - cached.readAt < SECRETS_TTL_MS)) return cached.kit;
+  const secrets = await readSecrets(channel, module.keys);
+  // The fingerprint keeps the made adapter (and a sender's cached access token) while the secrets stay the same.
+  const fingerprint = JSON.stringify(module.keys.map((k) => secrets[k] ?? null));
+  if (cached && cached.fingerprint === fingerprint) {
+    kits.set(channel, { ...cached, readAt: Date.now() });
+    return cached.kit;
+  }
+  const apiBaseUrl = process.env[channelSecretEnv(channel, 'apiBaseUrl')];
+  let kit: ChannelKit;
+  try {
+    const made = module.create({ secrets, ...(apiBaseUrl ? { apiBaseUrl } : {}) });
+    const capabilities = made.capabilities ?? made.adapter?.capabilities;
+    kit = { ...made, ...(capabilities ? { capabilities } : {}) };
+  } catch (error) {
+    kit = { problem: (error as Error).message };
+  }
+  kits.set(channel, { readAt: Date.now(), fingerprint, kit });
+  return kit;
+}
