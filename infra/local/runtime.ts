@@ -13,7 +13,7 @@ import type { APIGatewayProxyEventV2, Context } from 'aws-lambda';
 import { COMMON_ENV, functionSpec, manifest, tableSpec, type FunctionId, type HttpRouteSpec, type TableId } from '../../shared/manifest/manifest.ts';
 import { createTables, startDynamoDbLocal, streamArn, type DynamoDbLocal } from './dynamodb-local.ts';
 import { createLocalIssuer, flattenClaims, type LocalIssuer } from './local-issuer.ts';
-import { LOCAL_ACCOUNT, localFunctionArn, LocalStepFunctions, localWorkflowArn, renderWorkflows, SfnApiError } from './stepfunctions-local.ts';
+import { LOCAL_ACCOUNT, LOCAL_REGION, localFunctionArn, LocalStepFunctions, localWorkflowArn, renderWorkflows, SfnApiError } from './stepfunctions-local.ts';
 import { LocalCostBatcher } from './cost-batcher.ts';
 import { StreamPoller } from './stream-poller.ts';
 import { escalationExecution } from '../../shared/application/message-processing.use-cases.ts';
@@ -351,6 +351,40 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
         return;
       }
       return send(res, 200, { connectedAt: new Date().toISOString() });
+    }
+
+    // SNS's stand-in: a POST to /_local/sns/<topic> publishes its body to the topic, which invokes its subscribed
+    // functions as SNS invokes Lambda (asynchronously in AWS; here the answer waits, so that a caller can see it).
+    const topic = /^\/_local\/sns\/([a-z-]+)$/.exec(path);
+    if (topic && method === 'POST') {
+      const subscribers = manifest.functions.filter((f) => f.snsTopic === topic[1]);
+      if (subscribers.length === 0) return send(res, 404, { message: `no topic ${topic[1]}` });
+      const message = (await readBody(req, 256 * 1024)).toString('utf8');
+      const messageId = randomUUID();
+      const results = [];
+      for (const spec of subscribers) {
+        const event = {
+          Records: [
+            {
+              EventSource: 'aws:sns',
+              EventVersion: '1.0',
+              EventSubscriptionArn: `arn:aws:sns:${LOCAL_REGION}:${LOCAL_ACCOUNT}:${topic[1]}:${messageId}`,
+              Sns: { Type: 'Notification', MessageId: messageId, TopicArn: `arn:aws:sns:${LOCAL_REGION}:${LOCAL_ACCOUNT}:${topic[1]}`, Subject: null, Message: message, Timestamp: new Date().toISOString(), MessageAttributes: {} },
+            },
+          ],
+        };
+        try {
+          results.push({ functionId: spec.id, result: await invoke(spec.id, event) });
+        } catch (error) {
+          results.push({ functionId: spec.id, error: (error as Error).message });
+        }
+        const writes = spec.tables;
+        consumers.forEach((poller, i) => {
+          const access = writes[consumerTables[i]!];
+          if (access === 'write' || access === 'readwrite') poller.poke();
+        });
+      }
+      return send(res, results.some((r) => 'error' in r) ? 500 : 200, { messageId, results });
     }
 
     // CORS preflight, as the HTTP API's corsPreflight answers it: the widget runs on the company's own sites.

@@ -22,6 +22,7 @@ import type { TableV2 } from 'aws-cdk-lib/aws-dynamodb';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
+import { SqsDestination } from 'aws-cdk-lib/aws-lambda-destinations';
 import { DynamoEventSource, SqsDlq } from 'aws-cdk-lib/aws-lambda-event-sources';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { LambdaDestination } from 'aws-cdk-lib/aws-logs-destinations';
@@ -143,6 +144,10 @@ export class StatelessStack extends Stack {
   readonly webSocketApi: apigw.WebSocketApi;
   readonly webSocketStage: apigw.WebSocketStage;
   readonly streamFailureQueues: readonly sqs.Queue[];
+  /** Dead-letter queues of the functions SNS invokes (inbound SMS): events that failed every retry. */
+  readonly inboundFailureQueues: readonly sqs.Queue[];
+  /** The topics inbound messages arrive on (the SMS topic's ARN is what End User Messaging's two-way setting names). */
+  readonly inboundTopics: Readonly<Record<string, sns.Topic>> = {};
   readonly distribution: cloudfront.Distribution;
   /** The console's app client: managed login, OAuth authorization code grant with PKCE, no secret. */
   readonly consoleClient: cognito.UserPoolClient;
@@ -213,6 +218,7 @@ export class StatelessStack extends Stack {
     this.httpStage = stage;
     this.webSocketRoutes();
     this.streamFailureQueues = manifest.functions.filter((f) => f.streamSource).map((f) => this.streamConsumer(f, props.tables));
+    this.inboundFailureQueues = manifest.functions.filter((f) => f.snsTopic).map((f) => this.snsSubscriber(f));
     this.workflows = this.workflowsFromAsl();
     this.consoleHosting(props.userPool.userPoolId, consoleBucket);
     this.alarmTopic = this.alarms();
@@ -336,6 +342,49 @@ export class StatelessStack extends Stack {
             : `API Gateway accepts authorizers on $connect only; ${routeKey} runs on a connection already authenticated at $connect`,
       });
     }
+  }
+
+  /**
+   * An inbound topic (End User Messaging's two-way SMS publishes to it) that invokes the function: encrypted with a key
+   * the SMS service may use, publishable only by that service from this account, SSL only; SNS delivery failures and
+   * invocations that failed Lambda's two async retries go to one dead-letter queue (alarmed).
+   */
+  private snsSubscriber(spec: FunctionSpec): sqs.Queue {
+    const topicId = spec.snsTopic!;
+    const name = pascalCase(topicId);
+    const key = new kms.Key(this, `${name}TopicKey`, {
+      description: `Kefu ${this.config.stage}: encrypts the ${topicId} topic`,
+      enableKeyRotation: true,
+      removalPolicy: this.removalPolicy,
+      pendingWindow: Duration.days(7),
+    });
+    const publisher = new iam.ServicePrincipal('sms-voice.amazonaws.com');
+    key.grant(publisher, 'kms:Decrypt', 'kms:GenerateDataKey*');
+    const topic = new sns.Topic(this, `${name}Topic`, { displayName: `Kefu ${this.config.stage} ${topicId}`, masterKey: key, enforceSSL: true });
+    topic.addToResourcePolicy(
+      new iam.PolicyStatement({
+        actions: ['sns:Publish'],
+        principals: [publisher],
+        resources: [topic.topicArn],
+        conditions: { StringEquals: { 'aws:SourceAccount': Aws.ACCOUNT_ID } },
+      }),
+    );
+    (this.inboundTopics as Record<string, sns.Topic>)[topicId] = topic;
+    new CfnOutput(this, `${name}TopicArn`, { value: topic.topicArn, description: `the ${topicId} topic: name it as the two-way SMS destination of the phone number in AWS End User Messaging` });
+    const queue = new sqs.Queue(this, `${pascalCase(spec.id)}InboundFailures`, {
+      encryption: sqs.QueueEncryption.SQS_MANAGED,
+      enforceSSL: true,
+      retentionPeriod: Duration.days(14),
+    });
+    tagCapability(queue, functionCapability(spec.id));
+    Validations.of(queue).acknowledge({
+      id: 'AwsSolutions-SQS3',
+      reason: 'this queue is itself the dead-letter destination of the inbound topic and of the function it invokes; nothing consumes it automatically and an alarm fires on its first message',
+    });
+    const fn = this.functions[spec.id].function;
+    topic.addSubscription(new subscriptions.LambdaSubscription(fn, { deadLetterQueue: queue }));
+    fn.configureAsyncInvoke({ retryAttempts: 2, onFailure: new SqsDestination(queue) });
+    return queue;
   }
 
   private streamConsumer(spec: FunctionSpec, tables: Readonly<Record<TableId, TableV2>>): sqs.Queue {
@@ -628,6 +677,13 @@ export class StatelessStack extends Stack {
         `${functionConstructId(spec.id)}ErrorsAlarm`,
         this.functions[spec.id].function.metricErrors({ period: fiveMinutes, statistic: cloudwatch.Stats.SUM }),
         `function ${spec.id} reported errors`,
+      );
+    }
+    for (const queue of this.inboundFailureQueues) {
+      alarm(
+        `${queue.node.id}Alarm`,
+        queue.metricApproximateNumberOfMessagesVisible({ period: Duration.minutes(1), statistic: cloudwatch.Stats.MAXIMUM }),
+        'inbound channel events failed every retry and were dead-lettered: customer messages wait for a replay',
       );
     }
     for (const queue of this.streamFailureQueues) {

@@ -49,6 +49,11 @@ export interface TableSpec {
 export type FunctionId =
   | 'webchat'
   | 'wechat'
+  | 'wecom'
+  | 'telegram'
+  | 'line'
+  | 'whatsapp'
+  | 'sms'
   | 'channel-outbox'
   | 'bot-answer'
   | 'sentiment'
@@ -119,11 +124,19 @@ export interface FunctionSpec {
   readonly metersWorkflows?: readonly WorkflowId[];
   /** Channels whose secret (Secrets Manager, one JSON secret per channel) this function reads. */
   readonly channelSecrets?: readonly SecretChannel[];
+  /**
+   * An SNS topic of the stage that invokes this function (asynchronously: two retries, then the function's dead-letter
+   * queue with an alarm). Locally, `POST /local/sns/<topic>` with the message as body delivers it the same way.
+   */
+  readonly snsTopic?: SnsTopicId;
 }
 
+/** SNS topics that deliver inbound messages: two-way SMS from AWS End User Messaging. */
+export type SnsTopicId = 'sms-inbound';
+
 /** Channels with credentials: each has one Secrets Manager secret (JSON of the channel's secret keys). */
-export type SecretChannel = 'wechat' | 'wecom' | 'whatsapp' | 'telegram' | 'line';
-export const SECRET_CHANNELS: readonly SecretChannel[] = ['wechat', 'wecom', 'whatsapp', 'telegram', 'line'];
+export type SecretChannel = 'wechat' | 'wecom' | 'whatsapp' | 'telegram' | 'line' | 'sms';
+export const SECRET_CHANNELS: readonly SecretChannel[] = ['wechat', 'wecom', 'whatsapp', 'telegram', 'line', 'sms'];
 
 /** The environment variable holding the ARN of a channel's secret (locally absent: KEFU_<CHANNEL>_<KEY> variables). */
 export function channelSecretArnEnv(channel: string): string {
@@ -277,6 +290,56 @@ export const manifest: Manifest = {
       channelSecrets: ['wechat'],
     },
     {
+      id: 'wecom',
+      entry: 'functions/channels/wecom/wecom.handler.ts',
+      group: 'channel',
+      description: 'WeCom customer service (微信客服) callback: URL verification, decrypted kf_msg_or_event notices, messages pulled with sync_msg from the kept cursor and stored once per msgid',
+      memoryMb: 512,
+      timeoutSeconds: 10,
+      tables: { conversations: 'readwrite', messages: 'readwrite', idempotency: 'readwrite', customers: 'readwrite' },
+      channelSecrets: ['wecom'],
+    },
+    {
+      id: 'telegram',
+      entry: 'functions/channels/telegram/telegram.handler.ts',
+      group: 'channel',
+      description: 'Telegram Bot API webhook: the secret-token header, updates stored once per update_id',
+      memoryMb: 512,
+      timeoutSeconds: 10,
+      tables: { conversations: 'readwrite', messages: 'readwrite', idempotency: 'readwrite', customers: 'readwrite' },
+      channelSecrets: ['telegram'],
+    },
+    {
+      id: 'line',
+      entry: 'functions/channels/line/line.handler.ts',
+      group: 'channel',
+      description: 'LINE Messaging API webhook: x-line-signature (HMAC-SHA256 of the body), events stored once per webhookEventId, reply tokens kept for the reply',
+      memoryMb: 512,
+      timeoutSeconds: 10,
+      tables: { conversations: 'readwrite', messages: 'readwrite', idempotency: 'readwrite', customers: 'readwrite' },
+      channelSecrets: ['line'],
+    },
+    {
+      id: 'whatsapp',
+      entry: 'functions/channels/whatsapp/whatsapp.handler.ts',
+      group: 'channel',
+      description: 'WhatsApp Cloud API webhook: the hub.challenge handshake, X-Hub-Signature-256, messages stored once per wamid, delivery statuses as events',
+      memoryMb: 512,
+      timeoutSeconds: 10,
+      tables: { conversations: 'readwrite', messages: 'readwrite', idempotency: 'readwrite', customers: 'readwrite' },
+      channelSecrets: ['whatsapp'],
+    },
+    {
+      id: 'sms',
+      entry: 'functions/channels/sms/sms.handler.ts',
+      group: 'channel',
+      description: 'two-way SMS (AWS End User Messaging): inbound texts from the SNS topic stored once per inboundMessageId; replies leave through the channel outbox',
+      memoryMb: 256,
+      timeoutSeconds: 30,
+      tables: { conversations: 'readwrite', messages: 'readwrite', idempotency: 'readwrite', customers: 'readwrite' },
+      snsTopic: 'sms-inbound',
+    },
+    {
       id: 'channel-outbox',
       capability: 'channels',
       entry: 'functions/channels/outbox/channel-outbox.handler.ts',
@@ -286,7 +349,7 @@ export const manifest: Manifest = {
       timeoutSeconds: 60,
       tables: { conversations: 'read', messages: 'readwrite', customers: 'read', connections: 'read' },
       pushesLiveUpdates: true,
-      channelSecrets: ['wechat', 'wecom', 'whatsapp', 'telegram', 'line'],
+      channelSecrets: ['wechat', 'wecom', 'whatsapp', 'telegram', 'line', 'sms'],
       streamSource: { table: 'messages', eventNames: ['INSERT'], newImageEquals: { kind: 'message', outbox: 'pending' }, batchSize: 10, parallelization: 10, retryAttempts: 8 },
     },
     {
@@ -492,6 +555,12 @@ export const manifest: Manifest = {
     // The signature over token, timestamp and nonce is the authentication (checked by the function).
     { name: 'wechatVerify', method: 'GET', path: '/v1/channels/wechat/webhook', functionId: 'wechat', auth: { kind: 'public' } },
     { name: 'wechatReceive', method: 'POST', path: '/v1/channels/wechat/webhook', functionId: 'wechat', auth: { kind: 'public' } },
+    { name: 'wecomVerify', method: 'GET', path: '/v1/channels/wecom/webhook', functionId: 'wecom', auth: { kind: 'public' } },
+    { name: 'wecomReceive', method: 'POST', path: '/v1/channels/wecom/webhook', functionId: 'wecom', auth: { kind: 'public' } },
+    { name: 'telegramReceive', method: 'POST', path: '/v1/channels/telegram/webhook', functionId: 'telegram', auth: { kind: 'public' } },
+    { name: 'lineReceive', method: 'POST', path: '/v1/channels/line/webhook', functionId: 'line', auth: { kind: 'public' } },
+    { name: 'whatsappVerify', method: 'GET', path: '/v1/channels/whatsapp/webhook', functionId: 'whatsapp', auth: { kind: 'public' } },
+    { name: 'whatsappReceive', method: 'POST', path: '/v1/channels/whatsapp/webhook', functionId: 'whatsapp', auth: { kind: 'public' } },
     { name: 'queue', method: 'GET', path: '/v1/agent/queue', functionId: 'agent-console', auth: { kind: 'jwt', roles: agentRoles } },
     { name: 'me', method: 'GET', path: '/v1/agent/me', functionId: 'agent-console', auth: { kind: 'jwt', roles: agentRoles } },
     { name: 'myConversations', method: 'GET', path: '/v1/agent/conversations', functionId: 'agent-console', auth: { kind: 'jwt', roles: agentRoles } },

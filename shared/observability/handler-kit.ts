@@ -23,7 +23,7 @@ const captureLambdaHandler = tracer ? (await import('@aws-lambda-powertools/trac
 /** What an observer learns about each invocation (issue #7's cost meter attaches here). */
 export interface InvocationRecord {
   readonly functionId: FunctionId;
-  readonly kind: 'http' | 'task' | 'stream' | 'websocket';
+  readonly kind: 'http' | 'task' | 'stream' | 'websocket' | 'event';
   readonly requestId: string;
   readonly conversationId?: string;
   readonly route?: string;
@@ -81,7 +81,7 @@ function observed(functionId: FunctionId, kind: InvocationRecord['kind']): middy
       started.set(request, performance.now());
       request.context.kefu = {};
       // One metric per invocation, so that every function publishes something (Powertools warns on empty flushes).
-      metrics.addMetric(kind === 'http' ? 'HttpInvocations' : kind === 'task' ? 'TaskInvocations' : kind === 'stream' ? 'StreamBatches' : 'WebSocketEvents', MetricUnit.Count, 1);
+      metrics.addMetric(kind === 'http' ? 'HttpInvocations' : kind === 'task' ? 'TaskInvocations' : kind === 'stream' ? 'StreamBatches' : kind === 'event' ? 'Events' : 'WebSocketEvents', MetricUnit.Count, 1);
     },
     after: (request) => notify(request, 'ok'),
     onError: (request) => notify(request, 'error'),
@@ -317,7 +317,7 @@ export function httpOrTask(http: (event: APIGatewayProxyEventV2, context: Contex
 
 // ---------------------------------------------------------------- streams and websockets
 
-export function rawFunction<E, R>(functionId: FunctionId, kind: 'stream' | 'websocket', handler: (event: E, context: Context & { kefu?: ObservedState }) => Promise<R>) {
+export function rawFunction<E, R>(functionId: FunctionId, kind: 'stream' | 'websocket' | 'event', handler: (event: E, context: Context & { kefu?: ObservedState }) => Promise<R>) {
   return baseStack<E, R>(functionId, kind, handler);
 }
 

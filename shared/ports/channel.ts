@@ -127,3 +127,16 @@ export interface ChannelSender {
   readonly channel: Channel;
   sendText(to: string, text: string, context?: OutboundContext): Promise<SendResult>;
 }
+
+/** Where a channel that pulls its messages (WeCom's sync_msg) keeps its read position, per account. */
+export interface ChannelCursors {
+  get(key: string): Promise<string | undefined>;
+  put(key: string, cursor: string): Promise<void>;
+}
+
+/**
+ * A step some channels need between parse and intake: the webhook only says "there are messages" (WeCom's
+ * kf_msg_or_event), and the messages are pulled from the platform. Returns the messages to take in and a commit that
+ * moves the read position once they are all stored (so a crash re-reads rather than loses; dedupe absorbs the rest).
+ */
+export type ChannelPull = (notice: InboundMessage, cursors: ChannelCursors) => Promise<{ readonly messages: readonly InboundMessage[]; commit(): Promise<void> } | undefined>;

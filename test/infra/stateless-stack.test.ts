@@ -371,7 +371,7 @@ describe('alarms', () => {
 
     // Assess
     expect(count('Errors')).toBe(manifest.functions.length);
-    expect(count('ApproximateNumberOfMessagesVisible')).toBe(manifest.functions.filter((f) => f.streamSource).length);
+    expect(count('ApproximateNumberOfMessagesVisible')).toBe(manifest.functions.filter((f) => f.streamSource || f.snsTopic).length);
     expect(count('ExecutionsFailed')).toBe(manifest.workflows.length);
     expect(count('5xx')).toBe(1);
   });
@@ -386,8 +386,22 @@ describe('alarms', () => {
   });
 
   it('subscribes no e-mail unless alarmEmail is given', () => {
+    // Act
+    const protocols = Object.values(template.findResources('AWS::SNS::Subscription')).map((s) => (s['Properties'] as Json)['Protocol']);
+    // Assess: only the inbound topics' functions are subscribed.
+    expect(protocols).toEqual(manifest.functions.filter((f) => f.snsTopic).map(() => 'lambda'));
+  });
+
+  it('lets only AWS End User Messaging of this account publish inbound SMS, to a topic with its own key, and dead-letters failures', () => {
     // Assess
-    template.resourceCountIs('AWS::SNS::Subscription', 0);
+    template.hasResourceProperties('AWS::SNS::TopicPolicy', {
+      PolicyDocument: Match.objectLike({
+        Statement: Match.arrayWith([Match.objectLike({ Action: 'sns:Publish', Principal: { Service: 'sms-voice.amazonaws.com' }, Condition: { StringEquals: { 'aws:SourceAccount': { Ref: 'AWS::AccountId' } } } })]),
+      }),
+    });
+    template.hasResourceProperties('AWS::SNS::Topic', { KmsMasterKeyId: { 'Fn::GetAtt': [Match.stringLikeRegexp('^SmsInboundTopicKey'), 'Arn'] } });
+    template.hasResourceProperties('AWS::SNS::Subscription', { Protocol: 'lambda', RedrivePolicy: { deadLetterTargetArn: Match.anyValue() } });
+    template.hasResourceProperties('AWS::Lambda::EventInvokeConfig', { MaximumRetryAttempts: 2, DestinationConfig: { OnFailure: { Destination: Match.anyValue() } } });
   });
 
   it('subscribes alarmEmail to the alarm topic', () => {
@@ -475,7 +489,7 @@ describe('deployability', () => {
 describe('outputs', () => {
   it('outputs what a client needs to connect', () => {
     // Assess
-    expect(Object.keys(json.Outputs ?? {}).sort()).toEqual(['ConsoleUrl', 'HttpApiUrl', 'Region', 'SignInDomain', 'UserPoolClientId', 'UserPoolId', 'WebSocketUrl']);
+    expect(Object.keys(json.Outputs ?? {}).sort()).toEqual(['ConsoleUrl', 'HttpApiUrl', 'Region', 'SignInDomain', 'SmsInboundTopicArn', 'UserPoolClientId', 'UserPoolId', 'WebSocketUrl']);
   });
 });
 

@@ -16,7 +16,7 @@ import { meter } from '../../observability/cost-meter.ts';
 import { logger } from '../../observability/handler-kit.ts';
 import { webhookError, webhookFunction, type WebhookFunctionOptions, type WebhookHandler } from '../../observability/webhook-kit.ts';
 import { channelKit } from './channels.ts';
-import { clock, conversationStore, customerDirectory, ids } from './storage.ts';
+import { channelCursors, clock, conversationStore, customerDirectory, ids } from './storage.ts';
 
 /** Margin kept between the end of the wait for a reply and the channel's own deadline (answering takes time too). */
 const SYNC_REPLY_MARGIN_MS = 1000;
@@ -33,7 +33,7 @@ export interface ChannelWebhookRoutes {
 export function channelWebhook(channel: Channel, functionId: FunctionId, routes: ChannelWebhookRoutes, options: WebhookFunctionOptions = {}) {
   const adapterOrRefusal = async () => {
     const kit = await channelKit(channel);
-    if (kit.adapter) return kit.adapter;
+    if (kit.adapter) return Object.assign(kit.adapter, { pull: kit.pull });
     if (kit.problem) logger.warn(`the ${channel} channel is not configured`, { problem: kit.problem });
     return webhookError(503, 'CHANNEL.NOT_CONFIGURED', `the ${channel} channel is not configured`);
   };
@@ -59,8 +59,19 @@ export function channelWebhook(channel: Channel, functionId: FunctionId, routes:
 
     const intake = makeChannelIntake({ store: conversationStore(), customers: customerDirectory(), clock, ids });
     const accepted: { message: InboundMessage; conversationId: string; seq: number }[] = [];
-    // In the order the channel sent them: one conversation's messages keep their order.
+    // A channel that only notifies (WeCom) has its messages pulled; the read position moves once they are stored.
+    const commits: (() => Promise<void>)[] = [];
+    const messages: InboundMessage[] = [];
     for (const message of parsed.messages) {
+      const pulled = adapter.pull ? await adapter.pull(message, channelCursors()) : undefined;
+      if (!pulled) messages.push(message);
+      else {
+        messages.push(...pulled.messages);
+        commits.push(pulled.commit);
+      }
+    }
+    // In the order the channel sent them: one conversation's messages keep their order.
+    for (const message of messages) {
       const result = await intake(message);
       if (result.kind === 'event') {
         logger.info(`${channel} event`, { event: message.event, eventName: message.eventName });
@@ -70,6 +81,8 @@ export function channelWebhook(channel: Channel, functionId: FunctionId, routes:
       logger.appendKeys({ conversationId: result.conversationId });
       accepted.push({ message, conversationId: result.conversationId, seq: result.seq });
     }
+
+    for (const commit of commits) await commit();
 
     const deadlineMs = adapter.capabilities.syncReplyDeadlineMs;
     const only = accepted.length === 1 ? accepted[0] : undefined;

@@ -11,8 +11,13 @@
 import { readFileSync } from 'node:fs';
 import type { Channel } from '../../domain/conversation/conversation.ts';
 import { channelSecretArnEnv } from '../../manifest/manifest.ts';
-import type { ChannelAdapter, ChannelCapabilities, ChannelSender } from '../../ports/channel.ts';
+import type { ChannelAdapter, ChannelCapabilities, ChannelPull, ChannelSender } from '../../ports/channel.ts';
+import { lineChannel, LINE_SECRET_KEYS } from '../channels/line/line.adapter.ts';
+import { smsChannel, SMS_OPTIONAL_SECRET_KEYS, SMS_SECRET_KEYS } from '../channels/sms/sms.adapter.ts';
+import { telegramChannel, TELEGRAM_SECRET_KEYS } from '../channels/telegram/telegram.adapter.ts';
 import { wechatChannel, WECHAT_SECRET_KEYS } from '../channels/wechat/wechat.channel.ts';
+import { wecomChannel, WECOM_SECRET_KEYS } from '../channels/wecom/wecom.adapter.ts';
+import { whatsappChannel, WHATSAPP_SECRET_KEYS } from '../channels/whatsapp/whatsapp.adapter.ts';
 import { lambdaSecretString } from '../secrets/secrets-extension.ts';
 import { onResetWiring } from './once.ts';
 
@@ -20,15 +25,40 @@ type Secrets = Readonly<Record<string, string | undefined>>;
 
 interface ChannelModule {
   readonly keys: readonly string[];
-  create(config: { secrets: Secrets; apiBaseUrl?: string }): { adapter?: ChannelAdapter; sender?: ChannelSender; capabilities?: ChannelCapabilities };
+  create(config: { secrets: Secrets; apiBaseUrl?: string }): { adapter?: ChannelAdapter; sender?: ChannelSender; capabilities?: ChannelCapabilities; pull?: ChannelPull };
 }
 
 const MODULES: Partial<Record<Channel, ChannelModule>> = {
   wechat: { keys: WECHAT_SECRET_KEYS, create: wechatChannel },
+  telegram: { keys: TELEGRAM_SECRET_KEYS, create: telegramChannel },
+  line: { keys: LINE_SECRET_KEYS, create: lineChannel },
+  whatsapp: { keys: WHATSAPP_SECRET_KEYS, create: whatsappChannel },
+  wecom: {
+    keys: WECOM_SECRET_KEYS,
+    create: (config) => {
+      const { adapter, sender, client } = wecomChannel(config);
+      // 微信客服 callbacks only say "messages are waiting" (kf_msg_or_event): pull them with sync_msg from the
+      // account's cursor; the cursor moves once they are stored.
+      const pull: ChannelPull = async (notice, cursors) => {
+        const openKfId = notice.thread?.openKfId;
+        if (notice.eventName !== 'kf_msg_or_event' || !openKfId || !notice.eventKey) return undefined;
+        const key = `wecom#${openKfId}`;
+        const cursor = await cursors.get(key);
+        const synced = await client.syncAll({ token: notice.eventKey, openKfId, ...(cursor ? { cursor } : {}) });
+        return { messages: synced.messages, commit: async () => (synced.cursor && synced.cursor !== cursor ? cursors.put(key, synced.cursor) : undefined) };
+      };
+      return { adapter, sender, pull };
+    },
+  },
+  sms: {
+    keys: [...SMS_SECRET_KEYS, ...SMS_OPTIONAL_SECRET_KEYS],
+    create: ({ secrets, apiBaseUrl }) => smsChannel({ secrets, ...(apiBaseUrl ? { endpoint: apiBaseUrl } : {}) }),
+  },
 };
 
 /** What a channel has now: its adapter and / or sender, or why it has neither (never a secret's value). */
 export interface ChannelKit {
+  readonly pull?: ChannelPull;
   readonly adapter?: ChannelAdapter;
   readonly sender?: ChannelSender;
   readonly capabilities?: ChannelCapabilities;

@@ -3,6 +3,7 @@
  * function needs only the environment of what it uses. Each wiring module imports only its own SDK client, so a
  * function loads (cold start) only the clients it needs.
  */
+import { DynamoDbChannelCursors } from '../dynamodb/channel-cursors.dynamodb.ts';
 import { monotonicFactory } from 'ulid';
 import { escalationSettings, tableName } from '../../config/runtime-config.ts';
 import { systemClock, type Clock, type Ids } from '../../ports/gateways.ts';
@@ -31,6 +32,7 @@ export const unansweredLog = once(() => new DynamoDbUnansweredLog(dynamoDocument
 export const costLedger = once(() => new DynamoDbCostLedger(dynamoDocumentClient(), tableName('costs')));
 export const analyticsStore = once(() => new DynamoDbAnalyticsStore(dynamoDocumentClient(), tableName('analytics')));
 export const ticketStore = once(() => new DynamoDbTicketStore(dynamoDocumentClient(), tableName('tickets')));
+export const channelCursors = once(() => new DynamoDbChannelCursors(dynamoDocumentClient(), tableName('idempotency')));
 export const connectionRegistry = once(() => new ConnectionRegistry(dynamoDocumentClient(), tableName('connections')));
 export const escalation = once(() => escalationSettings());
 export const routingStore = once(() => new DynamoDbRoutingStore(dynamoDocumentClient(), { conversations: tableName('conversations'), agents: tableName('agents') }));

@@ -22,7 +22,7 @@ export interface CostRecord {
   readonly requestId: string;
   readonly functionId: FunctionId;
   readonly capability: string;
-  readonly kind: 'http' | 'task' | 'stream' | 'websocket';
+  readonly kind: 'http' | 'task' | 'stream' | 'websocket' | 'event';
   readonly stage: string;
   readonly at: string;
   readonly outcome: 'ok' | 'error';
