@@ -16,10 +16,10 @@ import type { AgentProfile, ConsoleConfig, FloorEvent, Session } from './types.t
 import { AppContext, Toasts, type AppServices, type FloorBus, type Toast, type ToastKind } from './ui.tsx';
 import { Workspace } from './workspace/workspace.tsx';
 
-export type Route = 'agent' | 'supervisor' | 'dashboard' | 'knowledge' | 'flows' | 'routing' | 'channels' | 'finance'; // finance: the Finance view
+export type Route = 'agent' | 'supervisor' | 'dashboard' | 'knowledge' | 'flows' | 'routing' | 'channels' | 'customers' | 'finance'; // finance: the Finance view; customers: customer identity
 
 /** Screens under /console/admin/ (the first one is what /console/admin opens). */
-const ADMIN_ROUTES: readonly Route[] = ['knowledge', 'flows', 'routing', 'channels'];
+const ADMIN_ROUTES: readonly Route[] = ['knowledge', 'flows', 'routing', 'channels', 'customers'];
 
 /** The path of a route under /console/ (the administration screens live under admin/). */
 export function routePath(route: Route): string {
@@ -45,6 +45,8 @@ const LAZY_SCREENS: Partial<Record<Route, () => Promise<{ Screen: ComponentType 
   flows: () => import('./admin/flows.tsx'),
   routing: () => import('./admin/routing.tsx'),
   channels: () => import('./admin/channels.tsx'),
+  // --- customers: customer identity (search, merge, split) ---
+  customers: () => import('./admin/customers.tsx'),
   // --- finance: the Finance view ---
   finance: () => import('./finance/finance.tsx'),
 };
@@ -69,6 +71,8 @@ export function allowedRoutes(session: Session | undefined): Route[] {
   if (hasRole(session?.user, 'agent')) routes.push('agent');
   // Supervisors watch the floor and the dashboard, and may read the administration screens; admins change them.
   if (hasRole(session?.user, 'supervisor', 'admin')) routes.push('supervisor', 'dashboard', 'knowledge', 'flows', 'routing', 'channels');
+  // --- customers: customer identity, for supervisors and admins ---
+  if (hasRole(session?.user, 'supervisor', 'admin')) routes.push('customers');
   // --- finance: the Finance view, for finance and admins (a finance-only user gets this route alone, so it is their default) ---
   if (hasRole(session?.user, 'finance', 'admin')) routes.push('finance');
   return routes;

@@ -36,6 +36,12 @@ export interface KefuConfig {
   readonly maxOffers: number;
   /** Where alarm notifications are e-mailed; no subscription when absent. */
   readonly alarmEmail?: string;
+  /**
+   * Kefu's support address for the e-mail channel (`support@help.example.com`), on a domain verified in SES and used
+   * for nothing else (its MX record points at SES): mail to that domain becomes conversations (a receipt rule set,
+   * activated by hand), replies go out from the address. Absent: no e-mail channel.
+   */
+  readonly emailAddress?: string;
   /** Retention of every CloudWatch log group (functions, workflows, API access logs). */
   readonly logRetentionDays: RetentionDays;
   /** Steady requests per second the HTTP and WebSocket APIs accept before answering 429 (abuse and cost guard). */
@@ -89,6 +95,7 @@ export const CONTEXT_KEYS = {
   acceptTimeoutSeconds: 'acceptTimeoutSeconds',
   maxOffers: 'maxOffers',
   alarmEmail: 'alarmEmail',
+  emailAddress: 'emailAddress',
   logRetentionDays: 'logRetentionDays',
   apiRateLimit: 'apiRateLimit',
   apiBurstLimit: 'apiBurstLimit',
@@ -128,6 +135,10 @@ export function applyDefaults(raw: RawConfig): KefuConfig {
   if (alarmEmail !== undefined && !/^[^@\s]+@[^@\s]+\.[^@\s]+$/.test(alarmEmail)) {
     throw new Error(`alarmEmail must be an e-mail address, got "${alarmEmail}"`);
   }
+  const emailAddress = optionalString(raw.emailAddress)?.toLowerCase();
+  if (emailAddress !== undefined && !/^[a-z0-9._-]+@[a-z0-9-]+(\.[a-z0-9-]+)+$/.test(emailAddress)) {
+    throw new Error(`emailAddress must be a plain e-mail address (no "+"), got "${emailAddress}"`);
+  }
   const logRetentionDays = integer('logRetentionDays', raw.logRetentionDays, defaults.logRetentionDays, 1, 9999);
   if (!RETENTION_VALUES.includes(logRetentionDays)) {
     throw new Error(`logRetentionDays must be one of ${RETENTION_VALUES.join(', ')}, got ${logRetentionDays}`);
@@ -158,6 +169,7 @@ export function applyDefaults(raw: RawConfig): KefuConfig {
     apiRateLimit: integer('apiRateLimit', raw.apiRateLimit, defaults.apiRateLimit, 1, 10_000),
     apiBurstLimit: integer('apiBurstLimit', raw.apiBurstLimit, defaults.apiBurstLimit, 1, 5_000),
     ...(alarmEmail === undefined ? {} : { alarmEmail }),
+    ...(emailAddress === undefined ? {} : { emailAddress }),
   };
 }
 

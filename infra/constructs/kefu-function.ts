@@ -11,6 +11,7 @@ import * as eventTargets from 'aws-cdk-lib/aws-events-targets';
 import type { WebSocketStage } from 'aws-cdk-lib/aws-apigatewayv2';
 import { TableV2, type ITableV2 } from 'aws-cdk-lib/aws-dynamodb';
 import * as iam from 'aws-cdk-lib/aws-iam';
+import type { IBucket } from 'aws-cdk-lib/aws-s3';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
 import * as logs from 'aws-cdk-lib/aws-logs';
@@ -94,6 +95,8 @@ export interface KefuFunctionProps {
   readonly connectorsSecret: ISecret;
   /** The channels' secrets; read access only to those the spec lists in `channelSecrets`. */
   readonly channelSecrets: Readonly<Record<SecretChannel, ISecret>>;
+  /** The mail bucket: read `email/inbound/`, write `email/attachments/` when the spec says `receivesEmail`. */
+  readonly mailBucket: IBucket;
   /** WebSocket stage whose @connections endpoint the function may call when the spec says `pushesLiveUpdates`. */
   readonly webSocketStage: WebSocketStage;
   readonly jwt: JwtSettings;
@@ -187,6 +190,24 @@ export class KefuFunction extends Construct {
     if (spec.usesCustomerTokenSecret) props.customerTokenSecret.grantRead(this.function);
     if (spec.usesConnectorsSecret) props.connectorsSecret.grantRead(this.function);
     for (const channel of spec.channelSecrets ?? []) props.channelSecrets[channel].grantRead(this.function);
+    if (spec.receivesEmail) {
+      // Exactly the two object actions on the two prefixes: read the raw mail, write its attachments.
+      this.function.addToRolePolicy(new iam.PolicyStatement({ actions: ['s3:GetObject'], resources: [props.mailBucket.arnForObjects('email/inbound/*')] }));
+      this.function.addToRolePolicy(new iam.PolicyStatement({ actions: ['s3:PutObject'], resources: [props.mailBucket.arnForObjects('email/attachments/*')] }));
+      for (const prefix of ['email/inbound', 'email/attachments']) {
+        Validations.of(this.role).acknowledge({
+          id: `AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:s3:::kefu-${config.stage}-mail-<AWS::AccountId>-<AWS::Region>/${prefix}/*]`,
+          reason: `object keys under ${prefix}/ are SES message ids known only at run time; the action is the single one needed (read the raw mail, write its attachments)`,
+        });
+      }
+    }
+    if (spec.sendsEmail && config.emailAddress) {
+      const domain = config.emailAddress.slice(config.emailAddress.indexOf('@') + 1);
+      // SES v2 SendEmail is authorised on the sending identity (the verified domain) only.
+      this.function.addToRolePolicy(
+        new iam.PolicyStatement({ actions: ['ses:SendEmail'], resources: [Stack.of(this).formatArn({ service: 'ses', resource: 'identity', resourceName: domain })] }),
+      );
+    }
     if (spec.pushesLiveUpdates) {
       props.webSocketStage.grantManagementApiAccess(this.function);
       const stack = Stack.of(this);
@@ -350,6 +371,10 @@ function commonEnvironment(spec: FunctionSpec, config: KefuConfig, props: KefuFu
     ...(spec.usesCustomerTokenSecret ? { [COMMON_ENV.customerTokenSecretArn]: props.customerTokenSecret.secretArn } : {}),
     ...(spec.usesConnectorsSecret ? { [COMMON_ENV.connectorsSecretArn]: props.connectorsSecret.secretArn } : {}),
     ...Object.fromEntries((spec.channelSecrets ?? []).map((channel) => [channelSecretArnEnv(channel), props.channelSecrets[channel].secretArn])),
+    ...(spec.receivesEmail ? { KEFU_MAIL_BUCKET: props.mailBucket.bucketName } : {}),
+    ...((spec.receivesEmail || spec.sendsEmail) && config.emailAddress
+      ? { KEFU_EMAIL_FROM_ADDRESS: config.emailAddress, KEFU_EMAIL_REPLY_DOMAIN: config.emailAddress.slice(config.emailAddress.indexOf('@') + 1) }
+      : {}),
     ...(spec.pushesLiveUpdates ? { [COMMON_ENV.webSocketEndpoint]: props.webSocketStage.callbackUrl } : {}),
   };
 }

@@ -4,7 +4,8 @@
  * aws-local-stepfunctions, the messages stream feeding message intake, and a seeded demo company.
  */
 import { randomBytes, randomUUID } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -175,6 +176,8 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
     AWS_XRAY_CONTEXT_MISSING: 'IGNORE_ERROR',
     // One process serves every function locally: a publish shows in answers within a second.
     KNOWLEDGE_REVISION_CHECK_MS: process.env.KNOWLEDGE_REVISION_CHECK_MS ?? '1000',
+    // Raw inbound e-mail and attachments (S3 in AWS).
+    KEFU_OBJECT_STORE_DIR: process.env.KEFU_OBJECT_STORE_DIR ?? (dataDir ? join(dataDir, 'objects') : mkdtempSync(join(tmpdir(), 'kefu-objects-'))),
   });
   for (const spec of manifest.tables) process.env[spec.envVar] = tables[spec.id];
   for (const workflow of manifest.workflows) process.env[workflow.envVar] = localWorkflowArn(workflow.id);
@@ -385,6 +388,52 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
         });
       }
       return send(res, results.some((r) => 'error' in r) ? 500 : 200, { messageId, results });
+    }
+
+    // SES's stand-in: a POST to /_local/ses/inbound with a raw message (RFC 5322) does what the receipt rule does: the
+    // S3 action stores it in the object store, the Lambda action invokes the e-mail function with SES's event.
+    // Query: to (the recipient, default the stage's address), and spam / virus / spf / dkim / dmarc verdicts (PASS).
+    if (path === '/_local/ses/inbound' && method === 'POST') {
+      const raw = await readBody(req, 40 * 1024 * 1024);
+      const sesMessageId = randomUUID().replace(/-/g, '');
+      const { objectStore, INBOUND_MAIL_PREFIX } = await import('../../shared/adapters/wiring/objects.ts');
+      await objectStore().put(`${INBOUND_MAIL_PREFIX}${sesMessageId}`, raw, 'message/rfc822');
+      const q = requestUrl.searchParams;
+      const to = q.get('to') ?? process.env.KEFU_EMAIL_FROM_ADDRESS ?? 'support@kefu.local';
+      const verdict = (name: string) => ({ status: q.get(name) ?? 'PASS' });
+      const at = new Date().toISOString();
+      const event = {
+        Records: [
+          {
+            eventSource: 'aws:ses',
+            eventVersion: '1.0',
+            ses: {
+              mail: { timestamp: at, source: q.get('from') ?? 'sender@example.com', messageId: sesMessageId, destination: [to], headersTruncated: false, headers: [], commonHeaders: {} },
+              receipt: {
+                timestamp: at,
+                processingTimeMillis: 1,
+                recipients: [to],
+                spamVerdict: verdict('spam'),
+                virusVerdict: verdict('virus'),
+                spfVerdict: verdict('spf'),
+                dkimVerdict: verdict('dkim'),
+                dmarcVerdict: verdict('dmarc'),
+                action: { type: 'Lambda', functionArn: localFunctionArn('email'), invocationType: 'Event' },
+              },
+            },
+          },
+        ],
+      };
+      try {
+        const result = await invoke('email', event);
+        consumers.forEach((poller, i) => {
+          const access = functionSpec('email').tables[consumerTables[i]!];
+          if (access === 'write' || access === 'readwrite') poller.poke();
+        });
+        return send(res, 200, { sesMessageId, result });
+      } catch (error) {
+        return send(res, 500, { sesMessageId, error: (error as Error).message });
+      }
     }
 
     // CORS preflight, as the HTTP API's corsPreflight answers it: the widget runs on the company's own sites.

@@ -23,6 +23,11 @@ export interface StatefulStackProps extends StackProps {
  * Physical name of a stage's console bucket. Buckets are named (account and region make the name unique) so that the
  * stateless stack can address them without a cross-stack export, and so that their ARNs are predictable in IAM findings.
  */
+/** Physical name of a stage's mail bucket (raw inbound e-mail, attachments): fixed, so policies can name its prefixes. */
+export function mailBucketName(stage: string): string {
+  return `kefu-${stage}-mail-${Aws.ACCOUNT_ID}-${Aws.REGION}`;
+}
+
 export function consoleBucketName(stage: string): string {
   return `kefu-${stage}-console-${Aws.ACCOUNT_ID}-${Aws.REGION}`;
 }
@@ -49,6 +54,8 @@ export class StatefulStack extends Stack {
   /** One secret per messaging channel (JSON of the channel's keys: tokens, app secrets), filled after deploying. */
   readonly channelSecrets: Readonly<Record<SecretChannel, secretsmanager.Secret>>;
   readonly consoleBucket: s3.Bucket;
+  /** Raw inbound e-mail (SES's S3 action, `email/inbound/`) and its attachments (`email/attachments/`). */
+  readonly mailBucket: s3.Bucket;
   readonly accessLogsBucket: s3.Bucket;
 
   constructor(scope: Construct, id: string, props: StatefulStackProps) {
@@ -173,6 +180,29 @@ export class StatefulStack extends Stack {
       id: 'AwsSolutions-S1',
       reason: 'this bucket is the access-log target of the console bucket and distribution; logging it into itself would loop',
     });
+
+    this.mailBucket = new s3.Bucket(this, 'MailBucket', {
+      bucketName: mailBucketName(this.config.stage),
+      blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL,
+      enforceSSL: true,
+      encryption: s3.BucketEncryption.S3_MANAGED,
+      serverAccessLogsBucket: this.accessLogsBucket,
+      serverAccessLogsPrefix: 'mail-bucket/',
+      removalPolicy,
+      autoDeleteObjects: !prod,
+      // The raw message is read once on arrival; attachments stay as long as the conversations' customers may ask.
+      lifecycleRules: [{ prefix: 'email/inbound/', expiration: Duration.days(30) }],
+    });
+    // SES's S3 action writes the raw message, only for this account's receipt rules.
+    this.mailBucket.addToResourcePolicy(
+      new iam.PolicyStatement({
+        sid: 'AllowSesReceiptRules',
+        principals: [new iam.ServicePrincipal('ses.amazonaws.com')],
+        actions: ['s3:PutObject'],
+        resources: [this.mailBucket.arnForObjects('email/inbound/*')],
+        conditions: { StringEquals: { 'AWS:SourceAccount': Aws.ACCOUNT_ID } },
+      }),
+    );
 
     this.consoleBucket = new s3.Bucket(this, 'ConsoleBucket', {
       bucketName: consoleBucketName(this.config.stage),

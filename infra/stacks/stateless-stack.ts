@@ -8,7 +8,7 @@
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { Aws, CfnOutput, DefaultStackSynthesizer, Duration, Fn, RemovalPolicy, Stack, Tags, Validations, type CfnElement, type StackProps } from 'aws-cdk-lib';
+import { Annotations, Aws, CfnOutput, DefaultStackSynthesizer, Duration, Fn, RemovalPolicy, Stack, Tags, Validations, type CfnElement, type StackProps } from 'aws-cdk-lib';
 import * as apigw from 'aws-cdk-lib/aws-apigatewayv2';
 import { HttpJwtAuthorizer } from 'aws-cdk-lib/aws-apigatewayv2-authorizers';
 import { HttpLambdaIntegration, WebSocketLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
@@ -23,6 +23,8 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { SqsDestination } from 'aws-cdk-lib/aws-lambda-destinations';
+import * as ses from 'aws-cdk-lib/aws-ses';
+import * as sesActions from 'aws-cdk-lib/aws-ses-actions';
 import { DynamoEventSource, SqsDlq } from 'aws-cdk-lib/aws-lambda-event-sources';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { LambdaDestination } from 'aws-cdk-lib/aws-logs-destinations';
@@ -50,7 +52,7 @@ import {
 import { isProd, type KefuConfig } from '../config/kefu-config.ts';
 import { EDGE_CAPABILITY, functionCapability, tagCapability, workflowCapability } from '../constructs/cost-tags.ts';
 import { COST_LEDGER_FUNCTION, KefuFunction, METRICS_NAMESPACE, serviceName, type JwtSettings } from '../constructs/kefu-function.ts';
-import { accessLogsBucketName, consoleBucketName } from './stateful-stack.ts';
+import { accessLogsBucketName, consoleBucketName, mailBucketName } from './stateful-stack.ts';
 import { REPOSITORY_ROOT } from '../constructs/paths.ts';
 
 /** Tag carried by every state machine, with its manifest id as value; the local runtime finds workflows by it. */
@@ -196,6 +198,9 @@ export class StatelessStack extends Stack {
         'over; the realtime function logs every connect and disconnect with its connection id instead',
     });
 
+    // Imported by its fixed name: grants and the receipt rule's S3 action then leave the stateful stack's bucket policy alone
+    // (it already lets SES write email/inbound/), so the two stacks do not depend on each other both ways.
+    const mailBucket = s3.Bucket.fromBucketName(this, 'MailBucketRef', mailBucketName(this.config.stage));
     const functions = {} as Record<FunctionId, KefuFunction>;
     for (const spec of manifest.functions) {
       functions[spec.id] = new KefuFunction(this, functionConstructId(spec.id), {
@@ -205,6 +210,7 @@ export class StatelessStack extends Stack {
         customerTokenSecret: props.customerTokenSecret,
         connectorsSecret: props.connectorsSecret,
         channelSecrets: props.channelSecrets,
+        mailBucket,
         webSocketStage: this.webSocketStage,
         jwt,
         repositoryRoot: this.root,
@@ -218,7 +224,10 @@ export class StatelessStack extends Stack {
     this.httpStage = stage;
     this.webSocketRoutes();
     this.streamFailureQueues = manifest.functions.filter((f) => f.streamSource).map((f) => this.streamConsumer(f, props.tables));
-    this.inboundFailureQueues = manifest.functions.filter((f) => f.snsTopic).map((f) => this.snsSubscriber(f));
+    this.inboundFailureQueues = [
+      ...manifest.functions.filter((f) => f.snsTopic).map((f) => this.snsSubscriber(f)),
+      ...manifest.functions.filter((f) => f.receivesEmail).map((f) => this.mailReceiver(f, mailBucket)),
+    ];
     this.workflows = this.workflowsFromAsl();
     this.consoleHosting(props.userPool.userPoolId, consoleBucket);
     this.alarmTopic = this.alarms();
@@ -349,6 +358,47 @@ export class StatelessStack extends Stack {
    * the SMS service may use, publishable only by that service from this account, SSL only; SNS delivery failures and
    * invocations that failed Lambda's two async retries go to one dead-letter queue (alarmed).
    */
+  /**
+   * The e-mail channel's receipt rule set (when `emailAddress` is configured): for the address's domain, TLS required,
+   * spam and virus scanning on, the raw message stored under `email/inbound/` (S3 action) and then the function invoked
+   * (Lambda action, asynchronously: two retries, then the dead-letter queue with an alarm). SES allows one active rule
+   * set per region: activate it by hand (`aws ses set-active-receipt-rule-set`, README).
+   */
+  private mailReceiver(spec: FunctionSpec, bucket: s3.IBucket): sqs.Queue {
+    const fn = this.functions[spec.id].function;
+    const queue = this.inboundFailureQueue(spec);
+    fn.configureAsyncInvoke({ retryAttempts: 2, onFailure: new SqsDestination(queue) });
+    const address = this.config.emailAddress;
+    if (address) {
+      const ruleSet = new ses.ReceiptRuleSet(this, 'MailReceiptRuleSet', { receiptRuleSetName: `kefu-${this.config.stage}-inbound` });
+      const rule = ruleSet.addRule('Inbound', {
+        recipients: [address.slice(address.indexOf('@') + 1)],
+        scanEnabled: true,
+        tlsPolicy: ses.TlsPolicy.REQUIRE,
+        actions: [new sesActions.S3({ bucket, objectKeyPrefix: 'email/inbound/' }), new sesActions.Lambda({ function: fn, invocationType: sesActions.LambdaInvocationType.EVENT })],
+      });
+      Annotations.of(rule).acknowledgeWarning(
+        '@aws-cdk/s3:AddBucketPermissions',
+        "the stateful stack's mail bucket policy already lets ses.amazonaws.com of this account put objects under email/inbound/ (AllowSesReceiptRules)",
+      );
+    }
+    return queue;
+  }
+
+  private inboundFailureQueue(spec: FunctionSpec): sqs.Queue {
+    const queue = new sqs.Queue(this, `${pascalCase(spec.id)}InboundFailures`, {
+      encryption: sqs.QueueEncryption.SQS_MANAGED,
+      enforceSSL: true,
+      retentionPeriod: Duration.days(14),
+    });
+    tagCapability(queue, functionCapability(spec.id));
+    Validations.of(queue).acknowledge({
+      id: 'AwsSolutions-SQS3',
+      reason: 'this queue is itself the dead-letter destination of an inbound channel (its topic and the function it invokes); nothing consumes it automatically and an alarm fires on its first message',
+    });
+    return queue;
+  }
+
   private snsSubscriber(spec: FunctionSpec): sqs.Queue {
     const topicId = spec.snsTopic!;
     const name = pascalCase(topicId);
@@ -371,16 +421,7 @@ export class StatelessStack extends Stack {
     );
     (this.inboundTopics as Record<string, sns.Topic>)[topicId] = topic;
     new CfnOutput(this, `${name}TopicArn`, { value: topic.topicArn, description: `the ${topicId} topic: name it as the two-way SMS destination of the phone number in AWS End User Messaging` });
-    const queue = new sqs.Queue(this, `${pascalCase(spec.id)}InboundFailures`, {
-      encryption: sqs.QueueEncryption.SQS_MANAGED,
-      enforceSSL: true,
-      retentionPeriod: Duration.days(14),
-    });
-    tagCapability(queue, functionCapability(spec.id));
-    Validations.of(queue).acknowledge({
-      id: 'AwsSolutions-SQS3',
-      reason: 'this queue is itself the dead-letter destination of the inbound topic and of the function it invokes; nothing consumes it automatically and an alarm fires on its first message',
-    });
+    const queue = this.inboundFailureQueue(spec);
     const fn = this.functions[spec.id].function;
     topic.addSubscription(new subscriptions.LambdaSubscription(fn, { deadLetterQueue: queue }));
     fn.configureAsyncInvoke({ retryAttempts: 2, onFailure: new SqsDestination(queue) });

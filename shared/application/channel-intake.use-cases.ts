@@ -9,11 +9,12 @@
 import { createHash } from 'node:crypto';
 import type { Channel, Conversation, Message } from '../domain/conversation/conversation.ts';
 import { DomainError } from '../domain/errors.ts';
-import type { InboundMessage } from '../ports/channel.ts';
+import type { InboundMessage, SenderProfile } from '../ports/channel.ts';
 import type { ConversationStore } from '../ports/conversation.store.ts';
 import type { CustomerDirectory } from '../ports/directory.ts';
 import type { Clock, Ids } from '../ports/gateways.ts';
 import { makePostCustomerMessage } from './conversation.use-cases.ts';
+import { makeResolveIdentity } from './customer-identity.use-cases.ts';
 
 export interface ChannelIntakeDeps {
   readonly store: ConversationStore;
@@ -66,8 +67,13 @@ export type IntakeResult =
   | { readonly kind: 'message'; readonly customerId: string; readonly conversationId: string; readonly messageId: string; readonly seq: number; readonly duplicate: boolean };
 
 export function makeChannelIntake(deps: ChannelIntakeDeps) {
-  const findOrCreateCustomer = async (channel: Channel, identity: string): Promise<string> => {
+  // With identity links (the DynamoDB directory): the identity's link, an automatic merge on a verified e-mail or
+  // phone, the hash-derived id for a new customer (see customer-identity.use-cases.ts). Without (an older directory):
+  // the hash-derived customer alone.
+  const resolveIdentity = deps.customers.links ? makeResolveIdentity(deps) : undefined;
+  const findOrCreateCustomer = async (channel: Channel, identity: string, profile: SenderProfile | undefined): Promise<string> => {
     const id = customerIdForIdentity(channel, identity);
+    if (resolveIdentity) return (await resolveIdentity({ identity: { channel, value: identity }, ...(profile ? { profile } : {}), fallbackId: id })).customerId;
     if (!(await deps.customers.get(id))) {
       // Two first messages at once write the same customer twice: the same identity, harmless.
       await deps.customers.put({ id, tier: 'standard', identities: [{ channel, value: identity }], createdAt: deps.clock.now().toISOString() });
@@ -75,7 +81,13 @@ export function makeChannelIntake(deps: ChannelIntakeDeps) {
     return id;
   };
 
-  const openConversation = async (customerId: string, channel: Channel, groupId: string | undefined): Promise<Conversation> => {
+  const openConversation = async (customerId: string, channel: Channel, groupId: string | undefined, hint: string | undefined): Promise<Conversation> => {
+    // A channel that threads (e-mail: the plus address, In-Reply-To, References) names the conversation; it is taken
+    // only when it is this customer's on this channel (a forged reference cannot post into someone else's).
+    if (hint) {
+      const named = await deps.store.get(hint);
+      if (named && named.customerId === customerId && named.channel === channel) return named;
+    }
     const recent = (await deps.store.listByCustomer(customerId, 20)).filter((c) => c.channel === channel);
     const open = recent.find((c) => c.status !== 'resolved');
     if (open) return open;
@@ -108,12 +120,13 @@ export function makeChannelIntake(deps: ChannelIntakeDeps) {
   };
 
   /** Persists one inbound message (idempotent on its dedupe id); events only make sure the customer exists. */
-  return async (message: InboundMessage, options: { groupId?: string } = {}): Promise<IntakeResult> => {
-    const customerId = await findOrCreateCustomer(message.channel, message.sender);
-    if (message.kind === 'event') return { kind: 'event', customerId };
-    const conversation = await openConversation(customerId, message.channel, options.groupId);
+  return async (message: InboundMessage, options: { groupId?: string; conversationId?: string } = {}): Promise<IntakeResult> => {
+    // Refused before anything is written: a message that cannot be stored must leave no customer behind either.
     const text = transcriptText(message);
-    if (text.trim() === '') throw new DomainError('REQUEST.VALIDATION_FAILED', 'the message has no text');
+    if (message.kind !== 'event' && text.trim() === '') throw new DomainError('REQUEST.VALIDATION_FAILED', 'the message has no text');
+    const customerId = await findOrCreateCustomer(message.channel, message.sender, message.profile);
+    if (message.kind === 'event') return { kind: 'event', customerId };
+    const conversation = await openConversation(customerId, message.channel, options.groupId, options.conversationId);
     const posted = await makePostCustomerMessage(deps)({ conversationId: conversation.id, clientMessageId: message.dedupeId, text, channel: message.channel, ...(message.thread ? { thread: message.thread } : {}) });
     return { kind: 'message', customerId, conversationId: conversation.id, ...posted };
   };

@@ -54,6 +54,8 @@ export type FunctionId =
   | 'line'
   | 'whatsapp'
   | 'sms'
+  | 'email'
+  | 'api-channel'
   | 'channel-outbox'
   | 'bot-answer'
   | 'sentiment'
@@ -129,6 +131,13 @@ export interface FunctionSpec {
    * queue with an alarm). Locally, `POST /local/sns/<topic>` with the message as body delivers it the same way.
    */
   readonly snsTopic?: SnsTopicId;
+  /**
+   * Invoked by the stage's SES receipt rule (after its S3 action stored the raw mail in the mail bucket, which this
+   * function may read and write attachments to). Locally, `POST /_local/ses/inbound` with a raw message delivers it.
+   */
+  readonly receivesEmail?: boolean;
+  /** Sends e-mail through SES (ses:SendEmail from the stage's address). */
+  readonly sendsEmail?: boolean;
 }
 
 /** SNS topics that deliver inbound messages: two-way SMS from AWS End User Messaging. */
@@ -340,6 +349,28 @@ export const manifest: Manifest = {
       snsTopic: 'sms-inbound',
     },
     {
+      id: 'api-channel',
+      entry: 'functions/channels/api/api-channel.handler.ts',
+      group: 'channel',
+      description:
+        // Keys live in the customers table ("apikey#<keyId>", the id list under "apikeys"); per-key one-minute rate
+        // counters in the idempotency table ("ratelimit#apikey#<keyId>#<minute>", expiresAt TTL).
+        'REST API channel: a company app posts customer messages with an API key and polls the transcript for replies; admins create, list and revoke keys (stored hashed, rate-limited per key)',
+      memoryMb: 512,
+      timeoutSeconds: 10,
+      tables: { conversations: 'readwrite', messages: 'readwrite', idempotency: 'readwrite', customers: 'readwrite' },
+    },
+    {
+      id: 'email',
+      entry: 'functions/channels/email/email.handler.ts',
+      group: 'channel',
+      description: 'inbound e-mail from the SES receipt rule: raw mail read from S3, sanitised, threaded by plus address / In-Reply-To / References, attachments kept, stored once per Message-ID',
+      memoryMb: 512,
+      timeoutSeconds: 60,
+      tables: { conversations: 'readwrite', messages: 'readwrite', idempotency: 'readwrite', customers: 'readwrite' },
+      receivesEmail: true,
+    },
+    {
       id: 'channel-outbox',
       capability: 'channels',
       entry: 'functions/channels/outbox/channel-outbox.handler.ts',
@@ -350,6 +381,7 @@ export const manifest: Manifest = {
       tables: { conversations: 'read', messages: 'readwrite', customers: 'read', connections: 'read' },
       pushesLiveUpdates: true,
       channelSecrets: ['wechat', 'wecom', 'whatsapp', 'telegram', 'line', 'sms'],
+      sendsEmail: true,
       streamSource: { table: 'messages', eventNames: ['INSERT'], newImageEquals: { kind: 'message', outbox: 'pending' }, batchSize: 10, parallelization: 10, retryAttempts: 8 },
     },
     {
@@ -561,6 +593,12 @@ export const manifest: Manifest = {
     { name: 'lineReceive', method: 'POST', path: '/v1/channels/line/webhook', functionId: 'line', auth: { kind: 'public' } },
     { name: 'whatsappVerify', method: 'GET', path: '/v1/channels/whatsapp/webhook', functionId: 'whatsapp', auth: { kind: 'public' } },
     { name: 'whatsappReceive', method: 'POST', path: '/v1/channels/whatsapp/webhook', functionId: 'whatsapp', auth: { kind: 'public' } },
+    // The API key (Authorization: Bearer kefu_… or X-Api-Key) is the authentication (checked by the function, rate-limited per key).
+    { name: 'apiPostMessage', method: 'POST', path: '/v1/channels/api/messages', functionId: 'api-channel', auth: { kind: 'public' } },
+    { name: 'apiListMessages', method: 'GET', path: '/v1/channels/api/conversations/{conversationId}/messages', functionId: 'api-channel', auth: { kind: 'public' } },
+    { name: 'listApiKeys', method: 'GET', path: '/v1/admin/api-keys', functionId: 'api-channel', auth: { kind: 'jwt', roles: admins } },
+    { name: 'createApiKey', method: 'POST', path: '/v1/admin/api-keys', functionId: 'api-channel', auth: { kind: 'jwt', roles: admins } },
+    { name: 'revokeApiKey', method: 'DELETE', path: '/v1/admin/api-keys/{keyId}', functionId: 'api-channel', auth: { kind: 'jwt', roles: admins } },
     { name: 'queue', method: 'GET', path: '/v1/agent/queue', functionId: 'agent-console', auth: { kind: 'jwt', roles: agentRoles } },
     { name: 'me', method: 'GET', path: '/v1/agent/me', functionId: 'agent-console', auth: { kind: 'jwt', roles: agentRoles } },
     { name: 'myConversations', method: 'GET', path: '/v1/agent/conversations', functionId: 'agent-console', auth: { kind: 'jwt', roles: agentRoles } },
@@ -573,6 +611,10 @@ export const manifest: Manifest = {
     { name: 'transfer', method: 'POST', path: '/v1/agent/conversations/{id}/transfer', functionId: 'agent-console', auth: { kind: 'jwt', roles: agentRoles } },
     { name: 'addNote', method: 'POST', path: '/v1/agent/conversations/{id}/notes', functionId: 'agent-console', auth: { kind: 'jwt', roles: agentRoles } },
     { name: 'updateCustomer', method: 'PATCH', path: '/v1/agent/customers/{customerId}', functionId: 'agent-console', auth: { kind: 'jwt', roles: agentRoles } },
+    { name: 'searchCustomers', method: 'GET', path: '/v1/admin/customers', functionId: 'agent-console', auth: { kind: 'jwt', roles: supervisors } },
+    { name: 'getCustomerIdentity', method: 'GET', path: '/v1/admin/customers/{customerId}', functionId: 'agent-console', auth: { kind: 'jwt', roles: supervisors } },
+    { name: 'mergeCustomers', method: 'POST', path: '/v1/admin/customers/{customerId}/merge', functionId: 'agent-console', auth: { kind: 'jwt', roles: supervisors } },
+    { name: 'splitCustomerIdentity', method: 'POST', path: '/v1/admin/customers/{customerId}/split', functionId: 'agent-console', auth: { kind: 'jwt', roles: supervisors } },
     { name: 'floor', method: 'GET', path: '/v1/supervisor/floor', functionId: 'agent-console', auth: { kind: 'jwt', roles: supervisors } },
     { name: 'dashboard', method: 'GET', path: '/v1/supervisor/dashboard', functionId: 'reports', auth: { kind: 'jwt', roles: supervisors } },
     { name: 'costReport', method: 'GET', path: '/v1/finance/costs', functionId: 'finance', auth: { kind: 'jwt', roles: finance } },

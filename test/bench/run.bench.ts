@@ -12,6 +12,7 @@ import { bundleFunctions, coldImportMs, coldLoadOf, IMPORT_REFERENCES, ROOT } fr
 import { measureLatency, QUESTIONS, type LevelPlan } from './latency.ts';
 import { measureRouting, routingSection, routingSummaryLine, routingTables } from './routing.ts';
 import { fixed, max, median, percentile } from './stats.ts';
+import { runWebhooksBenchmark } from './webhooks.ts';
 
 const TARGETS = { p95Ms: 50, bundleKb: 500, coldImportMs: 150 } as const;
 const LEVELS: readonly LevelPlan[] = [
@@ -36,6 +37,8 @@ function table(header: string[], rows: string[][]): string {
 async function main(): Promise<void> {
   // `npm run bench -- cost [--conversations N] [--concurrency C]`: only the cost benchmark (writes docs/COSTS.md).
   if (process.argv.slice(2).includes('cost')) return runCostBenchmark(process.argv.slice(2));
+  // `npm run bench -- webhooks [--messages N] [--concurrency C]`: only the channel webhooks (its section of docs/BENCHMARKS.md).
+  if (process.argv.slice(2).includes('webhooks')) return runWebhooksBenchmark(process.argv.slice(2));
   const deadline = setTimeout(() => {
     console.error(`benchmark exceeded ${DEADLINE_MS / 1000} s; aborting`);
     process.exit(1);

@@ -25,7 +25,7 @@ function synthStage(stage: 'dev' | 'prod'): SynthesizedKefu {
   // prod also turns on Bedrock answers through a cross-Region inference profile with a guardrail, so that the
   // permissions that path adds are checked too.
   const bedrock = stage === 'prod' ? { bedrockModelId: 'us.amazon.nova-micro-v1:0', bedrockGuardrailId: 'gr0abc123', bedrockGuardrailVersion: '1' } : {};
-  return synthesize({ stage, bundling: false, outdir, context: { alarmEmail: 'ops@example.com', ...bedrock } });
+  return synthesize({ stage, bundling: false, outdir, context: { alarmEmail: 'ops@example.com', emailAddress: 'support@help.example.com', ...bedrock } });
 }
 
 /** Rule violations left after acknowledgments, as `rule at path` lines. */

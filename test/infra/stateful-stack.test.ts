@@ -163,11 +163,28 @@ describe('secrets and buckets', () => {
     // Act
     const policies = Object.values(dev.template.findResources('AWS::S3::BucketPolicy'));
 
-    // Assess
-    expect(policies).toHaveLength(2);
+    // Assess: the console, access-log and mail buckets.
+    expect(policies).toHaveLength(3);
     for (const policy of policies) {
       expect(JSON.stringify(policy)).toContain('"aws:SecureTransport":"false"');
     }
+  });
+
+  it("lets SES's receipt rules of this account write raw mail under email/inbound/ only, and expires it after 30 days", () => {
+    dev.template.hasResourceProperties('AWS::S3::BucketPolicy', {
+      PolicyDocument: {
+        Statement: Match.arrayWith([
+          Match.objectLike({
+            Sid: 'AllowSesReceiptRules',
+            Principal: { Service: 'ses.amazonaws.com' },
+            Action: 's3:PutObject',
+            Condition: { StringEquals: { 'AWS:SourceAccount': { Ref: 'AWS::AccountId' } } },
+            Resource: Match.objectLike({ 'Fn::Join': Match.arrayWith([Match.arrayWith(['/email/inbound/*'])]) }),
+          }),
+        ]),
+      },
+    });
+    dev.template.hasResourceProperties('AWS::S3::Bucket', { LifecycleConfiguration: { Rules: [Match.objectLike({ Prefix: 'email/inbound/', ExpirationInDays: 30, Status: 'Enabled' })] } });
   });
 
   it('admits CloudFront origin access control from this account only', () => {

@@ -38,7 +38,7 @@ beforeAll(() => {
   template = Template.fromJSON(json);
   functions = taggedResources(json, 'AWS::Lambda::Function', FUNCTION_TAG);
   workflows = taggedResources(json, 'AWS::StepFunctions::StateMachine', WORKFLOW_TAG);
-  prodJson = synthStage('prod', { alarmEmail: 'ops@example.com' });
+  prodJson = synthStage('prod', { alarmEmail: 'ops@example.com', emailAddress: 'support@help.example.com' });
 });
 
 afterAll(() => {
@@ -371,7 +371,7 @@ describe('alarms', () => {
 
     // Assess
     expect(count('Errors')).toBe(manifest.functions.length);
-    expect(count('ApproximateNumberOfMessagesVisible')).toBe(manifest.functions.filter((f) => f.streamSource || f.snsTopic).length);
+    expect(count('ApproximateNumberOfMessagesVisible')).toBe(manifest.functions.filter((f) => f.streamSource || f.snsTopic || f.receivesEmail).length);
     expect(count('ExecutionsFailed')).toBe(manifest.workflows.length);
     expect(count('5xx')).toBe(1);
   });
@@ -402,6 +402,23 @@ describe('alarms', () => {
     template.hasResourceProperties('AWS::SNS::Topic', { KmsMasterKeyId: { 'Fn::GetAtt': [Match.stringLikeRegexp('^SmsInboundTopicKey'), 'Arn'] } });
     template.hasResourceProperties('AWS::SNS::Subscription', { Protocol: 'lambda', RedrivePolicy: { deadLetterTargetArn: Match.anyValue() } });
     template.hasResourceProperties('AWS::Lambda::EventInvokeConfig', { MaximumRetryAttempts: 2, DestinationConfig: { OnFailure: { Destination: Match.anyValue() } } });
+  });
+
+  it('receives mail for the configured address: TLS, scanning, raw mail to S3 then the e-mail function; sends only from that domain', () => {
+    // Prepare
+    const prod = Template.fromJSON(prodJson);
+    // Assess
+    prod.hasResourceProperties('AWS::SES::ReceiptRule', {
+      Rule: Match.objectLike({
+        Recipients: ['help.example.com'],
+        ScanEnabled: true,
+        TlsPolicy: 'Require',
+        Actions: [Match.objectLike({ S3Action: Match.objectLike({ ObjectKeyPrefix: 'email/inbound/' }) }), Match.objectLike({ LambdaAction: Match.objectLike({ InvocationType: 'Event' }) })],
+      }),
+    });
+    const sendsFrom = JSON.stringify(prod.findResources('AWS::IAM::Policy'));
+    expect(sendsFrom).toContain(':identity/help.example.com');
+    template.resourceCountIs('AWS::SES::ReceiptRule', 0);
   });
 
   it('subscribes alarmEmail to the alarm topic', () => {

@@ -4,6 +4,7 @@
  */
 import * as z from 'zod/mini';
 import { makeEditCustomer } from '../../../shared/application/customer.use-cases.ts';
+import { makeGetCustomerIdentity, makeMergeCustomers, makeSearchCustomers, makeSplitIdentity } from '../../../shared/application/customer-identity.use-cases.ts';
 import { makeAddNote, makeAgentReply, makeGetConversationContext, makeListQueue } from '../../../shared/application/escalation.use-cases.ts';
 import {
   makeAcceptConversation,
@@ -57,6 +58,22 @@ const customerPatchSchema = z.strictObject({
   email: z.optional(z.string()),
   phone: z.optional(z.string()),
   /** Optimistic concurrency: the customer's `version` the edit was made on (absent: apply to the current one). */
+  expectedVersion: z.optional(z.int().check(z.minimum(0))),
+});
+
+// Customer identity (supervisors and admins): merge another customer into this one, split an identity off.
+const customerIdSchema = z.string().check(z.minLength(1), z.maxLength(128), z.regex(/^[A-Za-z0-9._:@-]+$/));
+const mergeSchema = z.strictObject({
+  sourceCustomerId: customerIdSchema,
+  reason: z.string(),
+  /** Optimistic concurrency: the versions the merge was decided on (absent: the current ones). */
+  expectedVersion: z.optional(z.int().check(z.minimum(0))),
+  sourceExpectedVersion: z.optional(z.int().check(z.minimum(0))),
+});
+const splitSchema = z.strictObject({
+  channel: z.enum(['webchat', 'wechat', 'wecom', 'email', 'whatsapp', 'telegram', 'line', 'sms', 'api']),
+  value: z.string().check(z.minLength(1), z.maxLength(512)),
+  reason: z.string(),
   expectedVersion: z.optional(z.int().check(z.minimum(0))),
 });
 
@@ -122,6 +139,16 @@ export const handler = httpFunction('agent-console', active({
     const mayChangeTier = request.principal.roles.some((r) => r === 'supervisor' || r === 'admin');
     const customer = await makeEditCustomer(deps())({ customerId: request.params.customerId!, by: { agentId: agentId(request), mayChangeTier }, patch, ...(expectedVersion !== undefined ? { expectedVersion } : {}) });
     return { status: 200, body: customer };
+  },
+  searchCustomers: async (request) => ({ status: 200, body: await makeSearchCustomers(deps())(request.query.q ?? '') }),
+  getCustomerIdentity: async (request) => ({ status: 200, body: await makeGetCustomerIdentity(deps())(request.params.customerId!) }),
+  mergeCustomers: async (request) => {
+    const input = parseNamed(mergeSchema, request.body);
+    return { status: 200, body: await makeMergeCustomers(deps())({ customerId: request.params.customerId!, by: agentId(request), ...input }) };
+  },
+  splitCustomerIdentity: async (request) => {
+    const input = parseNamed(splitSchema, request.body);
+    return { status: 200, body: await makeSplitIdentity(deps())({ customerId: request.params.customerId!, by: agentId(request), ...input }) };
   },
   presence: async (request) => {
     const input = validate(presenceSchema, request.body);

@@ -12,6 +12,7 @@ import { readFileSync } from 'node:fs';
 import type { Channel } from '../../domain/conversation/conversation.ts';
 import { channelSecretArnEnv } from '../../manifest/manifest.ts';
 import type { ChannelAdapter, ChannelCapabilities, ChannelPull, ChannelSender } from '../../ports/channel.ts';
+import { emailChannel } from '../channels/email/email.sender.ts';
 import { lineChannel, LINE_SECRET_KEYS } from '../channels/line/line.adapter.ts';
 import { smsChannel, SMS_OPTIONAL_SECRET_KEYS, SMS_SECRET_KEYS } from '../channels/sms/sms.adapter.ts';
 import { telegramChannel, TELEGRAM_SECRET_KEYS } from '../channels/telegram/telegram.adapter.ts';
@@ -48,6 +49,15 @@ const MODULES: Partial<Record<Channel, ChannelModule>> = {
         return { messages: synced.messages, commit: async () => (synced.cursor && synced.cursor !== cursor ? cursors.put(key, synced.cursor) : undefined) };
       };
       return { adapter, sender, pull };
+    },
+  },
+  // Not secrets: Kefu's support address and the domain of its Message-IDs (KEFU_EMAIL_FROM_ADDRESS,
+  // KEFU_EMAIL_REPLY_DOMAIN; in AWS set from the stack's emailAddress).
+  email: {
+    keys: ['fromAddress', 'replyDomain'],
+    create: ({ secrets, apiBaseUrl }) => {
+      if (!secrets.fromAddress) throw new Error('the email channel is missing its address: fromAddress (KEFU_EMAIL_FROM_ADDRESS)');
+      return emailChannel({ fromAddress: secrets.fromAddress, ...(secrets.replyDomain ? { replyDomain: secrets.replyDomain } : {}), ...(apiBaseUrl ? { endpoint: apiBaseUrl } : {}) });
     },
   },
   sms: {
