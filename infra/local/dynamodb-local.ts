@@ -154,6 +154,13 @@ async function upgradeTable(client: DynamoDBClient, TableName: string, spec: Tab
         ],
       }),
     );
+    // DynamoDB builds one index at a time per table: wait until this one is ACTIVE before asking for the next.
+    for (let tries = 0; tries < 600; tries++) {
+      const table = (await client.send(new DescribeTableCommand({ TableName }))).Table;
+      const building = (table?.GlobalSecondaryIndexes ?? []).some((i) => i.IndexStatus !== undefined && i.IndexStatus !== 'ACTIVE');
+      if (!building) break;
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
   }
 }
 

@@ -150,6 +150,8 @@ export class StatefulStack extends Stack {
     const channelSecrets = {} as Record<SecretChannel, secretsmanager.Secret>;
     for (const channel of SECRET_CHANNELS) {
       const secret = new secretsmanager.Secret(this, `${pascalCase(channel)}ChannelSecret`, {
+        // A fixed name, so that the README's put-secret-value line works as written.
+        secretName: `kefu/${this.config.stage}/channels/${channel}`,
         description: `Kefu ${this.config.stage}: ${channel} channel credentials (JSON)`,
         secretObjectValue: {},
         removalPolicy,

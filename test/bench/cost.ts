@@ -444,7 +444,7 @@ interface IdleCost {
   readonly perRequestTypes: { type: string; count: number }[];
 }
 
-async function idleCost(prices: ReturnType<typeof resolvePrices>): Promise<IdleCost> {
+export async function idleCost(prices: ReturnType<typeof resolvePrices>): Promise<IdleCost> {
   const { synthesize } = await import('../../infra/synth.ts');
   const synthesized = await synthesize({ bundling: false });
   try {

@@ -34,11 +34,21 @@ function table(header: string[], rows: string[][]): string {
   return [line(header), line(header.map(() => '---')), ...rows.map(line)].join('\n');
 }
 
+async function printIdleCost(): Promise<void> {
+  const { idleCost } = await import('./cost.ts');
+  const { resolvePrices } = await import('../../shared/domain/costs/prices.ts');
+  const idle = await idleCost(resolvePrices({ region: 'us-east-1', at: new Date().toISOString() }));
+  for (const line of idle.lines) console.log(`${line.label.padEnd(48)} ${line.type.padEnd(32)} ×${String(line.count).padStart(3)}  $${line.monthly.toFixed(2)}`);
+  console.log(`idle monthly: $${idle.monthly.toFixed(2)} (${idle.stacks.join(', ')})`);
+}
+
 async function main(): Promise<void> {
   // `npm run bench -- cost [--conversations N] [--concurrency C]`: only the cost benchmark (writes docs/COSTS.md).
   if (process.argv.slice(2).includes('cost')) return runCostBenchmark(process.argv.slice(2));
   // `npm run bench -- webhooks [--messages N] [--concurrency C]`: only the channel webhooks (its section of docs/BENCHMARKS.md).
   if (process.argv.slice(2).includes('webhooks')) return runWebhooksBenchmark(process.argv.slice(2));
+  // `npm run bench -- idle`: only the idle monthly cost of the synthesized templates (no traffic; seconds).
+  if (process.argv.slice(2).includes('idle')) return printIdleCost();
   const deadline = setTimeout(() => {
     console.error(`benchmark exceeded ${DEADLINE_MS / 1000} s; aborting`);
     process.exit(1);
