@@ -100,6 +100,8 @@ export interface Message {
   readonly attachments?: readonly { readonly kind?: string; readonly url?: string; readonly title?: string }[];
   /** An agent's internal note in the agents' transcript: never shown to the customer (`agentId` is its author). */
   readonly internal?: boolean;
+  /** Replies on channels with their own send API (WeChat, e-mail, …): where the delivery is. */
+  readonly delivery?: { readonly state: 'pending' | 'sending' | 'sent' | 'passive' | 'failed'; readonly error?: { readonly code: string; readonly message: string } };
 }
 
 /** POST /v1/agent/conversations/{id}/notes → 201; also `notes` of the conversation context. */
@@ -302,5 +304,6 @@ export type FloorEvent =
 /** What a conversation's WebSocket pushes (`?token=<jwt>&conversationId=<id>`). */
 export type ConversationEvent =
   | { readonly type: 'message'; readonly conversationId: string; readonly message: Message }
+  | { readonly type: 'message.delivery'; readonly conversationId: string; readonly messageId: string; readonly seq: number; readonly outbox: NonNullable<Message['delivery']>['state']; readonly code?: string }
   | { readonly type: 'status'; readonly conversationId: string; readonly status: ConversationStatus; readonly agentName?: string; readonly ticketId?: string }
   | { readonly type: 'queue.position'; readonly conversationId: string; readonly position: number; readonly etaSeconds?: number };

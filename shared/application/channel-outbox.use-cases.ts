@@ -138,6 +138,7 @@ export function makeDeliverReply(deps: OutboxDeps) {
         to: 'sent',
         fields: { outboxAt: deps.clock.now().toISOString(), ...(result.providerMessageId ? { providerMessageId: result.providerMessageId } : {}) },
       });
+      await deps.live.publish(conversationAudience(message.conversationId), { type: 'message.delivery', conversationId: message.conversationId, messageId: message.id, seq: message.seq, outbox: 'sent' });
       return { outcome: 'sent', attempts: tries };
     }
     if (!result.retryable) return fail(message, result.code, result.message, ['sending']);

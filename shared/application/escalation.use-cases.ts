@@ -155,6 +155,13 @@ export function makeGetConversationContext(deps: Pick<AgentDeps, 'store' | 'cust
       deps.store.listByCustomer(conversation.customerId, HISTORY_ITEMS + 1),
       deps.tickets.search({ by: 'customer', customerId: conversation.customerId }, { limit: HISTORY_ITEMS }),
     ]);
+    // A merged customer's history is the survivor's and every merged-in customer's (conversations keep their ids).
+    const otherIds = customer ? [customer.id, ...(customer.mergedFrom ?? [])].filter((id) => id !== conversation.customerId) : [];
+    if (otherIds.length > 0) {
+      const more = await Promise.all(otherIds.map((id) => deps.store.listByCustomer(id, HISTORY_ITEMS + 1)));
+      earlier.push(...more.flat());
+      earlier.sort((a, b) => (a.createdAt < b.createdAt ? 1 : a.createdAt > b.createdAt ? -1 : 0));
+    }
     const { offerToken, waitToken, ...visible } = conversation;
     void offerToken;
     void waitToken;

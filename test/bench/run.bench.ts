@@ -4,7 +4,7 @@
  * and writes docs/BENCHMARKS.md (overwritten). Loopback traffic only. `npm run bench -- cost` runs only the cost
  * benchmark (test/bench/cost.ts, writes docs/COSTS.md).
  */
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { arch, cpus, loadavg, release, totalmem, type as osType } from 'node:os';
 import { join, relative } from 'node:path';
 import { runCostBenchmark } from './cost.ts';
@@ -222,7 +222,11 @@ with the X-Ray SDK, zod, middy, this repository's code) is the difference.
   console.log(`routing decisions under contention:\n\n${routingText.decisions}\n\nfreed seat → next waiting conversation offered:\n\n${routingText.wake}\n\n${routingSummaryLine(routing)}\n`);
   console.log(misses.length === 0 ? 'all targets met' : `targets missed:\n${misses.map((m) => `  - ${m}`).join('\n')}`);
   mkdirSync(join(ROOT, 'docs'), { recursive: true });
-  writeFileSync(join(ROOT, 'docs', 'BENCHMARKS.md'), doc);
+  // Sections other commands write (`npm run bench -- webhooks`) are kept: this run does not measure them.
+  const path = join(ROOT, 'docs', 'BENCHMARKS.md');
+  const previous = existsSync(path) ? readFileSync(path, 'utf8') : '';
+  const kept = previous.indexOf('\n## Channel webhooks\n');
+  writeFileSync(path, kept < 0 ? doc : `${doc.trimEnd()}\n${previous.slice(kept)}`);
   console.log(`\nwrote docs/BENCHMARKS.md (${fixed(totalSeconds, 0)} s)`);
 }
 

@@ -120,6 +120,9 @@ describe('the channel outbox (WeChat customer-service API on a loopback fake)', 
     expect(stored?.outboxError).toMatchObject({ code: 'OUTSIDE_SERVICE_WINDOW' });
     const events = await conversationStore().listEvents(conversation.id);
     expect(events.find((e) => e.type === 'channel-delivery-failed')?.detail).toMatchObject({ messageId: reply.id, code: 'OUTSIDE_SERVICE_WINDOW' });
+    // Agents see it on the transcript, with why.
+    const context = await platform.request('GET', `/v1/agent/conversations/${conversation.id}`, { token: await platform.runtime.tokenFor('agent-chen') });
+    expect(context.body.transcript.find((m: { id: string }) => m.id === reply.id)?.delivery).toMatchObject({ state: 'failed', error: { code: 'OUTSIDE_SERVICE_WINDOW' } });
     await new Promise((r) => setTimeout(r, 1000));
     expect(sendsTo(user)).toHaveLength(1);
   }, 40_000);

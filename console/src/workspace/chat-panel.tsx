@@ -64,6 +64,7 @@ function MessageRow({ message, chat, myId }: { message: Message; chat: ChatState
           {message.entryId && <span class="tag tag-kb">{message.entryId}</span>}
         </div>
         <div class="bubble">{message.text}</div>
+        {message.delivery && <DeliveryLine delivery={message.delivery} />}
         {message.attachments?.map((a, i) =>
           a.url ? (
             <a key={i} class="attachment" href={a.url} target="_blank" rel="noreferrer">
@@ -73,6 +74,26 @@ function MessageRow({ message, chat, myId }: { message: Message; chat: ChatState
         )}
       </div>
     </li>
+  );
+}
+
+/** A reply's way to the customer's channel: on its way, delivered, or not delivered and why. */
+function DeliveryLine({ delivery }: { delivery: NonNullable<Message['delivery']> }) {
+  const { t } = useI18n();
+  if (delivery.state === 'failed') {
+    const code = delivery.error?.code ?? '';
+    const reason = code === 'OUTSIDE_SERVICE_WINDOW' ? t('delivery.window') : code === 'CHANNEL.NOT_CONFIGURED' ? t('delivery.notConfigured') : `${code} ${delivery.error?.message ?? ''}`.trim();
+    return (
+      <div class="delivery text-bad small" data-testid="delivery" data-state="failed" title={delivery.error?.message}>
+        {t('delivery.failed')}: {reason}
+      </div>
+    );
+  }
+  const done = delivery.state === 'sent' || delivery.state === 'passive';
+  return (
+    <div class="delivery muted small" data-testid="delivery" data-state={delivery.state}>
+      {done ? `✓ ${t('delivery.sent')}` : t('delivery.pending')}
+    </div>
   );
 }
 

@@ -152,6 +152,8 @@ export function Workspace() {
         if (message.role === 'customer') score(id, [message]);
       } else if (event.type === 'status') {
         reloadSoon(id);
+      } else if (event.type === 'message.delivery') {
+        reloadSoon(id);
       }
     },
     [patch, reloadSoon, score],

@@ -180,5 +180,7 @@ export function messageView(message: Message) {
     ...(message.mood ? { mood: message.mood } : {}),
     ...(message.sentiment ? { sentiment: message.sentiment } : {}),
     ...(message.tone ? { tone: message.tone } : {}),
+    // Replies on a channel with its own send API: where the delivery is (agents see a failed one and why).
+    ...(message.outbox ? { delivery: { state: message.outbox, ...(message.outboxError ? { error: message.outboxError } : {}) } } : {}),
   };
 }
