@@ -14,7 +14,7 @@
  */
 import { fitText, withinServiceWindow } from '../domain/conversation/channel-text.ts';
 import type { Channel, Message } from '../domain/conversation/conversation.ts';
-import type { ChannelCapabilities, ChannelSender, SendResult } from '../ports/channel.ts';
+import type { ChannelCapabilities, ChannelSender, OutsideWindowSender, SendResult } from '../ports/channel.ts';
 import type { ConversationStore } from '../ports/conversation.store.ts';
 import type { CustomerDirectory } from '../ports/directory.ts';
 import type { Clock, LiveUpdates } from '../ports/gateways.ts';
@@ -22,6 +22,8 @@ import { AGENTS_AUDIENCE, conversationAudience } from './conversation.use-cases.
 
 export interface OutboxChannel {
   readonly sender?: ChannelSender;
+  /** What may still go out once the service window has closed (WhatsApp's template), if the channel has it. */
+  readonly outsideWindow?: OutsideWindowSender;
   readonly capabilities?: ChannelCapabilities;
   /** Why the channel cannot send (not configured), never a secret. */
   readonly problem?: string;
@@ -106,9 +108,13 @@ export function makeDeliverReply(deps: OutboxDeps) {
       const wait = Date.parse(conversation.lastInboundAt) + caps.syncReplyDeadlineMs + SYNC_GRACE_MS - deps.clock.now().getTime();
       if (wait > 0) await sleep(Math.min(wait, caps.syncReplyDeadlineMs + SYNC_GRACE_MS));
     }
-    if (!withinServiceWindow(conversation.lastInboundAt, caps.serviceWindowHours, deps.clock.now())) {
+    const inWindow = withinServiceWindow(conversation.lastInboundAt, caps.serviceWindowHours, deps.clock.now());
+    if (!inWindow && !channel.outsideWindow) {
       return fail(message, 'OUTSIDE_SERVICE_WINDOW', `more than ${caps.serviceWindowHours} h since the customer's last message`, ['pending', 'sending']);
     }
+    // Outside the window only the channel's template may go (WhatsApp): the reply rides in it as its parameter.
+    const send = inWindow || !channel.outsideWindow ? channel.sender.sendText.bind(channel.sender) : channel.outsideWindow.send.bind(channel.outsideWindow);
+    const via = inWindow ? undefined : channel.outsideWindow?.via;
     const claimed = await deps.store.setOutbox(ref.conversationId, ref.seq, {
       from: ['pending', 'sending'],
       to: 'sending',
@@ -124,7 +130,7 @@ export function makeDeliverReply(deps: OutboxDeps) {
     for (let attempt = 1; attempt <= attempts; attempt++) {
       tries = attempt;
       await pace(conversation.channel, caps.sendRatePerSecond);
-      result = await channel.sender.sendText(to, text, context).catch((error: unknown) => ({ ok: false as const, retryable: true, code: 'SEND_THREW', message: (error as Error).message }));
+      result = await send(to, text, context).catch((error: unknown) => ({ ok: false as const, retryable: true, code: 'SEND_THREW', message: (error as Error).message }));
       if (result.ok || !result.retryable) break;
       if (attempt === attempts) break;
       const backoff = random() * backoffMs * 2 ** (attempt - 1);
@@ -136,7 +142,7 @@ export function makeDeliverReply(deps: OutboxDeps) {
       await deps.store.setOutbox(ref.conversationId, ref.seq, {
         from: ['sending'],
         to: 'sent',
-        fields: { outboxAt: deps.clock.now().toISOString(), ...(result.providerMessageId ? { providerMessageId: result.providerMessageId } : {}) },
+        fields: { outboxAt: deps.clock.now().toISOString(), ...(result.providerMessageId ? { providerMessageId: result.providerMessageId } : {}), ...(via ? { outboxVia: via } : {}) },
       });
       await deps.live.publish(conversationAudience(message.conversationId), { type: 'message.delivery', conversationId: message.conversationId, messageId: message.id, seq: message.seq, outbox: 'sent' });
       return { outcome: 'sent', attempts: tries };

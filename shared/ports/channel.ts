@@ -128,6 +128,16 @@ export interface ChannelSender {
   sendText(to: string, text: string, context?: OutboundContext): Promise<SendResult>;
 }
 
+/**
+ * What a channel may still send once its service window has closed (WhatsApp: only an approved template); the text is
+ * handed over for templates that carry it as a parameter.
+ */
+export interface OutsideWindowSender {
+  /** How it goes out, recorded on the message (e.g. `template:<name>`). */
+  readonly via: string;
+  send(to: string, text: string, context?: OutboundContext): Promise<SendResult>;
+}
+
 /** Where a channel that pulls its messages (WeCom's sync_msg) keeps its read position, per account. */
 export interface ChannelCursors {
   get(key: string): Promise<string | undefined>;

@@ -11,7 +11,8 @@
 import { readFileSync } from 'node:fs';
 import type { Channel } from '../../domain/conversation/conversation.ts';
 import { channelSecretArnEnv } from '../../manifest/manifest.ts';
-import type { ChannelAdapter, ChannelCapabilities, ChannelPull, ChannelSender } from '../../ports/channel.ts';
+import { fitText } from '../../domain/conversation/channel-text.ts';
+import type { ChannelAdapter, ChannelCapabilities, ChannelPull, ChannelSender, OutsideWindowSender } from '../../ports/channel.ts';
 import { emailChannel } from '../channels/email/email.sender.ts';
 import { lineChannel, LINE_SECRET_KEYS } from '../channels/line/line.adapter.ts';
 import { smsChannel, SMS_OPTIONAL_SECRET_KEYS, SMS_SECRET_KEYS } from '../channels/sms/sms.adapter.ts';
@@ -26,14 +27,26 @@ type Secrets = Readonly<Record<string, string | undefined>>;
 
 interface ChannelModule {
   readonly keys: readonly string[];
-  create(config: { secrets: Secrets; apiBaseUrl?: string }): { adapter?: ChannelAdapter; sender?: ChannelSender; capabilities?: ChannelCapabilities; pull?: ChannelPull };
+  create(config: { secrets: Secrets; apiBaseUrl?: string }): { adapter?: ChannelAdapter; sender?: ChannelSender; capabilities?: ChannelCapabilities; pull?: ChannelPull; outsideWindow?: OutsideWindowSender };
 }
 
 const MODULES: Partial<Record<Channel, ChannelModule>> = {
   wechat: { keys: WECHAT_SECRET_KEYS, create: wechatChannel },
   telegram: { keys: TELEGRAM_SECRET_KEYS, create: telegramChannel },
   line: { keys: LINE_SECRET_KEYS, create: lineChannel },
-  whatsapp: { keys: WHATSAPP_SECRET_KEYS, create: whatsappChannel },
+  whatsapp: {
+    // Optional: an approved template (with one body parameter, the reply) sent when the 24-hour window has closed.
+    keys: [...WHATSAPP_SECRET_KEYS, 'templateName', 'templateLanguage'],
+    create: (config) => {
+      const { adapter, sender } = whatsappChannel(config);
+      const name = config.secrets.templateName;
+      const language = config.secrets.templateLanguage ?? 'zh_CN';
+      const outsideWindow: OutsideWindowSender | undefined = name
+        ? { via: `template:${name}`, send: (to, text, context) => sender.sendTemplate(to, { name, language, bodyParameters: [fitText(text, { length: 1024, unit: 'characters' })] }, context) }
+        : undefined;
+      return { adapter, sender, ...(outsideWindow ? { outsideWindow } : {}) };
+    },
+  },
   wecom: {
     keys: WECOM_SECRET_KEYS,
     create: (config) => {
@@ -69,6 +82,7 @@ const MODULES: Partial<Record<Channel, ChannelModule>> = {
 /** What a channel has now: its adapter and / or sender, or why it has neither (never a secret's value). */
 export interface ChannelKit {
   readonly pull?: ChannelPull;
+  readonly outsideWindow?: OutsideWindowSender;
   readonly adapter?: ChannelAdapter;
   readonly sender?: ChannelSender;
   readonly capabilities?: ChannelCapabilities;

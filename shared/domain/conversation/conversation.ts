@@ -133,6 +133,8 @@ export interface MessageDraft {
   /** Why delivery failed for good (a stable code and the platform's words). */
   readonly outboxError?: { readonly code: string; readonly message: string };
   readonly providerMessageId?: string;
+  /** How a reply went out when not as a plain message (WhatsApp outside its window: `template:<name>`). */
+  readonly outboxVia?: string;
 }
 
 /** A stored message: a draft with its conversation and its place in the transcript. */
@@ -181,6 +183,6 @@ export function messageView(message: Message) {
     ...(message.sentiment ? { sentiment: message.sentiment } : {}),
     ...(message.tone ? { tone: message.tone } : {}),
     // Replies on a channel with its own send API: where the delivery is (agents see a failed one and why).
-    ...(message.outbox ? { delivery: { state: message.outbox, ...(message.outboxError ? { error: message.outboxError } : {}) } } : {}),
+    ...(message.outbox ? { delivery: { state: message.outbox, ...(message.outboxError ? { error: message.outboxError } : {}), ...(message.outboxVia ? { via: message.outboxVia } : {}) } } : {}),
   };
 }
