@@ -8,6 +8,7 @@ import { resolve } from 'node:path';
 import { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { parsePriceOverrides } from '../../shared/domain/costs/prices.ts';
 import { SentimentModel } from '../../shared/domain/sentiment/sentiment-model.ts';
+import { SECRET_CHANNELS, type SecretChannel } from '../../shared/manifest/manifest.ts';
 
 export const STAGES = ['dev', 'prod'] as const;
 export type Stage = (typeof STAGES)[number];
@@ -42,6 +43,11 @@ export interface KefuConfig {
    * activated by hand), replies go out from the address. Absent: no e-mail channel.
    */
   readonly emailAddress?: string;
+  /**
+   * The credentialed channels this deployment uses (default: all of them): each gets its secret
+   * (`kefu/<stage>/channels/<channel>`, $0.40 a month); a channel left out has no secret and its webhook answers 503.
+   */
+  readonly channels: readonly SecretChannel[];
   /** Retention of every CloudWatch log group (functions, workflows, API access logs). */
   readonly logRetentionDays: RetentionDays;
   /** Steady requests per second the HTTP and WebSocket APIs accept before answering 429 (abuse and cost guard). */
@@ -96,6 +102,7 @@ export const CONTEXT_KEYS = {
   maxOffers: 'maxOffers',
   alarmEmail: 'alarmEmail',
   emailAddress: 'emailAddress',
+  channels: 'channels',
   logRetentionDays: 'logRetentionDays',
   apiRateLimit: 'apiRateLimit',
   apiBurstLimit: 'apiBurstLimit',
@@ -170,6 +177,7 @@ export function applyDefaults(raw: RawConfig): KefuConfig {
     apiBurstLimit: integer('apiBurstLimit', raw.apiBurstLimit, defaults.apiBurstLimit, 1, 5_000),
     ...(alarmEmail === undefined ? {} : { alarmEmail }),
     ...(emailAddress === undefined ? {} : { emailAddress }),
+    channels: parseChannels(raw.channels),
   };
 }
 
@@ -202,6 +210,17 @@ function parseSentimentProvider(value: unknown): SentimentProviderChoice | undef
     throw new Error(`sentimentProvider must be one of ${SENTIMENT_PROVIDERS.join(', ')}, got "${String(value)}"`);
   }
   return choice as SentimentProviderChoice;
+}
+
+/** `-c channels=wechat,telegram` or an array in cdk.json; default every credentialed channel; "none" for none. */
+function parseChannels(value: unknown): readonly SecretChannel[] {
+  if (value === undefined || value === null || value === '') return SECRET_CHANNELS;
+  const list = Array.isArray(value) ? value : typeof value === 'string' ? (value.trim() === 'none' ? [] : value.split(',')) : undefined;
+  if (!list || !list.every((c) => typeof c === 'string')) throw new Error('channels must be a comma-separated list of channels');
+  const channels = [...new Set(list.map((c) => (c as string).trim()).filter(Boolean))];
+  const unknown = channels.filter((c) => !(SECRET_CHANNELS as readonly string[]).includes(c));
+  if (unknown.length) throw new Error(`channels: unknown ${unknown.join(', ')} (choose from ${SECRET_CHANNELS.join(', ')}, or "none")`);
+  return channels as SecretChannel[];
 }
 
 function optionalString(value: unknown): string | undefined {

@@ -94,7 +94,7 @@ export interface KefuFunctionProps {
   readonly customerTokenSecret: ISecret;
   readonly connectorsSecret: ISecret;
   /** The channels' secrets; read access only to those the spec lists in `channelSecrets`. */
-  readonly channelSecrets: Readonly<Record<SecretChannel, ISecret>>;
+  readonly channelSecrets: Readonly<Partial<Record<SecretChannel, ISecret>>>;
   /** The mail bucket: read `email/inbound/`, write `email/attachments/` when the spec says `receivesEmail`. */
   readonly mailBucket: IBucket;
   /** WebSocket stage whose @connections endpoint the function may call when the spec says `pushesLiveUpdates`. */
@@ -176,7 +176,7 @@ export class KefuFunction extends Construct {
       },
       // The customer-token secret comes from AWS's Parameters and Secrets extension over localhost (cached for five
       // minutes) rather than the Secrets Manager SDK client: fewer calls, and no SDK client to import at cold start.
-      ...(spec.usesCustomerTokenSecret || spec.usesConnectorsSecret || spec.channelSecrets?.length
+      ...(spec.usesCustomerTokenSecret || spec.usesConnectorsSecret || deployedChannels(spec, props).length
         ? { paramsAndSecrets: lambda.ParamsAndSecretsLayerVersion.fromVersion(lambda.ParamsAndSecretsVersions.V1_0_103, { logLevel: lambda.ParamsAndSecretsLogLevel.WARN }) }
         : {}),
     });
@@ -189,7 +189,7 @@ export class KefuFunction extends Construct {
     }
     if (spec.usesCustomerTokenSecret) props.customerTokenSecret.grantRead(this.function);
     if (spec.usesConnectorsSecret) props.connectorsSecret.grantRead(this.function);
-    for (const channel of spec.channelSecrets ?? []) props.channelSecrets[channel].grantRead(this.function);
+    for (const channel of deployedChannels(spec, props)) props.channelSecrets[channel]!.grantRead(this.function);
     if (spec.receivesEmail) {
       // Exactly the two object actions on the two prefixes: read the raw mail, write its attachments.
       this.function.addToRolePolicy(new iam.PolicyStatement({ actions: ['s3:GetObject'], resources: [props.mailBucket.arnForObjects('email/inbound/*')] }));
@@ -359,6 +359,11 @@ export class KefuFunction extends Construct {
   }
 }
 
+/** The channels whose secrets the function reads that this deployment has (`-c channels`). */
+function deployedChannels(spec: FunctionSpec, props: KefuFunctionProps): SecretChannel[] {
+  return (spec.channelSecrets ?? []).filter((channel) => props.channelSecrets[channel] !== undefined);
+}
+
 function commonEnvironment(spec: FunctionSpec, config: KefuConfig, props: KefuFunctionProps): Record<string, string> {
   return {
     [COMMON_ENV.stage]: config.stage,
@@ -370,7 +375,7 @@ function commonEnvironment(spec: FunctionSpec, config: KefuConfig, props: KefuFu
     [COMMON_ENV.jwtAudience]: props.jwt.audience,
     ...(spec.usesCustomerTokenSecret ? { [COMMON_ENV.customerTokenSecretArn]: props.customerTokenSecret.secretArn } : {}),
     ...(spec.usesConnectorsSecret ? { [COMMON_ENV.connectorsSecretArn]: props.connectorsSecret.secretArn } : {}),
-    ...Object.fromEntries((spec.channelSecrets ?? []).map((channel) => [channelSecretArnEnv(channel), props.channelSecrets[channel].secretArn])),
+    ...Object.fromEntries(deployedChannels(spec, props).map((channel) => [channelSecretArnEnv(channel), props.channelSecrets[channel]!.secretArn])),
     ...(spec.receivesEmail ? { KEFU_MAIL_BUCKET: props.mailBucket.bucketName } : {}),
     ...((spec.receivesEmail || spec.sendsEmail) && config.emailAddress
       ? { KEFU_EMAIL_FROM_ADDRESS: config.emailAddress, KEFU_EMAIL_REPLY_DOMAIN: config.emailAddress.slice(config.emailAddress.indexOf('@') + 1) }

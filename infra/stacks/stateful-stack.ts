@@ -52,7 +52,7 @@ export class StatefulStack extends Stack {
   /** Base URLs and credentials of the company's own systems that multi-turn flows call (JSON, see docs/FLOWS.md). */
   readonly connectorsSecret: secretsmanager.Secret;
   /** One secret per messaging channel (JSON of the channel's keys: tokens, app secrets), filled after deploying. */
-  readonly channelSecrets: Readonly<Record<SecretChannel, secretsmanager.Secret>>;
+  readonly channelSecrets: Readonly<Partial<Record<SecretChannel, secretsmanager.Secret>>>;
   readonly consoleBucket: s3.Bucket;
   /** Raw inbound e-mail (SES's S3 action, `email/inbound/`) and its attachments (`email/attachments/`). */
   readonly mailBucket: s3.Bucket;
@@ -147,8 +147,8 @@ export class StatefulStack extends Stack {
 
     // Start as {}: the channel's webhook answers 503 CHANNEL.NOT_CONFIGURED until the company writes its keys in
     // (README, "Channels"); the functions re-read them every 5 minutes, so no deploy is needed.
-    const channelSecrets = {} as Record<SecretChannel, secretsmanager.Secret>;
-    for (const channel of SECRET_CHANNELS) {
+    const channelSecrets: Partial<Record<SecretChannel, secretsmanager.Secret>> = {};
+    for (const channel of this.config.channels) {
       const secret = new secretsmanager.Secret(this, `${pascalCase(channel)}ChannelSecret`, {
         // A fixed name, so that the README's put-secret-value line works as written.
         secretName: `kefu/${this.config.stage}/channels/${channel}`,

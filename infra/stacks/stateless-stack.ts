@@ -117,7 +117,7 @@ export interface StatelessStackProps extends StackProps {
   readonly consoleClient?: { readonly userPoolClientId: string };
   readonly customerTokenSecret: Secret;
   readonly connectorsSecret: Secret;
-  readonly channelSecrets: Readonly<Record<SecretChannel, Secret>>;
+  readonly channelSecrets: Readonly<Partial<Record<SecretChannel, Secret>>>;
   /**
    * Repository root that manifest paths are relative to.
    *

@@ -11,7 +11,7 @@ describe('applyDefaults', () => {
     const config = applyDefaults(raw);
 
     // Assess
-    expect(config).toEqual({ stage: 'dev', acceptTimeoutSeconds: 120, maxOffers: 3, logRetentionDays: RetentionDays.TWO_WEEKS, apiRateLimit: 50, apiBurstLimit: 100 });
+    expect(config).toEqual({ stage: 'dev', acceptTimeoutSeconds: 120, maxOffers: 3, logRetentionDays: RetentionDays.TWO_WEEKS, apiRateLimit: 50, apiBurstLimit: 100, channels: ['wechat', 'wecom', 'whatsapp', 'telegram', 'line', 'sms'] });
   });
 
   it('keeps logs for a year in prod', () => {
@@ -90,7 +90,7 @@ describe('applyDefaults', () => {
 describe('readConfig', () => {
   it('reads every setting from context', () => {
     // Prepare
-    const context: Record<string, unknown> = { stage: 'prod', maxOffers: 4, alarmEmail: 'ops@example.com', apiRateLimit: '200' };
+    const context: Record<string, unknown> = { stage: 'prod', maxOffers: 4, alarmEmail: 'ops@example.com', apiRateLimit: '200', channels: 'wechat,sms', emailAddress: 'support@help.example.com' };
 
     // Act
     const config = readConfig((key) => context[key]);
@@ -104,6 +104,8 @@ describe('readConfig', () => {
       logRetentionDays: RetentionDays.ONE_YEAR,
       apiRateLimit: 200,
       apiBurstLimit: 1000,
+      channels: ['wechat', 'sms'],
+      emailAddress: 'support@help.example.com',
     });
   });
 });
@@ -126,3 +128,18 @@ describe('Bedrock configuration', () => {
   });
 });
 
+
+describe('channels and the e-mail address', () => {
+  it('deploys every credentialed channel by default, the listed ones when given, none on "none"', () => {
+    expect(applyDefaults({ stage: 'dev' }).channels).toEqual(['wechat', 'wecom', 'whatsapp', 'telegram', 'line', 'sms']);
+    expect(applyDefaults({ stage: 'dev', channels: 'telegram, wechat,telegram' }).channels).toEqual(['telegram', 'wechat']);
+    expect(applyDefaults({ stage: 'dev', channels: ['line'] }).channels).toEqual(['line']);
+    expect(applyDefaults({ stage: 'dev', channels: 'none' }).channels).toEqual([]);
+  });
+
+  it('refuses an unknown channel and a malformed address, naming them', () => {
+    expect(() => applyDefaults({ stage: 'dev', channels: 'wechat,fax' })).toThrow(/unknown fax/);
+    expect(() => applyDefaults({ stage: 'dev', emailAddress: 'support+x@example.com' })).toThrow(/emailAddress/);
+    expect(applyDefaults({ stage: 'dev', emailAddress: 'Support@Help.Example.com' }).emailAddress).toBe('support@help.example.com');
+  });
+});

@@ -392,6 +392,22 @@ describe('alarms', () => {
     expect(protocols).toEqual(manifest.functions.filter((f) => f.snsTopic).map(() => 'lambda'));
   });
 
+  it('creates and grants only the channel secrets of the channels deployed (-c channels)', () => {
+    // Prepare
+    const outdir = mkdtempSync(join(tmpdir(), 'kefu-channels-'));
+    try {
+      const result = synthesize({ stage: 'dev', bundling: false, outdir, context: { channels: 'telegram' } });
+      // Assess: one channel secret, and the outbox reads only it.
+      const secrets = Object.values(result.statefulTemplate.Resources).filter((r) => r.Type === 'AWS::SecretsManager::Secret' && JSON.stringify(r.Properties).includes('/channels/'));
+      expect(secrets.map((r) => (r.Properties as Json)['Name'])).toEqual(['kefu/dev/channels/telegram']);
+      const outbox = Object.values(result.statelessTemplate.Resources).find((r) => r.Type === 'AWS::Lambda::Function' && JSON.stringify(r.Properties).includes('channel-outbox'));
+      const variables = Object.keys(((outbox!.Properties as Json)['Environment'] as { Variables: Json }).Variables).filter((v) => v.startsWith('KEFU_CHANNEL_SECRET_ARN_'));
+      expect(variables).toEqual(['KEFU_CHANNEL_SECRET_ARN_TELEGRAM']);
+    } finally {
+      rmSync(outdir, { recursive: true, force: true });
+    }
+  });
+
   it('lets only AWS End User Messaging of this account publish inbound SMS, to a topic with its own key, and dead-letters failures', () => {
     // Assess
     template.hasResourceProperties('AWS::SNS::TopicPolicy', {
