@@ -11,7 +11,7 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import type { Construct } from 'constructs';
-import { manifest, pascalCase, ROLES, SECRET_CHANNELS, type SecretChannel, type TableId, type TableSpec } from '../../shared/manifest/manifest.ts';
+import { manifest, pascalCase, ROLES, type SecretChannel, type TableId, type TableSpec } from '../../shared/manifest/manifest.ts';
 import { isProd, type KefuConfig } from '../config/kefu-config.ts';
 import { EDGE_CAPABILITY, STORAGE_CAPABILITY, tagCapability } from '../constructs/cost-tags.ts';
 
