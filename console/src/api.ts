@@ -66,6 +66,8 @@ export interface Api {
   post<T>(path: string, body?: unknown): Promise<T>;
   put<T>(path: string, body?: unknown): Promise<T>;
   patch<T>(path: string, body?: unknown): Promise<T>;
+  /** A file (an attachment) with the user's token. */
+  blob(path: string): Promise<Blob>;
 }
 
 /** An API bound to the deployment's base and the signed-in user's token; a 401 signs the user out. */
@@ -84,6 +86,15 @@ export function createApi(config: ConsoleConfig, token: () => string | undefined
     post: (path, body = {}) => call('POST', path, body),
     put: (path, body = {}) => call('PUT', path, body),
     patch: (path, body = {}) => call('PATCH', path, body),
+    blob: async (path) => {
+      const res = await fetch(`${base}${path}`, { headers: token() ? { authorization: `Bearer ${token()}` } : {} });
+      if (res.status === 401) onUnauthorized();
+      if (!res.ok) {
+        const body = (await res.json().catch(() => ({}))) as { error?: { code?: string; message?: string } };
+        throw new ApiError(res.status, body.error?.code ?? `HTTP.${res.status}`, body.error?.message ?? `HTTP ${res.status}`);
+      }
+      return res.blob();
+    },
   };
 }
 

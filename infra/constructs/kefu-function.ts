@@ -201,6 +201,15 @@ export class KefuFunction extends Construct {
         });
       }
     }
+    if (spec.readsMailAttachments) {
+      this.function.addToRolePolicy(new iam.PolicyStatement({ actions: ['s3:GetObject'], resources: [props.mailBucket.arnForObjects('email/attachments/*')] }));
+      if (!spec.receivesEmail) {
+        Validations.of(this.role).acknowledge({
+          id: `AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:s3:::kefu-${config.stage}-mail-<AWS::AccountId>-<AWS::Region>/email/attachments/*]`,
+          reason: 'attachment keys are per message, known only at run time; read only, and the function serves only files its conversation lists',
+        });
+      }
+    }
     if (spec.sendsEmail && config.emailAddress) {
       const domain = config.emailAddress.slice(config.emailAddress.indexOf('@') + 1);
       // SES v2 SendEmail is authorised on the sending identity (the verified domain) only.
@@ -376,7 +385,7 @@ function commonEnvironment(spec: FunctionSpec, config: KefuConfig, props: KefuFu
     ...(spec.usesCustomerTokenSecret ? { [COMMON_ENV.customerTokenSecretArn]: props.customerTokenSecret.secretArn } : {}),
     ...(spec.usesConnectorsSecret ? { [COMMON_ENV.connectorsSecretArn]: props.connectorsSecret.secretArn } : {}),
     ...Object.fromEntries(deployedChannels(spec, props).map((channel) => [channelSecretArnEnv(channel), props.channelSecrets[channel]!.secretArn])),
-    ...(spec.receivesEmail ? { KEFU_MAIL_BUCKET: props.mailBucket.bucketName } : {}),
+    ...(spec.receivesEmail || spec.readsMailAttachments ? { KEFU_MAIL_BUCKET: props.mailBucket.bucketName } : {}),
     ...((spec.receivesEmail || spec.sendsEmail) && config.emailAddress
       ? { KEFU_EMAIL_FROM_ADDRESS: config.emailAddress, KEFU_EMAIL_REPLY_DOMAIN: config.emailAddress.slice(config.emailAddress.indexOf('@') + 1) }
       : {}),

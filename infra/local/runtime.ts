@@ -490,9 +490,10 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
         ...authorizer,
       },
     };
-    const result = (await invoke(matched.route.functionId, event)) as { statusCode: number; headers?: Record<string, string>; body?: string };
+    const result = (await invoke(matched.route.functionId, event)) as { statusCode: number; headers?: Record<string, string>; body?: string; isBase64Encoded?: boolean };
     res.writeHead(result.statusCode, { 'access-control-allow-origin': '*', ...(result.headers ?? {}) });
-    res.end(result.body ?? '');
+    // As API Gateway does: a base64-encoded body (a file) goes out as its bytes.
+    res.end(result.isBase64Encoded ? Buffer.from(result.body ?? '', 'base64') : (result.body ?? ''));
     // Only the streams of tables this function may write can have new records: poking the others costs every request
     // a few GetRecords calls on the one DynamoDB Local (they read at their idle poll anyway).
     if (method !== 'GET') {

@@ -45,7 +45,9 @@ export type ErrorCode =
   | 'TICKET.MERGE_REFUSED'
   | 'TICKET.NO_CHANNEL'
   | 'SLA.NOT_FOUND'
-  | 'CALENDAR.NOT_FOUND';
+  | 'CALENDAR.NOT_FOUND'
+  | 'ATTACHMENT.NOT_FOUND'
+  | 'ATTACHMENT.TOO_LARGE';
 
 export class DomainError extends Error {
   constructor(

@@ -138,6 +138,8 @@ export interface FunctionSpec {
   readonly receivesEmail?: boolean;
   /** Sends e-mail through SES (ses:SendEmail from the stage's address). */
   readonly sendsEmail?: boolean;
+  /** Reads the customers' e-mail attachments from the mail bucket (`email/attachments/`), for agents to download. */
+  readonly readsMailAttachments?: boolean;
 }
 
 /** SNS topics that deliver inbound messages: two-way SMS from AWS End User Messaging. */
@@ -436,6 +438,7 @@ export const manifest: Manifest = {
       tables: { conversations: 'readwrite', messages: 'readwrite', idempotency: 'readwrite', agents: 'readwrite', customers: 'readwrite', tickets: 'read', connections: 'read' },
       completesTasksOf: ['escalation'],
       startsWorkflows: ['escalation'],
+      readsMailAttachments: true,
       pushesLiveUpdates: true,
     },
     {
@@ -603,6 +606,7 @@ export const manifest: Manifest = {
     { name: 'me', method: 'GET', path: '/v1/agent/me', functionId: 'agent-console', auth: { kind: 'jwt', roles: agentRoles } },
     { name: 'myConversations', method: 'GET', path: '/v1/agent/conversations', functionId: 'agent-console', auth: { kind: 'jwt', roles: agentRoles } },
     { name: 'conversation', method: 'GET', path: '/v1/agent/conversations/{id}', functionId: 'agent-console', auth: { kind: 'jwt', roles: agentRoles } },
+    { name: 'attachment', method: 'GET', path: '/v1/agent/conversations/{id}/attachment', functionId: 'agent-console', auth: { kind: 'jwt', roles: agentRoles } },
     { name: 'accept', method: 'POST', path: '/v1/agent/conversations/{id}/accept', functionId: 'agent-console', auth: { kind: 'jwt', roles: agentRoles } },
     { name: 'reply', method: 'POST', path: '/v1/agent/conversations/{id}/messages', functionId: 'agent-console', auth: { kind: 'jwt', roles: agentRoles } },
     { name: 'resolve', method: 'POST', path: '/v1/agent/conversations/{id}/resolve', functionId: 'agent-console', auth: { kind: 'jwt', roles: agentRoles } },

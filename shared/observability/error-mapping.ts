@@ -2,6 +2,8 @@
 import { isDomainError, type ErrorCode } from '../domain/errors.ts';
 
 const statusByCode: Record<ErrorCode, number> = {
+  'ATTACHMENT.NOT_FOUND': 404,
+  'ATTACHMENT.TOO_LARGE': 413,
   'REQUEST.MALFORMED_JSON': 400,
   'REQUEST.VALIDATION_FAILED': 400,
   'REQUEST.TOO_LARGE': 413,

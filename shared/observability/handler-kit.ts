@@ -130,7 +130,7 @@ export interface HttpResult {
   readonly body?: unknown;
   readonly headers?: Readonly<Record<string, string>>;
   /** A body that is not JSON (e.g. a CSV export): sent as is, with its own content type. */
-  readonly raw?: { readonly contentType: string; readonly body: string };
+  readonly raw?: { readonly contentType: string; readonly body: string; readonly base64?: boolean };
 }
 
 export type RouteHandler = (request: HttpRequest) => Promise<HttpResult>;
@@ -260,7 +260,7 @@ export function httpFunction(functionId: FunctionId, handlers: Readonly<Record<s
       state.statusCode = result.status;
       metrics.addMetric('HttpRequests', MetricUnit.Count, 1);
       if (result.raw) {
-        return { statusCode: result.status, headers: { 'content-type': result.raw.contentType, 'cache-control': 'no-store', ...result.headers }, body: result.raw.body };
+        return { statusCode: result.status, headers: { 'content-type': result.raw.contentType, 'cache-control': 'no-store', ...result.headers }, body: result.raw.body, ...(result.raw.base64 ? { isBase64Encoded: true } : {}) };
       }
       return json(result.status, result.body, result.headers);
     } catch (error) {

@@ -104,6 +104,19 @@ describe('the e-mail channel', () => {
     for (const file of files) expect((await objectStore().get(file.key))?.length).toBe(file.size);
     const text = (await conversationStore().listMessages(conversation!.id, { limit: 5 })).find((m) => m.role === 'customer')!.text;
     expect(text).toContain('[附件 attachments]');
+
+    // Agents download each file as it arrived; a key the conversation does not list is refused.
+    const token = await platform.runtime.tokenFor('agent-chen');
+    const file = files[0]!;
+    const res = await fetch(`${platform.runtime.url}/v1/agent/conversations/${conversation!.id}/attachment?key=${encodeURIComponent(file.key)}`, { headers: { authorization: `Bearer ${token}` } });
+    expect(res.status).toBe(200);
+    expect(res.headers.get('content-disposition')).toContain('attachment;');
+    expect(Buffer.from(await res.arrayBuffer()).equals(Buffer.from((await objectStore().get(file.key))!))).toBe(true);
+    const foreign = await platform.request('GET', `/v1/agent/conversations/${conversation!.id}/attachment?key=${encodeURIComponent('email/attachments/other/1-secret.pdf')}`, { token });
+    expect(foreign).toMatchObject({ status: 404, body: { error: { code: 'ATTACHMENT.NOT_FOUND' } } });
+    const escape = await platform.request('GET', `/v1/agent/conversations/${conversation!.id}/attachment?key=${encodeURIComponent('email/inbound/anything')}`, { token });
+    expect(escape.status).toBe(400);
+    expect((await fetch(`${platform.runtime.url}/v1/agent/conversations/${conversation!.id}/attachment?key=${encodeURIComponent(file.key)}`)).status).toBe(401);
   });
 
   it('drops mail SES judged a virus, storing nothing', async () => {

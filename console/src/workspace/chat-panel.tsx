@@ -64,6 +64,7 @@ function MessageRow({ message, chat, myId }: { message: Message; chat: ChatState
           {message.entryId && <span class="tag tag-kb">{message.entryId}</span>}
         </div>
         <div class="bubble">{message.text}</div>
+        {message.role === 'customer' && <AttachmentLinks message={message} chat={chat} />}
         {message.delivery && <DeliveryLine delivery={message.delivery} />}
         {message.attachments?.map((a, i) =>
           a.url ? (
@@ -74,6 +75,48 @@ function MessageRow({ message, chat, myId }: { message: Message; chat: ChatState
         )}
       </div>
     </li>
+  );
+}
+
+interface ListedFile {
+  readonly key: string;
+  readonly filename: string;
+  readonly contentType: string;
+  readonly size: number;
+  readonly inline?: boolean;
+}
+
+/** The files a customer's e-mail brought (listed by its `email-attachments` event), each a download. */
+function AttachmentLinks({ message, chat }: { message: Message; chat: ChatState }) {
+  const { api, toast } = useApp();
+  const files = (chat.ctx?.events ?? [])
+    .filter((e) => e.type === 'email-attachments' && e.detail?.messageId === message.id)
+    .flatMap((e) => (e.detail?.files as readonly ListedFile[] | undefined) ?? []);
+  if (files.length === 0 || !chat.ctx) return null;
+  const conversationId = chat.ctx.conversation.id;
+  const open = async (file: ListedFile) => {
+    try {
+      const blob = await api.blob(`/v1/agent/conversations/${encodeURIComponent(conversationId)}/attachment?key=${encodeURIComponent(file.key)}`);
+      const url = URL.createObjectURL(blob);
+      const a = document.createElement('a');
+      a.href = url;
+      a.download = file.filename;
+      document.body.append(a);
+      a.click();
+      a.remove();
+      setTimeout(() => URL.revokeObjectURL(url), 1000);
+    } catch (error) {
+      toast('error', errorMessage(error));
+    }
+  };
+  return (
+    <div class="attachments" data-testid="attachments">
+      {files.map((file) => (
+        <button key={file.key} type="button" class="link-button attachment" data-testid="attachment" onClick={() => void open(file)}>
+          ↓ {file.filename} ({Math.max(1, Math.round(file.size / 1024))} KB)
+        </button>
+      ))}
+    </div>
   );
 }
 

@@ -5,7 +5,9 @@
 import * as z from 'zod/mini';
 import { makeEditCustomer } from '../../../shared/application/customer.use-cases.ts';
 import { makeGetCustomerIdentity, makeMergeCustomers, makeSearchCustomers, makeSplitIdentity } from '../../../shared/application/customer-identity.use-cases.ts';
+import { makeGetAttachment } from '../../../shared/application/attachments.use-cases.ts';
 import { makeAddNote, makeAgentReply, makeGetConversationContext, makeListQueue } from '../../../shared/application/escalation.use-cases.ts';
+import { objectStore } from '../../../shared/adapters/wiring/objects.ts';
 import {
   makeAcceptConversation,
   makeDeclineOffer,
@@ -39,6 +41,8 @@ const replySchema = z.strictObject({
   text: z.string().check(z.maxLength(10_000, 'text must be at most 10000 characters')),
   clientMessageId: z.optional(z.string().check(z.minLength(1), z.maxLength(128), z.regex(/^[A-Za-z0-9._:-]+$/))),
 });
+// eslint-disable-next-line no-control-regex -- control characters are what the key may not contain
+const attachmentQuery = z.object({ key: z.string().check(z.regex(/^email\/attachments\/[^\u0000-\u001f]{1,400}$/, 'the key of one of the conversation\'s attachments')) });
 const emptySchema = z.strictObject({});
 const presenceSchema = z.strictObject({ presence: z.enum(['online', 'away', 'offline']) });
 const agentIdSchema = z.string().check(z.minLength(1), z.maxLength(128), z.regex(/^[A-Za-z0-9._:@-]+$/));
@@ -122,6 +126,17 @@ export const handler = httpFunction('agent-console', active({
     return { status: 200, body: { conversations: mine.map((c) => ({ id: c.id, channel: c.channel, customerId: c.customerId, status: c.status, groupId: c.groupId ?? 'default', priority: c.priority ?? 5, acceptedAt: c.acceptedAt ?? null, lastMessageAt: c.lastMessageAt ?? null, handoffReason: c.handoffReason ?? null, mood: c.mood ? { emotion: c.mood.emotion, trend: c.mood.trend } : null })) } };
   },
   conversation: async ({ params }) => ({ status: 200, body: await makeGetConversationContext(deps())(params.id!) }),
+  // A customer's e-mail attachment, as a download (only files the conversation lists; at most 5 MB).
+  attachment: async ({ params, query }) => {
+    const key = validate(attachmentQuery, query).key;
+    const file = await makeGetAttachment({ store: conversationStore(), objects: objectStore() })(params.id!, key);
+    const ascii = file.filename.replace(/[^\x20-\x7e]|["\\]/g, '_');
+    return {
+      status: 200,
+      raw: { contentType: file.contentType || 'application/octet-stream', body: Buffer.from(file.bytes).toString('base64'), base64: true },
+      headers: { 'content-disposition': `attachment; filename="${ascii}"; filename*=UTF-8''${encodeURIComponent(file.filename)}`, 'x-content-type-options': 'nosniff' },
+    };
+  },
   accept: async (request) => {
     validate(emptySchema, request.body);
     return { status: 200, body: await makeAcceptConversation(deps())({ conversationId: request.params.id!, agentId: agentId(request) }) };
