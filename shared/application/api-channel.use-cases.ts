@@ -184,12 +184,12 @@ export function makeApiChannel(deps: ApiChannelDeps) {
   };
 
   return {
-    async postMessage(key: ApiKeyRecord, input: ApiMessageInput) {
+    async postMessage(key: ApiKeyRecord, input: ApiMessageInput, options: { groupId?: string } = {}) {
       // Checked before anything is stored: intake would create the customer and conversation before refusing it.
       if (input.text.trim() === '') invalid('text', 'must not be empty');
       const identity = apiIdentity(key.owner, input.customer.externalId);
       await ensureCustomer(identity, input.customer);
-      const result = await makeChannelIntake(deps)({ channel: 'api', kind: 'text', sender: identity, dedupeId: input.clientMessageId, sentAt: deps.clock.now(), text: input.text });
+      const result = await makeChannelIntake(deps)({ channel: 'api', kind: 'text', sender: identity, dedupeId: input.clientMessageId, sentAt: deps.clock.now(), text: input.text }, options.groupId ? { groupId: options.groupId } : {});
       if (result.kind !== 'message') throw new Error('a text message was taken in as an event');
       return { conversationId: result.conversationId, messageId: result.messageId, seq: result.seq, duplicate: result.duplicate };
     },

@@ -348,12 +348,30 @@ export type RoutingAdmin = ReturnType<typeof makeRoutingAdmin>;
 // ---------------------------------------------------------------- channel settings
 
 /**
- * Settings per channel, beside groups and calendars. Only the web chat has settings in this release; the other
- * channels are listed as not configurable yet. A write names the version it read (`expectedVersion`, 0 before the
- * first write) and is refused with CHANNEL.VERSION_CONFLICT when another write came first.
+ * Settings per channel, beside groups and calendars. The web chat has its own richer settings (texts, colour, side);
+ * every messaging channel has { enabled, routingGroupId }. A write names the version it read (`expectedVersion`, 0
+ * before the first write) and is refused with CHANNEL.VERSION_CONFLICT when another write came first.
  */
-export const CONFIGURABLE_CHANNELS = ['webchat'] as const satisfies readonly Channel[];
-export const LATER_CHANNELS = ['wechat', 'wecom', 'email', 'whatsapp', 'telegram', 'line', 'sms', 'api'] as const satisfies readonly Channel[];
+export const MESSAGING_CHANNELS = ['wechat', 'wecom', 'email', 'whatsapp', 'telegram', 'line', 'sms', 'api'] as const satisfies readonly Channel[];
+export type MessagingChannel = (typeof MESSAGING_CHANNELS)[number];
+export const CONFIGURABLE_CHANNELS = ['webchat', ...MESSAGING_CHANNELS] as const satisfies readonly Channel[];
+/** Channels listed as not configurable yet: none any more (kept for callers of the earlier release). */
+export const LATER_CHANNELS = [] as const satisfies readonly Channel[];
+
+export const isMessagingChannel = (channelId: string): channelId is MessagingChannel => (MESSAGING_CHANNELS as readonly string[]).includes(channelId);
+
+/** A messaging channel's settings: on/off, and the routing group its new conversations go to. */
+export interface MessagingChannelSettings {
+  readonly enabled: boolean;
+  /** "default" or a stored group. */
+  readonly routingGroupId: string;
+  /** 0: never stored (the defaults). */
+  readonly version: number;
+  readonly updatedAt?: string;
+  readonly updatedBy?: string;
+}
+
+export const DEFAULT_MESSAGING_CHANNEL_SETTINGS: MessagingChannelSettings = { enabled: true, routingGroupId: DEFAULT_GROUP_ID, version: 0 };
 
 export interface BilingualText {
   readonly zh: string;
@@ -391,8 +409,9 @@ export const DEFAULT_WEBCHAT_SETTINGS: WebchatSettings = {
 };
 
 /** A stale write of channel settings: 409 CHANNEL.VERSION_CONFLICT with the settings as they are now. */
-export function channelVersionConflict(current: WebchatSettings, expectedVersion: number): DomainError {
-  return new DomainError('CHANNEL.VERSION_CONFLICT', `the web chat settings are at version ${current.version}, not ${expectedVersion}; reload them and apply the change again`, { current });
+export function channelVersionConflict(current: WebchatSettings | MessagingChannelSettings, expectedVersion: number, channelId = 'webchat'): DomainError {
+  const which = channelId === 'webchat' ? 'the web chat settings are' : `the ${channelId} channel's settings are`;
+  return new DomainError('CHANNEL.VERSION_CONFLICT', `${which} at version ${current.version}, not ${expectedVersion}; reload them and apply the change again`, { current });
 }
 
 const bilingual = (max: number) => z.strictObject({ zh: label(max), en: label(max) });
@@ -405,6 +424,11 @@ const webchatSchema = z.strictObject({
   position: z.enum(['right', 'left'], 'must be "right" or "left"'),
   routingGroupId: idSchema,
   offlineMessage: z.optional(bilingual(500)),
+});
+const messagingSchema = z.strictObject({
+  expectedVersion: whole(0),
+  enabled: z.boolean('must be true or false'),
+  routingGroupId: idSchema,
 });
 
 /** Stored settings as a view: what is stored over the defaults (an item written by hand may lack fields). */
@@ -425,6 +449,18 @@ function webchatView(raw: Record<string, unknown> & { version: number }): Webcha
   };
 }
 
+/** Stored settings of a messaging channel over the defaults (an item written by hand may lack fields or be odd). */
+export function messagingChannelView(raw: (Record<string, unknown> & { version: number }) | undefined): MessagingChannelSettings {
+  if (!raw) return DEFAULT_MESSAGING_CHANNEL_SETTINGS;
+  return {
+    enabled: typeof raw.enabled === 'boolean' ? raw.enabled : DEFAULT_MESSAGING_CHANNEL_SETTINGS.enabled,
+    routingGroupId: typeof raw.routingGroupId === 'string' && raw.routingGroupId !== '' ? raw.routingGroupId : DEFAULT_GROUP_ID,
+    version: Number(raw.version) || 0,
+    ...(typeof raw.updatedAt === 'string' ? { updatedAt: raw.updatedAt } : {}),
+    ...(typeof raw.updatedBy === 'string' ? { updatedBy: raw.updatedBy } : {}),
+  };
+}
+
 export function publicWebchatSettings(settings: WebchatSettings): PublicWebchatSettings {
   const { enabled, title, greeting, accentColor, position, offlineMessage } = settings;
   return { enabled, title, greeting, accentColor, position, ...(offlineMessage ? { offlineMessage } : {}) };
@@ -441,35 +477,81 @@ export function makeChannelSettings(deps: ChannelSettingsDeps) {
     const raw = await deps.channels.getChannelSettings('webchat');
     return raw ? webchatView(raw) : DEFAULT_WEBCHAT_SETTINGS;
   };
+  const messaging = async (channelId: MessagingChannel): Promise<MessagingChannelSettings> => messagingChannelView(await deps.channels.getChannelSettings(channelId));
+  const what = 'invalid channel settings';
+  const checkGroup = async (routingGroupId: string) => {
+    const groupOk = routingGroupId === DEFAULT_GROUP_ID || (await deps.routing.getGroup(routingGroupId)) !== undefined;
+    if (!groupOk) fail('REQUEST.VALIDATION_FAILED', what, [{ path: 'routingGroupId', message: `group ${JSON.stringify(routingGroupId)} does not exist (create it first, or use "default")` }]);
+  };
   return {
     webchat,
+    messaging,
 
     async listChannels() {
-      return {
-        channels: [{ id: 'webchat' as const, configurable: true as const, settings: await webchat() }, ...LATER_CHANNELS.map((id) => ({ id, configurable: false as const }))],
-      };
+      const others = await Promise.all(MESSAGING_CHANNELS.map(async (id) => ({ id, configurable: true as const, settings: await messaging(id) })));
+      return { channels: [{ id: 'webchat' as const, configurable: true as const, settings: await webchat() }, ...others] };
     },
 
-    /** Replaces a channel's settings as a whole, checked (shape, colour, the routing group) before anything is stored. */
-    async putChannel(channelId: string, body: unknown, actor: string): Promise<WebchatSettings> {
-      const what = 'invalid channel settings';
+    /**
+     * Replaces a channel's settings as a whole, checked (shape, the routing group; the web chat's colour and texts)
+     * before anything is stored.
+     */
+    async putChannel(channelId: string, body: unknown, actor: string): Promise<WebchatSettings | MessagingChannelSettings> {
       if (!(CONFIGURABLE_CHANNELS as readonly string[]).includes(channelId)) {
-        fail('REQUEST.VALIDATION_FAILED', what, [{ path: 'channelId', message: `only ${CONFIGURABLE_CHANNELS.map((c) => `"${c}"`).join(', ')} has settings in this release, not ${JSON.stringify(channelId)}` }]);
+        fail('REQUEST.VALIDATION_FAILED', what, [{ path: 'channelId', message: `${JSON.stringify(channelId)} is not a channel (one of ${CONFIGURABLE_CHANNELS.map((c) => `"${c}"`).join(', ')})` }]);
       }
       const record = objectBody(body, 'REQUEST.VALIDATION_FAILED', what, '(body)');
+      const stamp = () => ({ updatedAt: deps.clock.now().toISOString(), updatedBy: actor });
+      if (isMessagingChannel(channelId)) {
+        const input = parseShape(messagingSchema, record, what);
+        await checkGroup(input.routingGroupId);
+        const settings: MessagingChannelSettings = { enabled: input.enabled, routingGroupId: input.routingGroupId, version: input.expectedVersion + 1, ...stamp() };
+        if (!(await deps.channels.putChannelSettings(channelId, settings, input.expectedVersion))) throw channelVersionConflict(await messaging(channelId), input.expectedVersion, channelId);
+        return settings;
+      }
       const input = parseShape(webchatSchema, record, what);
-      const groupOk = input.routingGroupId === DEFAULT_GROUP_ID || (await deps.routing.getGroup(input.routingGroupId)) !== undefined;
-      if (!groupOk) fail('REQUEST.VALIDATION_FAILED', what, [{ path: 'routingGroupId', message: `group ${JSON.stringify(input.routingGroupId)} does not exist (create it first, or use "default")` }]);
+      await checkGroup(input.routingGroupId);
       const { expectedVersion, offlineMessage, ...fields } = input;
       const settings: WebchatSettings = {
         ...fields,
         ...(offlineMessage ? { offlineMessage } : {}),
         version: expectedVersion + 1,
-        updatedAt: deps.clock.now().toISOString(),
-        updatedBy: actor,
+        ...stamp(),
       };
       if (!(await deps.channels.putChannelSettings(channelId, settings, expectedVersion))) throw channelVersionConflict(await webchat(), expectedVersion);
       return settings;
     },
   };
 }
+
+export interface ChannelSettingsReaderDeps {
+  readonly channels: Pick<ChannelSettingsStore, 'getChannelSettings'>;
+  /** How long a read is kept (ms); 0: every call reads. */
+  readonly ttlMs: number;
+  /** Milliseconds, for the cache's expiry (Date.now by default). */
+  readonly now?: () => number;
+}
+
+/**
+ * A messaging channel's settings for intake, kept in the process for `ttlMs` (one read per channel on a miss), so
+ * that intake does not pay a read per message; a change takes effect within the TTL. A failed read is not kept.
+ */
+export function makeChannelSettingsReader(deps: ChannelSettingsReaderDeps) {
+  const now = deps.now ?? Date.now;
+  const cache = new Map<MessagingChannel, { at: number; settings: Promise<MessagingChannelSettings> }>();
+  return (channelId: MessagingChannel): Promise<MessagingChannelSettings> => {
+    const hit = cache.get(channelId);
+    const at = now();
+    if (hit && at - hit.at < deps.ttlMs) return hit.settings;
+    const settings = deps.channels.getChannelSettings(channelId).then(messagingChannelView);
+    if (deps.ttlMs > 0) {
+      cache.set(channelId, { at, settings });
+      settings.catch(() => {
+        if (cache.get(channelId)?.settings === settings) cache.delete(channelId);
+      });
+    }
+    return settings;
+  };
+}
+
+export type ChannelSettingsReader = ReturnType<typeof makeChannelSettingsReader>;

@@ -297,7 +297,7 @@ export const manifest: Manifest = {
       description: 'WeChat Official Account webhook: echostr verification, signed XML messages persisted once per MsgId, passive reply within 5 s or `success`',
       memoryMb: 512,
       timeoutSeconds: 10,
-      tables: { conversations: 'readwrite', messages: 'readwrite', idempotency: 'readwrite', customers: 'readwrite' },
+      tables: { conversations: 'readwrite', messages: 'readwrite', idempotency: 'readwrite', customers: 'readwrite', agents: 'read' },
       channelSecrets: ['wechat'],
     },
     {
@@ -307,7 +307,7 @@ export const manifest: Manifest = {
       description: 'WeCom customer service (微信客服) callback: URL verification, decrypted kf_msg_or_event notices, messages pulled with sync_msg from the kept cursor and stored once per msgid',
       memoryMb: 512,
       timeoutSeconds: 10,
-      tables: { conversations: 'readwrite', messages: 'readwrite', idempotency: 'readwrite', customers: 'readwrite' },
+      tables: { conversations: 'readwrite', messages: 'readwrite', idempotency: 'readwrite', customers: 'readwrite', agents: 'read' },
       channelSecrets: ['wecom'],
     },
     {
@@ -317,7 +317,7 @@ export const manifest: Manifest = {
       description: 'Telegram Bot API webhook: the secret-token header, updates stored once per update_id',
       memoryMb: 512,
       timeoutSeconds: 10,
-      tables: { conversations: 'readwrite', messages: 'readwrite', idempotency: 'readwrite', customers: 'readwrite' },
+      tables: { conversations: 'readwrite', messages: 'readwrite', idempotency: 'readwrite', customers: 'readwrite', agents: 'read' },
       channelSecrets: ['telegram'],
     },
     {
@@ -327,7 +327,7 @@ export const manifest: Manifest = {
       description: 'LINE Messaging API webhook: x-line-signature (HMAC-SHA256 of the body), events stored once per webhookEventId, reply tokens kept for the reply',
       memoryMb: 512,
       timeoutSeconds: 10,
-      tables: { conversations: 'readwrite', messages: 'readwrite', idempotency: 'readwrite', customers: 'readwrite' },
+      tables: { conversations: 'readwrite', messages: 'readwrite', idempotency: 'readwrite', customers: 'readwrite', agents: 'read' },
       channelSecrets: ['line'],
     },
     {
@@ -337,7 +337,7 @@ export const manifest: Manifest = {
       description: 'WhatsApp Cloud API webhook: the hub.challenge handshake, X-Hub-Signature-256, messages stored once per wamid, delivery statuses as events',
       memoryMb: 512,
       timeoutSeconds: 10,
-      tables: { conversations: 'readwrite', messages: 'readwrite', idempotency: 'readwrite', customers: 'readwrite' },
+      tables: { conversations: 'readwrite', messages: 'readwrite', idempotency: 'readwrite', customers: 'readwrite', agents: 'read' },
       channelSecrets: ['whatsapp'],
     },
     {
@@ -347,7 +347,7 @@ export const manifest: Manifest = {
       description: 'two-way SMS (AWS End User Messaging): inbound texts from the SNS topic stored once per inboundMessageId; replies leave through the channel outbox',
       memoryMb: 256,
       timeoutSeconds: 30,
-      tables: { conversations: 'readwrite', messages: 'readwrite', idempotency: 'readwrite', customers: 'readwrite' },
+      tables: { conversations: 'readwrite', messages: 'readwrite', idempotency: 'readwrite', customers: 'readwrite', agents: 'read' },
       snsTopic: 'sms-inbound',
     },
     {
@@ -360,7 +360,7 @@ export const manifest: Manifest = {
         'REST API channel: a company app posts customer messages with an API key and polls the transcript for replies; admins create, list and revoke keys (stored hashed, rate-limited per key)',
       memoryMb: 512,
       timeoutSeconds: 10,
-      tables: { conversations: 'readwrite', messages: 'readwrite', idempotency: 'readwrite', customers: 'readwrite' },
+      tables: { conversations: 'readwrite', messages: 'readwrite', idempotency: 'readwrite', customers: 'readwrite', agents: 'read' },
     },
     {
       id: 'email',
@@ -369,7 +369,7 @@ export const manifest: Manifest = {
       description: 'inbound e-mail from the SES receipt rule: raw mail read from S3, sanitised, threaded by plus address / In-Reply-To / References, attachments kept, stored once per Message-ID',
       memoryMb: 512,
       timeoutSeconds: 60,
-      tables: { conversations: 'readwrite', messages: 'readwrite', idempotency: 'readwrite', customers: 'readwrite' },
+      tables: { conversations: 'readwrite', messages: 'readwrite', idempotency: 'readwrite', customers: 'readwrite', agents: 'read' },
       receivesEmail: true,
     },
     {

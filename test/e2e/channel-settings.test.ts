@@ -5,20 +5,37 @@
  * widget makes before any conversation exists. Then in Chromium: the admin changes the settings on the channels
  * screen (a bad colour is refused next to the form), and the widget on the demo shop shows the new title, greeting,
  * colour and side; a supervisor sees the screen read-only. Screenshots in both languages.
+ *
+ * The messaging channels' settings (Telegram here, over its signed webhook with its send API on a loopback fake):
+ * disabled → the webhook still answers 200 and stores nothing; routed to a group → the new conversation is in that
+ * group; a stale write → 409. On the screen, the admin switches a messaging channel and picks its group.
  */
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { conversationStore, customerDirectory } from '../../shared/adapters/wiring/storage.ts';
+import { customerIdForIdentity } from '../../shared/application/channel-intake.use-cases.ts';
 import { ensureConsoleBuilt, launchBrowser, screenshot } from '../support/browser.ts';
+import { channelEnv, routeSendApis, senderId, sendWebhook, signedPost, textMessage } from '../support/channel-requests.ts';
+import { FakeChannelApi } from '../support/fake-channel-api.ts';
 import { startPlatform, type Platform } from '../support/local-platform.ts';
 
 let platform: Platform;
 const tokens: Record<string, string> = {};
+const telegramApi = new FakeChannelApi();
 
 beforeAll(async () => {
+  await telegramApi.start();
+  routeSendApis({ telegram: telegramApi });
+  Object.assign(process.env, channelEnv({ telegram: telegramApi.url }));
+  // Intake keeps the settings 30 s in the process; here every delivery reads them, so a change shows at once.
+  process.env.CHANNEL_SETTINGS_CACHE_MS = '0';
   platform = await startPlatform();
   for (const id of ['admin', 'agent-chen', 'agent-li']) tokens[id] = await platform.runtime.tokenFor(id);
 }, 90_000);
-afterAll(async () => platform?.runtime.stop());
+afterAll(async () => {
+  await platform?.runtime.stop();
+  await telegramApi.stop();
+});
 
 const as = (who: string) => ({
   get: (path: string) => platform.request('GET', path, { token: tokens[who] }),
@@ -39,15 +56,16 @@ const settings = {
 };
 
 describe('web chat settings', () => {
-  it('shows the defaults before anything is stored, with the other channels as not configurable yet', async () => {
+  it('shows the defaults before anything is stored, every messaging channel configurable with its defaults', async () => {
     const res = await supervisor.get('/v1/admin/channels');
     expect(res.status).toBe(200);
     const webchat = res.body.channels.find((c: any) => c.id === 'webchat');
     expect(webchat).toMatchObject({ configurable: true, settings: { enabled: true, version: 0, position: 'right', routingGroupId: 'default' } });
     expect(webchat.settings.accentColor).toMatch(/^#[0-9a-f]{6}$/i);
-    const later = res.body.channels.filter((c: any) => !c.configurable).map((c: any) => c.id);
-    expect(later).toContain('wechat');
-    expect(later).toContain('email');
+    expect(res.body.channels.map((c: any) => c.id)).toEqual(['webchat', 'wechat', 'wecom', 'email', 'whatsapp', 'telegram', 'line', 'sms', 'api']);
+    for (const channel of res.body.channels.filter((c: any) => c.id !== 'webchat')) {
+      expect(channel).toEqual({ id: channel.id, configurable: true, settings: { enabled: true, routingGroupId: 'default', version: 0 } });
+    }
     const open = await platform.request('GET', '/v1/webchat/settings');
     expect(open.status).toBe(200);
     expect(open.body).toMatchObject({ enabled: true, position: 'right' });
@@ -76,9 +94,14 @@ describe('web chat settings', () => {
     const missingVersion = await admin.put('/v1/admin/channels/webchat', settings);
     expect(missingVersion.status).toBe(400);
     expect(missingVersion.body.error.message).toMatch(/expectedVersion/);
+    const noChannel = await admin.put('/v1/admin/channels/fax', { ...settings, expectedVersion: 0 });
+    expect(noChannel.status).toBe(400);
+    expect(noChannel.body.error.details.issues[0].path).toBe('channelId');
+    // A messaging channel has no web chat fields.
     const otherChannel = await admin.put('/v1/admin/channels/wechat', { ...settings, expectedVersion: 0 });
     expect(otherChannel.status).toBe(400);
-    expect(otherChannel.body.error.message).toMatch(/only "webchat"/);
+    expect(otherChannel.body.error.code).toBe('REQUEST.VALIDATION_FAILED');
+    expect((await supervisor.get('/v1/admin/channels')).body.channels.find((c: any) => c.id === 'wechat').settings.version).toBe(0);
     expect((await supervisor.get('/v1/admin/channels')).body.channels[0].settings.version).toBe(0);
   });
 
@@ -131,6 +154,111 @@ describe('web chat settings', () => {
   });
 });
 
+describe('messaging channel settings', () => {
+  let n = 0;
+  const telegram = async () => (await supervisor.get('/v1/admin/channels')).body.channels.find((c: any) => c.id === 'telegram').settings;
+  /** A signed Telegram text from a new sender, delivered to the webhook. */
+  async function deliver(label: string) {
+    const sender = senderId('telegram', label, n++);
+    const message = textMessage('telegram', sender, `${label} 你好`, `e2e-settings-${label}-${n}-${Date.now()}`);
+    const res = await sendWebhook(platform.runtime.url, signedPost('telegram', message.body));
+    const customerId = customerIdForIdentity('telegram', sender);
+    return { res, customer: await customerDirectory().get(customerId), conversations: await conversationStore().listByCustomer(customerId, 10) };
+  }
+
+  it('validates a messaging channel write whole, with nothing stored on a refusal', async () => {
+    // Act
+    const bad = await admin.put('/v1/admin/channels/telegram', { expectedVersion: 0, enabled: 'yes', routingGroupId: 'bad id', title: 'x' });
+    const noGroup = await admin.put('/v1/admin/channels/telegram', { expectedVersion: 0, enabled: true, routingGroupId: 'no-such-group' });
+    const noVersion = await admin.put('/v1/admin/channels/telegram', { enabled: true, routingGroupId: 'default' });
+    const bySupervisor = await supervisor.put('/v1/admin/channels/telegram', { expectedVersion: 0, enabled: false, routingGroupId: 'default' });
+    // Assess
+    expect(bad.status).toBe(400);
+    expect(bad.body.error.details.issues.map((i: any) => i.path).sort()).toEqual(['enabled', 'routingGroupId', 'title']);
+    expect(noGroup.status).toBe(400);
+    expect(noGroup.body.error.details.issues[0].path).toBe('routingGroupId');
+    expect(noVersion.status).toBe(400);
+    expect(noVersion.body.error.message).toMatch(/expectedVersion/);
+    expect(bySupervisor.status).toBe(403);
+    expect((await telegram()).version).toBe(0);
+  });
+
+  it('acknowledges a disabled channel\'s webhook with 200 and stores nothing', async () => {
+    // Prepare
+    const saved = await admin.put('/v1/admin/channels/telegram', { expectedVersion: 0, enabled: false, routingGroupId: 'default' });
+    expect(saved.status).toBe(200);
+    expect(saved.body).toMatchObject({ enabled: false, routingGroupId: 'default', version: 1, updatedBy: 'admin' });
+    // Act
+    const off = await deliver('off');
+    // Assess: the platform's normal acknowledgement, and no customer, conversation or message.
+    expect(off.res.status).toBe(200);
+    expect(off.customer).toBeUndefined();
+    expect(off.conversations).toEqual([]);
+    // A bad signature is still refused while disabled (the settings are read only for a verified delivery).
+    const message = textMessage('telegram', senderId('telegram', 'forged', n++), 'forged', `e2e-forged-${Date.now()}`);
+    expect((await sendWebhook(platform.runtime.url, signedPost('telegram', message.body, { wrongSecret: true }))).status).toBe(401);
+  });
+
+  it("opens the channel's new conversations in its routing group", async () => {
+    // Prepare
+    const version = (await telegram()).version;
+    const saved = await admin.put('/v1/admin/channels/telegram', { expectedVersion: version, enabled: true, routingGroupId: 'overflow' });
+    expect(saved.status).toBe(200);
+    // Act
+    const routed = await deliver('routed');
+    // Assess
+    expect(routed.res.status).toBe(200);
+    expect(routed.conversations).toHaveLength(1);
+    expect(routed.conversations[0]).toMatchObject({ channel: 'telegram', groupId: 'overflow' });
+    const messages = await conversationStore().listMessages(routed.conversations[0]!.id, { limit: 10 });
+    expect(messages.filter((m) => m.role === 'customer').map((m) => m.text)).toEqual(['routed 你好']);
+    // Back to the default group: no group on the next new conversation.
+    expect((await admin.put('/v1/admin/channels/telegram', { expectedVersion: version + 1, enabled: true, routingGroupId: 'default' })).status).toBe(200);
+    const plain = await deliver('plain');
+    expect(plain.conversations).toHaveLength(1);
+    expect(plain.conversations[0]!.groupId).toBeUndefined();
+  });
+
+  it('refuses API messages with 403 CHANNEL.DISABLED while the API channel is off, and routes them once it is on', async () => {
+    // Prepare
+    const created = await platform.request('POST', '/v1/admin/api-keys', { token: tokens.admin, body: { name: 'settings test app', ratePerMinute: 1000 } });
+    expect(created.status).toBe(201);
+    const post = async (externalId: string) => {
+      const res = await fetch(`${platform.runtime.url}/v1/channels/api/messages`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${created.body.key}` },
+        body: JSON.stringify({ customer: { externalId }, clientMessageId: `m-${externalId}`, text: '你好' }),
+      });
+      return { status: res.status, body: (await res.json()) as any };
+    };
+    const customerOf = (externalId: string) => customerDirectory().get(customerIdForIdentity('api', `default:${externalId}`));
+    expect((await admin.put('/v1/admin/channels/api', { expectedVersion: 0, enabled: false, routingGroupId: 'default' })).status).toBe(200);
+    const offId = `off-${Date.now()}`;
+    const onId = `on-${Date.now()}`;
+    // Act
+    const refused = await post(offId);
+    expect((await admin.put('/v1/admin/channels/api', { expectedVersion: 1, enabled: true, routingGroupId: 'overflow' })).status).toBe(200);
+    const accepted = await post(onId);
+    // Assess
+    expect(refused).toMatchObject({ status: 403, body: { error: { code: 'CHANNEL.DISABLED' } } });
+    expect(await customerOf(offId)).toBeUndefined();
+    expect(accepted.status).toBe(202);
+    expect(await conversationStore().get(accepted.body.conversationId)).toMatchObject({ channel: 'api', groupId: 'overflow' });
+  });
+
+  it('refuses a stale write of a messaging channel with 409 and the settings as they are', async () => {
+    // Prepare
+    const current = await telegram();
+    // Act
+    const stale = await admin.put('/v1/admin/channels/telegram', { expectedVersion: current.version - 1, enabled: false, routingGroupId: 'default' });
+    // Assess
+    expect(stale.status).toBe(409);
+    expect(stale.body.error.code).toBe('CHANNEL.VERSION_CONFLICT');
+    expect(stale.body.error.details.current).toMatchObject({ version: current.version, enabled: true });
+    expect(await telegram()).toEqual(current);
+  });
+});
+
 describe('the channels screen and the widget', () => {
   let browser: Browser;
   const contexts: BrowserContext[] = [];
@@ -173,7 +301,8 @@ describe('the channels screen and the widget', () => {
     await card.waitFor();
     const version = Number(await card.getAttribute('data-version'));
     expect(version).toBeGreaterThan(0);
-    expect(await page.locator('[data-testid="ch-later"][data-channel="wechat"]').textContent()).toContain('后续版本');
+    expect(await page.locator('[data-testid="ch-channel"][data-channel="wechat"] h2').textContent()).toBe('微信公众号');
+    expect(await page.getByTestId('ch-later').count()).toBe(0);
 
     // A colour that is not #rrggbb: the server's problem is shown by the form and nothing changes.
     await card.getByTestId('ch-color-text').fill('blue');
@@ -195,7 +324,7 @@ describe('the channels screen and the widget', () => {
     await screenshot(page, 'admin-channels-zh');
     await page.getByTestId('lang-en').click();
     await expect.poll(() => card.getByTestId('ch-save').textContent()).toBe('Save');
-    expect(await page.locator('[data-testid="ch-later"][data-channel="wechat"]').textContent()).toContain('Configured in a later release');
+    expect(await page.locator('[data-testid="ch-channel"][data-channel="wechat"] h2').textContent()).toBe('WeChat Official Account');
     await screenshot(page, 'admin-channels-en');
     expect(errors).toEqual([]);
 
@@ -216,6 +345,45 @@ describe('the channels screen and the widget', () => {
     expect(box.x).toBeLessThan(100);
     await screenshot(shop, 'widget-configured-zh');
     expect(shopErrors).toEqual([]);
+  });
+
+  it('switches a messaging channel off and routes it to a group from the screen, with a stale save shown as a conflict', async () => {
+    // Prepare
+    const { page, errors } = await newPage();
+    await page.goto(`${platform.runtime.url}/console/admin/channels`);
+    await signIn(page, 'admin');
+    const card = page.locator('[data-testid="ch-channel"][data-channel="line"]');
+    await card.waitFor();
+    const version = Number(await card.getAttribute('data-version'));
+    expect(await card.locator('h2').textContent()).toBe('LINE');
+    expect(await card.getByTestId('ch-channel-enabled').isChecked()).toBe(true);
+
+    // Act: off, to the overflow group, saved.
+    await card.getByTestId('ch-channel-enabled').uncheck();
+    await card.getByTestId('ch-channel-group').selectOption('overflow');
+    expect(await card.getAttribute('data-dirty')).toBe('true');
+    await card.getByTestId('ch-channel-save').click();
+
+    // Assess
+    await expect.poll(() => card.getAttribute('data-version')).toBe(String(version + 1));
+    expect(await card.getAttribute('data-dirty')).toBe('false');
+    expect(await card.getAttribute('data-enabled')).toBe('false');
+    const line = (await supervisor.get('/v1/admin/channels')).body.channels.find((c: any) => c.id === 'line').settings;
+    expect(line).toMatchObject({ enabled: false, routingGroupId: 'overflow', version: version + 1, updatedBy: 'admin' });
+    await screenshot(page, 'admin-channels-messaging-zh');
+
+    // Act: someone else saves meanwhile; the screen's save is stale.
+    expect((await admin.put('/v1/admin/channels/line', { expectedVersion: version + 1, enabled: true, routingGroupId: 'default' })).status).toBe(200);
+    await card.getByTestId('ch-channel-group').selectOption('default');
+    await card.getByTestId('ch-channel-save').click();
+
+    // Assess: the conflict, and a reload shows the other write.
+    await card.getByTestId('ch-channel-conflict').waitFor();
+    await card.getByTestId('ch-channel-reload').click();
+    await expect.poll(() => card.getAttribute('data-version')).toBe(String(version + 2));
+    expect(await card.getByTestId('ch-channel-enabled').isChecked()).toBe(true);
+    expect(await card.getByTestId('ch-channel-group').inputValue()).toBe('default');
+    expect(errors.filter((e) => !e.includes('409'))).toEqual([]);
   });
 
   it('shows a supervisor the channel settings read-only', async () => {

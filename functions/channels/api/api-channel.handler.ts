@@ -14,6 +14,9 @@
  * only written to the transcript, and the app polls GET …/messages?afterSeq=<last seq it has> for them (a poll every
  * 2–5 s while a conversation is open fits the default 60 requests a minute).
  *
+ * The channel's settings (cached 30 s): disabled → a message is refused with 403 CHANNEL.DISABLED (after the key check;
+ * nothing stored; polling still answers); new conversations open in the channel's routing group.
+ *
  * Storage (no table of its own): keys in the customers table ("apikey#<keyId>", and "apikeys" listing the ids),
  * rate-limit counters in the idempotency table ("ratelimit#apikey#<keyId>#<minute>", expiring through its TTL).
  */
@@ -22,6 +25,7 @@ import { makeApiChannel, makeApiKeyAdmin, makeApiKeyAuth, type ApiKeyCheck } fro
 import { DynamoDbApiKeyStore, DynamoDbRateCounters } from '../../../shared/adapters/dynamodb/api-keys.dynamodb.ts';
 import { dynamoDocumentClient } from '../../../shared/adapters/dynamodb/document-client.ts';
 import { once } from '../../../shared/adapters/wiring/once.ts';
+import { channelSettings, intakeGroup } from '../../../shared/adapters/wiring/channel-settings.ts';
 import { clock, conversationStore, customerDirectory, ids } from '../../../shared/adapters/wiring/storage.ts';
 import { tableName } from '../../../shared/config/runtime-config.ts';
 import { KEY_OWNER_PATTERN, keyFromHeaders, MAX_RATE_PER_MINUTE } from '../../../shared/domain/channels/api-keys.ts';
@@ -98,7 +102,12 @@ export const handler = httpFunction('api-channel', {
   apiPostMessage: (request) =>
     withKey(request, async ({ key }) => {
       const input = validate(messageSchema, request.body);
-      const result = await channel().postMessage(key, input);
+      const settings = await channelSettings('api');
+      if (!settings.enabled) {
+        logger.info('the api channel is disabled; the message is refused');
+        throw new DomainError('CHANNEL.DISABLED', 'the API channel is switched off', { channel: 'api' });
+      }
+      const result = await channel().postMessage(key, input, intakeGroup(settings));
       meter.attribute(result.conversationId, 'api');
       logger.appendKeys({ conversationId: result.conversationId });
       return { status: 202, body: result };

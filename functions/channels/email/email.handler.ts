@@ -6,6 +6,9 @@
  * object store and are listed in the transcript (their keys in an `email-attachments` audit event); the message is
  * stored once per Message-ID. Replies leave through the channel outbox (SES, with threading headers).
  *
+ * The channel's settings (cached 30 s): disabled → the receipts are logged and skipped (nothing read or stored); new
+ * conversations open in the channel's routing group.
+ *
  * A storage failure throws, so Lambda retries the event (twice, then the dead-letter queue with an alarm).
  */
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
@@ -14,21 +17,28 @@ import { conversationFromEmail } from '../../../shared/adapters/channels/email/e
 import { parseSesEvent, shouldDrop } from '../../../shared/adapters/channels/email/ses-receipt.ts';
 import { channelSecretEnv } from '../../../shared/adapters/wiring/channels.ts';
 import { INBOUND_MAIL_PREFIX, mailBucket, objectStore } from '../../../shared/adapters/wiring/objects.ts';
+import { channelSettings, intakeGroup } from '../../../shared/adapters/wiring/channel-settings.ts';
 import { clock, conversationStore, customerDirectory, ids } from '../../../shared/adapters/wiring/storage.ts';
 import { makeChannelIntake } from '../../../shared/application/channel-intake.use-cases.ts';
 import { meter } from '../../../shared/observability/cost-meter.ts';
 import { logger, metrics, rawFunction } from '../../../shared/observability/handler-kit.ts';
 
-type Outcome = { stored: number; duplicates: number; dropped: number; unreadable: number };
+type Outcome = { stored: number; duplicates: number; dropped: number; unreadable: number; skipped: number };
 
 export const handler = rawFunction<unknown, Outcome>('email', 'event', async (event) => {
-  const outcome: Outcome = { stored: 0, duplicates: 0, dropped: 0, unreadable: 0 };
+  const outcome: Outcome = { stored: 0, duplicates: 0, dropped: 0, unreadable: 0, skipped: 0 };
   const fromAddress = process.env[channelSecretEnv('email', 'fromAddress')];
   const replyDomain = process.env[channelSecretEnv('email', 'replyDomain')];
   const parsedEvent = parseSesEvent(event, { s3: { bucket: mailBucket(), keyPrefix: INBOUND_MAIL_PREFIX } });
   if (parsedEvent.kind === 'refused') {
     logger.warn('not an SES receipt event; dropped', { reason: parsedEvent.message });
     return { ...outcome, unreadable: 1 };
+  }
+  const settings = await channelSettings('email');
+  if (!settings.enabled) {
+    logger.info('the email channel is disabled; the receipts are skipped, nothing stored', { receipts: parsedEvent.receipts.length });
+    if (parsedEvent.receipts.length) metrics.addMetric('EmailsSkippedDisabled', MetricUnit.Count, parsedEvent.receipts.length);
+    return { ...outcome, skipped: parsedEvent.receipts.length };
   }
   const intake = makeChannelIntake({ store: conversationStore(), customers: customerDirectory(), clock, ids });
   for (const receipt of parsedEvent.receipts) {
@@ -64,7 +74,7 @@ export const handler = rawFunction<unknown, Outcome>('email', 'event', async (ev
     }
     const listed = files.filter((f) => !f.inline).map((f) => `${f.filename} (${Math.max(1, Math.round(f.size / 1024))} KB)`);
     if (listed.length > 0 && message.kind === 'text') message = { ...message, text: `${message.text ?? ''}\n\n[附件 attachments] ${listed.join(', ')}` };
-    const result = await intake(message, threaded ? { conversationId: threaded } : {});
+    const result = await intake(message, { ...intakeGroup(settings), ...(threaded ? { conversationId: threaded } : {}) });
     if (result.kind !== 'message') continue;
     meter.attribute(result.conversationId, 'email');
     if (result.duplicate) {

@@ -7,14 +7,19 @@
  * Refusals never store anything: not configured → 503 CHANNEL.NOT_CONFIGURED; bad signature or replayed timestamp →
  * 401; malformed → 400; body over the limit → 413 (webhook-kit). A message is persisted before the webhook answers 2xx,
  * so a platform that got no 2xx retries, and the retry is absorbed by the dedupe id.
+ *
+ * The channel's settings (cached 30 s): a disabled channel stores nothing and answers the platform's normal
+ * acknowledgement (so that it does not retry), logged; an enabled one opens new conversations in its routing group.
  */
 import { makeAwaitReply, makeChannelIntake, makeClaimPassiveReplies } from '../../application/channel-intake.use-cases.ts';
+import { isMessagingChannel } from '../../application/routing-admin.use-cases.ts';
 import type { Channel } from '../../domain/conversation/conversation.ts';
 import type { FunctionId } from '../../manifest/manifest.ts';
-import type { ChannelResponse, InboundMessage } from '../../ports/channel.ts';
+import type { ChannelAdapter, ChannelPull, ChannelResponse, InboundMessage } from '../../ports/channel.ts';
 import { meter } from '../../observability/cost-meter.ts';
-import { logger } from '../../observability/handler-kit.ts';
+import { logger, type HttpResult } from '../../observability/handler-kit.ts';
 import { webhookError, webhookFunction, type WebhookFunctionOptions, type WebhookHandler } from '../../observability/webhook-kit.ts';
+import { channelSettings, intakeGroup } from './channel-settings.ts';
 import { channelKit } from './channels.ts';
 import { channelCursors, clock, conversationStore, customerDirectory, ids } from './storage.ts';
 
@@ -31,16 +36,18 @@ export interface ChannelWebhookRoutes {
 }
 
 export function channelWebhook(channel: Channel, functionId: FunctionId, routes: ChannelWebhookRoutes, options: WebhookFunctionOptions = {}) {
-  const adapterOrRefusal = async () => {
+  /** The channel's adapter (and pull step) as its secrets make them now, or the 503 a channel without them answers. */
+  const configured = async (): Promise<{ adapter: ChannelAdapter; pull?: ChannelPull } | { refusal: HttpResult }> => {
     const kit = await channelKit(channel);
-    if (kit.adapter) return Object.assign(kit.adapter, { pull: kit.pull });
+    if (kit.adapter) return { adapter: kit.adapter, ...(kit.pull ? { pull: kit.pull } : {}) };
     if (kit.problem) logger.warn(`the ${channel} channel is not configured`, { problem: kit.problem });
-    return webhookError(503, 'CHANNEL.NOT_CONFIGURED', `the ${channel} channel is not configured`);
+    return { refusal: webhookError(503, 'CHANNEL.NOT_CONFIGURED', `the ${channel} channel is not configured`) };
   };
 
   const handshake: WebhookHandler = async (request) => {
-    const adapter = await adapterOrRefusal();
-    if (!('verify' in adapter)) return adapter;
+    const kit = await configured();
+    if ('refusal' in kit) return kit.refusal;
+    const { adapter } = kit;
     const verified = adapter.verify(request);
     if (verified.kind === 'refused') return webhookError(verified.status, verified.code, verified.message);
     if (verified.kind === 'handshake') return raw(verified.response);
@@ -49,21 +56,28 @@ export function channelWebhook(channel: Channel, functionId: FunctionId, routes:
 
   const receive: WebhookHandler = async (request) => {
     const started = Date.now();
-    const adapter = await adapterOrRefusal();
-    if (!('verify' in adapter)) return adapter;
+    const kit = await configured();
+    if ('refusal' in kit) return kit.refusal;
+    const { adapter, pull } = kit;
     const verified = adapter.verify(request);
     if (verified.kind === 'refused') return webhookError(verified.status, verified.code, verified.message);
     if (verified.kind === 'handshake') return raw(verified.response);
     const parsed = adapter.parse(request);
     if (parsed.kind === 'refused') return webhookError(parsed.status, parsed.code, parsed.message);
 
+    const settings = isMessagingChannel(channel) ? await channelSettings(channel) : undefined;
+    if (settings && !settings.enabled) {
+      logger.info(`the ${channel} channel is disabled; the delivery is acknowledged and not stored`, { messages: parsed.messages.length });
+      return raw(adapter.acknowledge());
+    }
+    const routed = settings ? intakeGroup(settings) : {};
     const intake = makeChannelIntake({ store: conversationStore(), customers: customerDirectory(), clock, ids });
     const accepted: { message: InboundMessage; conversationId: string; seq: number }[] = [];
     // A channel that only notifies (WeCom) has its messages pulled; the read position moves once they are stored.
     const commits: (() => Promise<void>)[] = [];
     const messages: InboundMessage[] = [];
     for (const message of parsed.messages) {
-      const pulled = adapter.pull ? await adapter.pull(message, channelCursors()) : undefined;
+      const pulled = pull ? await pull(message, channelCursors()) : undefined;
       if (!pulled) messages.push(message);
       else {
         messages.push(...pulled.messages);
@@ -72,7 +86,7 @@ export function channelWebhook(channel: Channel, functionId: FunctionId, routes:
     }
     // In the order the channel sent them: one conversation's messages keep their order.
     for (const message of messages) {
-      const result = await intake(message);
+      const result = await intake(message, routed);
       if (result.kind === 'event') {
         logger.info(`${channel} event`, { event: message.event, eventName: message.eventName });
         continue;
