@@ -37,6 +37,18 @@ import type { Clock } from '../ports/gateways.ts';
 export interface CustomerIdentityDeps {
   readonly customers: CustomerDirectory;
   readonly clock: Clock;
+  /** With it, a merge also moves the merged-away customer's open conversations to the surviving customer. */
+  readonly store?: Pick<ConversationStore, 'listByCustomer' | 'update'>;
+}
+
+/**
+ * The merged-away customer's conversations still open move to the survivor, so that the next message of a moved
+ * identity (now resolving to the survivor) continues that conversation rather than opening a new one. Idempotent.
+ */
+async function moveOpenConversations(store: CustomerIdentityDeps['store'], fromId: string, toId: string): Promise<void> {
+  if (!store) return;
+  const open = (await store.listByCustomer(fromId, 50)).filter((c) => c.status !== 'resolved');
+  await Promise.all(open.map((c) => store.update(c.id, { customerId: toId }, ['bot', 'queued', 'agent'])));
 }
 
 /** Who an automatic merge is recorded as. */
@@ -207,6 +219,7 @@ export function makeMergeCustomers(deps: CustomerIdentityDeps) {
       if (target.mergedInto) conflict(target.id, `customer ${target.id} was merged into ${target.mergedInto}: merge into that one`, target.version ?? 0);
       if (source.mergedInto === target.id) {
         await links.commit({ customers: [], links: linksFor(source, target.id) });
+        await moveOpenConversations(deps.store, source.id, target.id);
         return { customer: target, source, moved: { identities: [], verified: [] }, alreadyMerged: true };
       }
       if (source.mergedInto) conflict(source.id, `customer ${source.id} was already merged into ${source.mergedInto}`, source.version ?? 0);
@@ -222,7 +235,10 @@ export function makeMergeCustomers(deps: CustomerIdentityDeps) {
         ],
         links: linksFor(source, target.id),
       });
-      if (written) return { customer: merged.target, source: merged.source, moved: merged.moved, alreadyMerged: false };
+      if (written) {
+        await moveOpenConversations(deps.store, source.id, target.id);
+        return { customer: merged.target, source: merged.source, moved: merged.moved, alreadyMerged: false };
+      }
       if (input.expectedVersion !== undefined || input.sourceExpectedVersion !== undefined) {
         const now = await links.getStored(target.id);
         conflict(target.id, `customer ${target.id} or ${source.id} was changed by someone else meanwhile; reload and try again`, now?.version ?? 0);

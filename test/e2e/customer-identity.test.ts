@@ -63,6 +63,7 @@ describe('customer identity across channels', () => {
     const openid = `oIdentity${rand()}`;
     expect(await wechatSays(openid, '你好，我也是这个客户')).toBe(200);
     const wechatCustomer = customerIdForIdentity('wechat', openid);
+    const [wechatConversation] = await conversationStore().listByCustomer(wechatCustomer, 5);
     const found = await platform.request('GET', `/v1/admin/customers?q=${encodeURIComponent(openid)}`, { token: admin });
     expect(found.status).toBe(200);
     expect(found.body.customers.map((c: { id: string }) => c.id)).toEqual([wechatCustomer]);
@@ -80,16 +81,18 @@ describe('customer identity across channels', () => {
     const stale = await platform.request('POST', `/v1/admin/customers/${customerId}/split`, { token: admin, body: { channel: 'wechat', value: openid, reason: 'x', expectedVersion: version } });
     expect(stale.status).toBe(409);
     expect(stale.body.error.code).toBe('CUSTOMER.CONFLICT');
-    // The WeChat user's next message is the merged customer's; its earlier conversation is listed with the others.
+    // The WeChat user's open conversation moved to the merged customer, and their next message continues it.
     expect(await wechatSays(openid, '再问一下')).toBe(200);
     const wechatConversations = await platform.waitFor(async () => {
       const list = await conversationStore().listByCustomer(customerId, 10);
       return list.some((c) => c.channel === 'wechat') ? list : undefined;
     }, 'the WeChat conversation on the merged customer');
-    expect(wechatConversations.every((c) => c.customerId === customerId)).toBe(true);
+    expect(wechatConversations.filter((c) => c.channel === 'wechat').map((c) => c.id)).toEqual([wechatConversation!.id]);
+    const texts = (await conversationStore().listMessages(wechatConversation!.id, { limit: 20 })).filter((m) => m.role === 'customer').map((m) => m.text);
+    expect(texts).toEqual(['你好，我也是这个客户', '再问一下']);
     const after = await platform.request('GET', `/v1/admin/customers/${wechatCustomer}`, { token: admin });
     expect(after.body).toMatchObject({ redirectedFrom: wechatCustomer, customer: { id: customerId, mergedFrom: [wechatCustomer] } });
-    expect(after.body.conversations.map((c: { customerId: string }) => c.customerId)).toContain(wechatCustomer);
+    expect(after.body.conversations.map((c: { id: string }) => c.id)).toContain(wechatConversation!.id);
 
     // Act: the admin splits the WeChat identity off again.
     const split = await platform.request('POST', `/v1/admin/customers/${customerId}/split`, { token: admin, body: { channel: 'wechat', value: openid, reason: 'another family member', expectedVersion: merged.body.customer.version } });
