@@ -12,10 +12,12 @@ import { DomainError } from '../domain/errors.ts';
 import {
   apiIdentity,
   apiKeyView,
+  callbackUrlProblem,
   DECOY_HASH,
   DEFAULT_KEY_OWNER,
   DEFAULT_RATE_PER_MINUTE,
   generateApiKey,
+  generateCallbackSecret,
   hashApiKey,
   hashesEqual,
   identityOwnedBy,
@@ -45,12 +47,16 @@ export interface ApiKeyAdminDeps {
   readonly keys: ApiKeyStore;
   readonly clock: Clock;
   readonly random?: RandomBytes;
+  /** Whether a callback may be plain http to 127.0.0.1 / localhost (the local stage only). */
+  readonly allowLoopbackHttpCallback?: boolean;
 }
 
 export interface NewApiKey {
   readonly name: string;
   readonly ratePerMinute?: number;
   readonly owner?: string;
+  /** Where replies are pushed, signed (https; see the API callback sender). */
+  readonly callbackUrl?: string;
 }
 
 const invalid = (path: string, message: string): never => {
@@ -60,18 +66,23 @@ const invalid = (path: string, message: string): never => {
 export function makeApiKeyAdmin(deps: ApiKeyAdminDeps) {
   return {
     /** A new key: stored as its hash; the plaintext is in the answer and nowhere else. */
-    async create(input: NewApiKey, createdBy: string): Promise<ApiKeyView & { key: string }> {
+    async create(input: NewApiKey, createdBy: string): Promise<ApiKeyView & { key: string; callbackSecret?: string }> {
       const name = input.name.trim();
       if (!name) invalid('name', 'must not be empty');
       const ratePerMinute = input.ratePerMinute ?? DEFAULT_RATE_PER_MINUTE;
       if (!validRatePerMinute(ratePerMinute)) invalid('ratePerMinute', `must be a whole number from 1 to ${MAX_RATE_PER_MINUTE}`);
       const owner = input.owner ?? DEFAULT_KEY_OWNER;
       if (!KEY_OWNER_PATTERN.test(owner)) invalid('owner', 'lower-case letters, digits and -, at most 48');
+      const callbackUrl = input.callbackUrl;
+      const urlProblem = callbackUrl === undefined ? undefined : callbackUrlProblem(callbackUrl, deps.allowLoopbackHttpCallback ?? false);
+      if (urlProblem) invalid('callbackUrl', urlProblem);
+      // The secret signs the pushes (not a login secret): stored with the key, shown once, with the key.
+      const callback: { callbackUrl?: string; callbackSecret?: string } = callbackUrl === undefined ? {} : { callbackUrl, callbackSecret: generateCallbackSecret(deps.random) };
       // 64 random bits of key id: a clash is all but impossible, and a clash is refused by the store, not overwritten.
       for (let attempt = 0; attempt < 3; attempt++) {
         const generated = generateApiKey(deps.random);
-        const record: ApiKeyRecord = { keyId: generated.keyId, name, owner, hash: generated.hash, prefix: generated.prefix, ratePerMinute, createdAt: deps.clock.now().toISOString(), createdBy };
-        if (await deps.keys.create(record)) return { ...apiKeyView(record), key: generated.plaintext };
+        const record: ApiKeyRecord = { keyId: generated.keyId, name, owner, hash: generated.hash, prefix: generated.prefix, ratePerMinute, createdAt: deps.clock.now().toISOString(), createdBy, ...callback };
+        if (await deps.keys.create(record)) return { ...apiKeyView(record), key: generated.plaintext, ...(callback.callbackSecret ? { callbackSecret: callback.callbackSecret } : {}) };
       }
       throw new Error('could not allocate an API key id');
     },
@@ -189,7 +200,9 @@ export function makeApiChannel(deps: ApiChannelDeps) {
       if (input.text.trim() === '') invalid('text', 'must not be empty');
       const identity = apiIdentity(key.owner, input.customer.externalId);
       await ensureCustomer(identity, input.customer);
-      const result = await makeChannelIntake(deps)({ channel: 'api', kind: 'text', sender: identity, dedupeId: input.clientMessageId, sentAt: deps.clock.now(), text: input.text }, options.groupId ? { groupId: options.groupId } : {});
+      // A key with a callback asks for pushed replies: the thread (kept on the conversation) makes them outbound.
+      const thread = key.callbackUrl ? { thread: { apiKeyId: key.keyId, push: '1' } } : {};
+      const result = await makeChannelIntake(deps)({ channel: 'api', kind: 'text', sender: identity, dedupeId: input.clientMessageId, sentAt: deps.clock.now(), text: input.text, ...thread }, options.groupId ? { groupId: options.groupId } : {});
       if (result.kind !== 'message') throw new Error('a text message was taken in as an event');
       return { conversationId: result.conversationId, messageId: result.messageId, seq: result.seq, duplicate: result.duplicate };
     },

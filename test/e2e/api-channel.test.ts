@@ -2,11 +2,14 @@
  * The REST API channel over HTTP on the local runtime: an admin creates a key (shown once), the company's app posts
  * messages with it and polls the bot's reply; wrong, revoked and missing keys are 401 and store nothing; a key over its
  * requests per minute gets 429 with Retry-After and stores nothing; bad bodies are 400 and store nothing; an agent
- * cannot manage keys; keys of another owner cannot read the conversation; 转人工 puts it in the agents' queue.
+ * cannot manage keys; keys of another owner cannot read the conversation; 转人工 puts it in the agents' queue; a key
+ * with a callback URL gets the bot's replies pushed, signed, by the channel outbox (a loopback fake receives them).
  */
+import { createHmac } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { conversationStore, customerDirectory } from '../../shared/adapters/wiring/storage.ts';
 import { customerIdForIdentity } from '../../shared/application/channel-intake.use-cases.ts';
+import { FakeChannelApi } from '../support/fake-channel-api.ts';
 import { startPlatform, type Platform } from '../support/local-platform.ts';
 
 const MESSAGES = '/v1/channels/api/messages';
@@ -16,6 +19,8 @@ let platform: Platform;
 let adminToken: string;
 let shopKey: string;
 let counter = 0;
+let receiver: FakeChannelApi;
+const HOOK = '/shop/kefu-hook';
 
 const externalId = (label: string) => `${label}-${Date.now().toString(36)}-${counter++}`;
 const clientMessageId = () => `m-${Date.now()}-${counter++}`;
@@ -42,11 +47,15 @@ async function createKey(body: Record<string, unknown>): Promise<{ key: string; 
 }
 
 beforeAll(async () => {
+  receiver = await new FakeChannelApi().route('POST', HOOK, () => ({ status: 200, body: { ok: true } })).start();
   platform = await startPlatform({ acceptTimeoutSeconds: 60 });
   adminToken = await platform.runtime.tokenFor('admin');
   shopKey = (await createKey({ name: 'web shop backend', ratePerMinute: 1000 })).key;
 }, 120_000);
-afterAll(async () => platform?.runtime.stop());
+afterAll(async () => {
+  await platform?.runtime.stop();
+  await receiver?.stop();
+});
 
 describe('API keys (admin)', () => {
   it('creates a key shown once, and lists it with its prefix but never the key or its hash', async () => {
@@ -245,5 +254,57 @@ describe('messages with an API key', () => {
       return res.body.status === 'queued' && res.body.status;
     }, 'the queued status seen by the app');
     expect(status).toBe('queued');
+  });
+});
+
+describe('pushed replies (a key with a callback URL)', () => {
+  it("shows the callback secret once, and pushes the bot's reply signed, with Kefu-Delivery = the message id, marked sent", async () => {
+    // Prepare
+    const created = await platform.request('POST', KEYS, { token: adminToken, body: { name: 'push shop', ratePerMinute: 1000, callbackUrl: `${receiver.url}${HOOK}` } });
+    const listed = await platform.request('GET', KEYS, { token: adminToken });
+    const id = externalId('push');
+    // Act
+    const posted = await send(created.body.key, id, '我的包裹到哪了');
+    const [call] = await receiver.waitForCalls((c) => c.path === HOOK && c.json?.conversationId === posted.body.conversationId, 1, 30_000);
+    // Assess
+    expect(created.status).toBe(201);
+    expect(created.body.callbackSecret).toMatch(/^[A-Za-z0-9_-]{43}$/);
+    expect(created.body.callbackUrl).toBe(`${receiver.url}${HOOK}`);
+    expect(JSON.stringify(listed.body)).not.toContain(created.body.callbackSecret);
+    expect(posted.status).toBe(202);
+    const transcript = (await poll(created.body.key, posted.body.conversationId)).body.messages;
+    const reply = transcript.find((m: any) => m.id === call!.json.message.id);
+    expect(reply).toMatchObject({ role: 'bot' });
+    expect(call!.json).toMatchObject({ type: 'message', conversationId: posted.body.conversationId, customerExternalId: id, message: { id: reply.id, text: expect.stringContaining('查看物流') } });
+    expect(call!.headers['kefu-delivery']).toBe(reply.id);
+    const signature = /^t=(\d+),v1=([0-9a-f]{64})$/.exec(call!.headers['kefu-signature'] ?? '');
+    expect(signature).not.toBeNull();
+    expect(Math.abs(Number(signature![1]) - Date.now() / 1000)).toBeLessThan(120);
+    expect(signature![2]).toBe(createHmac('sha256', created.body.callbackSecret).update(`${signature![1]}.${call!.text}`).digest('hex'));
+    await platform.waitFor(async () => (await conversationStore().getMessage(posted.body.conversationId, reply.seq))?.outbox === 'sent', 'the pushed reply marked sent', 30_000);
+    expect(receiver.calls.filter((c) => c.headers['kefu-delivery'] === reply.id)).toHaveLength(1);
+  });
+
+  it('refuses a callback URL that is not https (nor loopback http), creating nothing', async () => {
+    // Prepare
+    const before = (await platform.request('GET', KEYS, { token: adminToken })).body.keys.length;
+    // Act
+    const refused = await Promise.all(['http://shop.example.com/hook', 'ftp://shop.example.com/hook', 'not a url'].map((callbackUrl) => platform.request('POST', KEYS, { token: adminToken, body: { name: 'bad hook', callbackUrl } })));
+    // Assess
+    expect(refused.map((r) => [r.status, r.body.error.code])).toEqual(Array.from({ length: 3 }, () => [400, 'REQUEST.VALIDATION_FAILED']));
+    expect((await platform.request('GET', KEYS, { token: adminToken })).body.keys).toHaveLength(before);
+  });
+
+  it('does not stamp replies for the outbox when the key has no callback', async () => {
+    // Prepare
+    const id = externalId('nopush');
+    // Act
+    const posted = await send(shopKey, id, '我的包裹到哪了');
+    const reply = await platform.waitFor(async () => (await poll(shopKey, posted.body.conversationId, posted.body.seq)).body.messages.find((m: any) => m.role === 'bot'), "the bot's reply", 30_000);
+    // Assess
+    const stored = await conversationStore().getMessage(posted.body.conversationId, reply.seq);
+    expect(stored?.role).toBe('bot');
+    expect(stored).not.toHaveProperty('outbox');
+    expect((await conversationStore().get(posted.body.conversationId))?.channelThread).toBeUndefined();
   });
 });

@@ -10,9 +10,12 @@
  * key ids cannot be probed), revoked → 401 API_KEY.REVOKED, over the key's requests per minute → 429 RATE_LIMITED with
  * Retry-After. Every request with a valid key counts against its limit (polls too); refusals store nothing.
  *
- * No outbound push: the API channel is not an outbox channel (OUTBOUND_CHANNELS), so bot, agent and system replies are
- * only written to the transcript, and the app polls GET …/messages?afterSeq=<last seq it has> for them (a poll every
- * 2–5 s while a conversation is open fits the default 60 requests a minute).
+ * Replies: always written to the transcript, and the app may poll GET …/messages?afterSeq=<last seq it has> for them (a
+ * poll every 2–5 s while a conversation is open fits the default 60 requests a minute). A key created with a
+ * `callbackUrl` (https; http to 127.0.0.1 / localhost on the local stage only) also gets them pushed: its create
+ * response shows a `callbackSecret` once; its messages carry the thread { apiKeyId, push: '1' }, which makes the
+ * conversation's replies outbound (`outbox: 'pending'`), and the channel outbox POSTs each one, signed, to the URL
+ * (shared/adapters/channels/api/api-callback.sender.ts documents the signature). To change the URL, create a new key.
  *
  * The channel's settings (cached 30 s): disabled → a message is refused with 403 CHANNEL.DISABLED (after the key check;
  * nothing stored; polling still answers); new conversations open in the channel's routing group.
@@ -27,7 +30,7 @@ import { dynamoDocumentClient } from '../../../shared/adapters/dynamodb/document
 import { once } from '../../../shared/adapters/wiring/once.ts';
 import { channelSettings, intakeGroup } from '../../../shared/adapters/wiring/channel-settings.ts';
 import { clock, conversationStore, customerDirectory, ids } from '../../../shared/adapters/wiring/storage.ts';
-import { tableName } from '../../../shared/config/runtime-config.ts';
+import { stage, tableName } from '../../../shared/config/runtime-config.ts';
 import { KEY_OWNER_PATTERN, keyFromHeaders, MAX_RATE_PER_MINUTE } from '../../../shared/domain/channels/api-keys.ts';
 import { DomainError } from '../../../shared/domain/errors.ts';
 import { meter } from '../../../shared/observability/cost-meter.ts';
@@ -37,7 +40,7 @@ import { webhookError } from '../../../shared/observability/webhook-kit.ts';
 const keys = once(() => new DynamoDbApiKeyStore(dynamoDocumentClient(), tableName('customers')));
 const counters = once(() => new DynamoDbRateCounters(dynamoDocumentClient(), tableName('idempotency')));
 const authenticate = once(() => makeApiKeyAuth({ keys: keys(), counters: counters(), clock }));
-const admin = once(() => makeApiKeyAdmin({ keys: keys(), clock }));
+const admin = once(() => makeApiKeyAdmin({ keys: keys(), clock, allowLoopbackHttpCallback: stage() === 'local' }));
 const channel = once(() => makeApiChannel({ store: conversationStore(), customers: customerDirectory(), clock, ids }));
 
 // Lengths are checked with patterns so that an over-long id or name is a plain 400 (handler-kit makes text over its
@@ -64,6 +67,8 @@ const createKeySchema = z.strictObject({
   name: trimmedBounded(100, 'name'),
   ratePerMinute: z.optional(z.int().check(z.minimum(1), z.maximum(MAX_RATE_PER_MINUTE))),
   owner: z.optional(z.string().check(z.regex(KEY_OWNER_PATTERN, 'lower-case letters, digits and -, at most 48'))),
+  // Checked further (https, loopback http locally) by the use case.
+  callbackUrl: z.optional(z.string().check(z.regex(/^\S{1,2048}$/, 'an https URL of at most 2048 characters'))),
 });
 const KEY_ID = /^[0-9a-f]{16}$/;
 

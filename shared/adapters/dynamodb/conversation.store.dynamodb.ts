@@ -113,7 +113,7 @@ export class DynamoDbConversationStore implements ConversationStore {
       }
       const seq = conversation.seq + 1;
       // A reply on a channel with its own send API waits in the outbox (the stream hands it to the outbox consumer).
-      const outbound = draft.role !== 'customer' && OUTBOUND_CHANNELS.includes(conversation.channel);
+      const outbound = draft.role !== 'customer' && (OUTBOUND_CHANNELS.includes(conversation.channel) || (conversation.channel === 'api' && conversation.channelThread?.push === '1'));
       const fields: Record<string, PortFields[string]> = { seq, updatedAt: draft.createdAt, lastMessageAt: draft.createdAt, ...(draft.role === 'customer' ? { lastInboundAt: draft.createdAt } : {}), ...(options.set ?? {}) };
       if (options.statusChange) Object.assign(fields, { status: options.statusChange.to }, withQueueIndex(options.statusChange));
       const message: Message = { ...draft, conversationId, seq, ...(outbound ? { outbox: 'pending' as const } : {}) };

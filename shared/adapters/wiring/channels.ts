@@ -13,6 +13,10 @@ import type { Channel } from '../../domain/conversation/conversation.ts';
 import { channelSecretArnEnv } from '../../manifest/manifest.ts';
 import { fitText } from '../../domain/conversation/channel-text.ts';
 import type { ChannelAdapter, ChannelCapabilities, ChannelPull, ChannelSender, OutsideWindowSender } from '../../ports/channel.ts';
+import { tableName } from '../../config/runtime-config.ts';
+import { apiCallbackChannel } from '../channels/api/api-callback.sender.ts';
+import { DynamoDbApiKeyStore } from '../dynamodb/api-keys.dynamodb.ts';
+import { dynamoDocumentClient } from '../dynamodb/document-client.ts';
 import { emailChannel } from '../channels/email/email.sender.ts';
 import { lineChannel, LINE_SECRET_KEYS } from '../channels/line/line.adapter.ts';
 import { smsChannel, SMS_OPTIONAL_SECRET_KEYS, SMS_SECRET_KEYS } from '../channels/sms/sms.adapter.ts';
@@ -76,6 +80,11 @@ const MODULES: Partial<Record<Channel, ChannelModule>> = {
   sms: {
     keys: [...SMS_SECRET_KEYS, ...SMS_OPTIONAL_SECRET_KEYS],
     create: ({ secrets, apiBaseUrl }) => smsChannel({ secrets, ...(apiBaseUrl ? { endpoint: apiBaseUrl } : {}) }),
+  },
+  // No secrets: each API key carries its own callback URL and signing secret (customers table, read per send).
+  api: {
+    keys: [],
+    create: () => apiCallbackChannel({ keys: new DynamoDbApiKeyStore(dynamoDocumentClient(), tableName('customers')) }),
   },
 };
 

@@ -11,7 +11,7 @@
  *
  * Nothing here does I/O; randomness comes in as a function so that tests can fix it.
  */
-import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
+import { createHash, createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 
 export const API_KEY_PREFIX = 'kefu_';
 export const KEY_ID_HEX_LENGTH = 16;
@@ -109,6 +109,10 @@ export interface ApiKeyRecord {
   readonly revokedAt?: string;
   readonly revokedBy?: string;
   readonly lastUsedAt?: string;
+  /** Where replies are pushed (signed), when the key has a callback. */
+  readonly callbackUrl?: string;
+  /** The HMAC key of the callback's signature (32 random bytes, base64url): shown once, kept to sign. */
+  readonly callbackSecret?: string;
 }
 
 /** What administrators see of a key: never the secret, never its hash. */
@@ -123,6 +127,8 @@ export interface ApiKeyView {
   readonly lastUsedAt: string | null;
   readonly revoked: boolean;
   readonly revokedAt: string | null;
+  /** Only on keys with a callback (never its secret). */
+  readonly callbackUrl?: string;
 }
 
 export function apiKeyView(record: ApiKeyRecord): ApiKeyView {
@@ -137,6 +143,7 @@ export function apiKeyView(record: ApiKeyRecord): ApiKeyView {
     lastUsedAt: record.lastUsedAt ?? null,
     revoked: record.revokedAt !== undefined,
     revokedAt: record.revokedAt ?? null,
+    ...(record.callbackUrl ? { callbackUrl: record.callbackUrl } : {}),
   };
 }
 
@@ -194,4 +201,43 @@ export function remaining(count: number, limit: number): number {
 
 export function validRatePerMinute(rate: number): boolean {
   return Number.isInteger(rate) && rate >= 1 && rate <= MAX_RATE_PER_MINUTE;
+}
+
+// ---------------------------------------------------------------- callback (push of replies)
+
+export const CALLBACK_SECRET_BYTES = 32;
+export const MAX_CALLBACK_URL_LENGTH = 2048;
+
+/** A new callback secret: 32 random bytes, base64url (43 characters). */
+export function generateCallbackSecret(random: RandomBytes = randomBytes): string {
+  return Buffer.from(random(CALLBACK_SECRET_BYTES)).toString('base64url');
+}
+
+/**
+ * Why a callback URL is not acceptable, or undefined when it is: https only (no credentials in it), except plain http
+ * to 127.0.0.1 / localhost when `allowLoopbackHttp` (the local stage).
+ */
+export function callbackUrlProblem(candidate: string, allowLoopbackHttp: boolean): string | undefined {
+  if (candidate.length > MAX_CALLBACK_URL_LENGTH) return `at most ${MAX_CALLBACK_URL_LENGTH} characters`;
+  let url: URL;
+  try {
+    url = new URL(candidate);
+  } catch {
+    return 'must be an absolute URL';
+  }
+  if (url.username || url.password) return 'must not carry credentials';
+  if (url.protocol === 'https:') return undefined;
+  const loopback = url.hostname === '127.0.0.1' || url.hostname === 'localhost';
+  if (url.protocol === 'http:' && loopback && allowLoopbackHttp) return undefined;
+  return 'must be an https URL';
+}
+
+/** The callback's signature: hex HMAC-SHA256 keyed with the callback secret (as its text) over "<t>.<raw body>". */
+export function callbackSignature(secret: string, timestampSeconds: number, body: string): string {
+  return createHmac('sha256', secret).update(`${timestampSeconds}.${body}`, 'utf8').digest('hex');
+}
+
+/** The `Kefu-Signature` header: `t=<unix seconds>,v1=<hex signature>`. */
+export function callbackSignatureHeader(secret: string, timestampSeconds: number, body: string): string {
+  return `t=${timestampSeconds},v1=${callbackSignature(secret, timestampSeconds, body)}`;
 }
