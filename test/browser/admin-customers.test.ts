@@ -70,7 +70,9 @@ describe('the customers screen', () => {
     expect(await detail.locator('[data-testid="channel-badge"][data-channel="sms"]').textContent()).toContain('短信');
     expect(await detail.locator('[data-testid="channel-badge"][data-channel="wechat"]').textContent()).toContain('微信');
     expect(await page.getByTestId('verified-contact').textContent()).toContain(phone);
-    expect(await page.locator('[data-testid="customer-conversation"]').evaluateAll((rows) => rows.map((r) => r.getAttribute('data-customer-id')).sort())).toEqual([sms, wechat].sort());
+    // Both conversations, the SMS one (still open) now the survivor's: the merge moved it.
+    expect(await page.locator('[data-testid="customer-conversation"]').evaluateAll((rows) => rows.map((r) => r.getAttribute('data-customer-id')))).toEqual([wechat, wechat]);
+    expect(await page.locator('[data-testid="customer-conversation"]').count()).toBe(2);
     const entry = page.locator('[data-testid="identity-log-entry"]').first();
     expect(await entry.getAttribute('data-kind')).toBe('merge-in');
     expect(await entry.textContent()).toContain('admin');
